@@ -1,0 +1,23 @@
+// BPF_BTF_LOAD: a BTF blob and its log buffer; returns the BTF object's fd.
+#include "commands.h"
+
+namespace bpfsc::decoder::commands {
+namespace {
+using A = uapi::btf_load_attr;
+
+constexpr Field k_fields[] = {
+    BPFSC_FIELD(A, btf).points_to(Content::Text, count_of(BPFSC_OFF(A, btf_size), 4)),
+    BPFSC_FIELD(A, btf_log_buf).points_to(Content::Text, count_of(BPFSC_OFF(A, btf_log_size), 4)).out(),
+    BPFSC_FIELD(A, btf_size),
+    BPFSC_FIELD(A, btf_log_size),
+    BPFSC_FIELD(A, btf_log_level),
+    BPFSC_FIELD(A, btf_log_true_size).out().added("6.4"),
+    BPFSC_FIELD(A, btf_flags).flags_of(xlat::bpf_btf_flags).added("6.9"),
+    BPFSC_FIELD(A, btf_token_fd).fd(Object::Token).added("6.9"),
+};
+} // namespace
+
+const Command cmd_BPF_BTF_LOAD =
+    make_command(uapi::BPF_BTF_LOAD, "BPF_BTF_LOAD", "", k_fields, Returns::Fd, Object::Btf, "4.18");
+
+} // namespace bpfsc::decoder::commands

@@ -1,0 +1,20 @@
+// BPF_OBJ_GET_INFO_BY_FD (union member "info"): the kernel fills the info
+// struct of a map, program, BTF object or link, and writes back info_len.
+#include "commands.h"
+
+namespace bpfsc::decoder::commands {
+namespace {
+using A = uapi::info_attr;
+
+constexpr Field k_fields[] = {
+    BPFSC_FIELD(A, bpf_fd).fd(Object::BpfAny),
+    BPFSC_FIELD(A, info_len).inout(),
+    BPFSC_FIELD(A, info).points_to(Content::Sized, count_of(BPFSC_OFF(A, info_len), 4)).out(),
+};
+} // namespace
+
+const Command cmd_BPF_OBJ_GET_INFO_BY_FD =
+    make_command(uapi::BPF_OBJ_GET_INFO_BY_FD, "BPF_OBJ_GET_INFO_BY_FD", "info", k_fields, Returns::Zero, Object::None,
+                 "4.13");
+
+} // namespace bpfsc::decoder::commands

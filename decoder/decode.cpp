@@ -1,0 +1,273 @@
+// The schema walk (see decode.h): size semantics like the kernel's, members
+// at entry and exit, and pointed-to data read through Memory.
+#include "decode.h"
+
+#include <algorithm>
+#include <cstring>
+
+namespace bpfsc::decoder {
+
+uint64_t AttrView::get(uint32_t offset, uint32_t width) const {
+    uint64_t v = 0;
+    // Little-endian host (x86-64, arm64): the low bytes come first. Bytes the
+    // caller did not pass (past `size` or past what was readable) read as 0.
+    for (uint32_t i = 0; i < width && i < 8; ++i) {
+        const uint32_t at = offset + i;
+        if (at >= size || at >= bytes.size()) break;
+        v |= uint64_t(std::to_integer<uint8_t>(bytes[at])) << (8 * i);
+    }
+    return v;
+}
+
+bool is_percpu_map_type(uint32_t t) {
+    // BPF_MAP_TYPE_PERCPU_HASH, _PERCPU_ARRAY, _LRU_PERCPU_HASH, _PERCPU_CGROUP_STORAGE
+    return t == 5 || t == 6 || t == 10 || t == 21;
+}
+
+uint64_t user_value_size(const MapShape& m, uint32_t cpus) {
+    if (is_percpu_map_type(m.map_type)) return ((uint64_t(m.value_size) + 7) & ~uint64_t(7)) * cpus;
+    return m.value_size;
+}
+
+DecodedCall::DecodedCall()
+    : fields(&arena_), tail(&arena_), arena_(initial_.data(), initial_.size()) {}
+
+void DecodedCall::reset() {
+    // Destroy the arena's users before releasing it.
+    fields.clear();
+    fields.shrink_to_fit();
+    tail.clear();
+    tail.shrink_to_fit();
+    arena_.release();
+    fields = std::pmr::vector<FieldValue>(&arena_);
+    tail = std::pmr::string(&arena_);
+    cmd = 0;
+    command = nullptr;
+    attr_addr = {};
+    size = 0;
+    attr_state = AttrState::Ok;
+    attr_error = 0;
+    readable = 0;
+    tail_offset = 0;
+    exited = false;
+    ret = 0;
+}
+
+namespace {
+
+bool shown(const Field& f, const AttrView& view) {
+    if (f.offset >= view.size) return false;       // not inside `size`: does not exist
+    return f.when == nullptr || f.when(view);
+}
+
+bool has_content(const Field& f) { return f.kind == Kind::Pointer && f.content != Content::Opaque; }
+
+} // namespace
+
+void Decoder::decode_entry(DecodedCall& call, uint32_t cmd, RemoteAddr attr, uint32_t size) {
+    call.reset();
+    call.cmd = cmd;
+    call.command = find_command(cmd);
+    call.attr_addr = attr;
+    call.size = size;
+
+    if (attr.is_null()) { call.attr_state = AttrState::Null; return; }
+    if (size == 0) { call.attr_state = AttrState::SizeZero; return; }
+    if (size > kPageSize) { call.attr_state = AttrState::TooBig; return; }
+
+    const ReadResult r = memory_.read(attr, std::span(call.entry_bytes.data(), size));
+    call.readable = uint32_t(r.bytes);
+    if (r.bytes < size) {
+        call.attr_error = r.error;
+        call.attr_state = r.bytes == 0 ? AttrState::Unreadable : AttrState::Partial;
+        if (r.bytes == 0) return;
+    }
+    if (call.command == nullptr) return;
+
+    const AttrView view{std::span(call.entry_bytes.data(), call.readable), size};
+    call.fields.reserve(call.command->fields.size());
+    for (const Field& f : call.command->fields) {
+        if (!shown(f, view)) continue;
+        // A member we could not read whole is shown only if the kernel would
+        // read it whole: the unread part is reported instead.
+        if (f.end() > call.readable && call.readable < size) break;
+        FieldValue& v = call.fields.emplace_back(&f, call.arena());
+        v.entry = view.get(f.offset, f.width);
+        v.partial = f.end() > size;
+        if (has_content(f) && f.dir == Dir::In) read_data(call, v, view, false);
+    }
+
+    // Non-zero bytes past the last member the kernel knows.
+    const uint32_t known = call.command->known_size;
+    if (call.readable > known) {
+        const auto* b = call.entry_bytes.data();
+        const bool any = std::any_of(b + known, b + call.readable, [](std::byte x) { return x != std::byte{0}; });
+        if (any) {
+            call.tail_offset = known;
+            call.tail.assign(reinterpret_cast<const char*>(b + known), call.readable - known);
+        }
+    }
+}
+
+void Decoder::decode_exit(DecodedCall& call, int64_t ret) {
+    call.exited = true;
+    call.ret = ret;
+    if (call.command == nullptr || call.readable == 0) return;
+
+    // Read the attr again: the kernel writes its outputs there.
+    std::array<std::byte, kPageSize> exit_bytes{};
+    const ReadResult r = memory_.read(call.attr_addr, std::span(exit_bytes.data(), call.readable));
+    const AttrView entry_view{std::span(call.entry_bytes.data(), call.readable), call.size};
+    const AttrView exit_view{std::span(exit_bytes.data(), r.bytes), call.size};
+
+    for (FieldValue& v : call.fields) {
+        const Field& f = *v.field;
+        if (f.dir == Dir::In) continue;
+        if (f.end() <= r.bytes || f.end() > call.size) {
+            v.exit = exit_view.get(f.offset, f.width);
+            v.has_exit = true;
+        }
+    }
+    // Out data is read when the kernel wrote it: on success, and for logs
+    // (the verifier writes its log on failure too).
+    for (FieldValue& v : call.fields) {
+        const Field& f = *v.field;
+        if (!has_content(f) || f.dir == Dir::In) continue;
+        if (ret < 0 && f.content != Content::Text) continue;
+        read_data(call, v, entry_view, true);
+    }
+}
+
+// The length of a pointer's data: In data from entry values; Out data from
+// the smaller of the entry capacity and what the kernel reported at exit.
+uint64_t Decoder::length_of(const FieldValue& v, const AttrView& entry_view, bool at_exit,
+                            const DecodedCall& call) const {
+    const Length& l = v.field->length;
+    auto count = [&]() -> uint64_t {
+        const uint64_t at_entry = entry_view.get(l.count_offset, l.count_width);
+        if (!at_exit) return at_entry;
+        for (const FieldValue& c : call.fields)
+            if (c.field->offset == l.count_offset && c.has_exit) return std::min(at_entry, c.exit);
+        return at_entry;
+    };
+    switch (l.from) {
+    case Length::From::None: return 0;
+    case Length::From::Field: return count() * l.scale;
+    case Length::From::FieldTimesField: return count() * entry_view.get(l.scale_offset, 4);
+    case Length::From::MapOfFd: return l.count_width ? count() : 1;
+    case Length::From::Return:
+        return call.exited && call.ret > 0 ? std::min<uint64_t>(uint64_t(call.ret), count()) : 0;
+    }
+    return 0;
+}
+
+bool Decoder::read_into(Data& d, RemoteAddr addr, uint64_t len) {
+    d.bytes.resize(len);
+    const ReadResult r = memory_.read(addr, std::as_writable_bytes(std::span(d.bytes.data(), len)));
+    if (r.bytes < len) {
+        d.bytes.resize(r.bytes);
+        d.state = DataState::Unreadable;
+        d.error = r.error;
+        return false;
+    }
+    return true;
+}
+
+void Decoder::read_string(Data& d, RemoteAddr addr, uint32_t limit) {
+    // Read in pieces that never cross a page, so a string ending just before
+    // an unmapped page reads whole.
+    d.bytes.clear();
+    char chunk[256];
+    uint64_t at = addr.value;
+    while (d.bytes.size() <= limit) {
+        const uint64_t to_page = kPageSize - (at % kPageSize);
+        const std::size_t n = std::size_t(std::min<uint64_t>({to_page, sizeof chunk, limit + 1 - d.bytes.size()}));
+        const ReadResult r = memory_.read(RemoteAddr{at}, std::as_writable_bytes(std::span(chunk, n)));
+        const char* nul = static_cast<const char*>(std::memchr(chunk, 0, r.bytes));
+        if (nul != nullptr) {
+            d.bytes.append(chunk, std::size_t(nul - chunk));
+            d.state = DataState::Ok;
+            d.wanted = d.bytes.size();
+            return;
+        }
+        d.bytes.append(chunk, r.bytes);
+        if (r.bytes < n) {
+            d.state = DataState::Unreadable;
+            d.error = r.error;
+            return;
+        }
+        at += n;
+    }
+    d.bytes.resize(limit);
+    d.state = DataState::Truncated;
+}
+
+void Decoder::read_data(DecodedCall& call, FieldValue& v, const AttrView& entry_view, bool at_exit) {
+    const Field& f = *v.field;
+    Data& d = v.data;
+    d.bytes.clear();
+    d.items.clear();
+    d.error = 0;
+    const RemoteAddr addr{v.entry};
+    if (addr.is_null()) { d.state = DataState::Null; return; }
+
+    const uint32_t limit = options_.string_limit;
+    if (f.length.zero_means_unknown && length_of(v, entry_view, at_exit, call) == 0) return;
+    switch (f.content) {
+    case Content::Opaque:
+    case Content::Sized: return;
+    case Content::String: read_string(d, addr, limit); return;
+    case Content::Text:
+    case Content::HexBytes: {
+        d.wanted = length_of(v, entry_view, at_exit, call);
+        const uint64_t n = std::min<uint64_t>(d.wanted, limit);
+        d.state = n < d.wanted ? DataState::Truncated : DataState::Ok;
+        read_into(d, addr, n);
+        return;
+    }
+    case Content::U32Array:
+    case Content::U64Array:
+    case Content::FdArray: {
+        d.elem_size = f.content == Content::U64Array ? 8 : 4;
+        d.wanted = length_of(v, entry_view, at_exit, call);
+        const uint64_t n = std::min<uint64_t>(d.wanted, limit);
+        d.state = n < d.wanted ? DataState::Truncated : DataState::Ok;
+        read_into(d, addr, n * d.elem_size);
+        return;
+    }
+    case Content::StringArray: {
+        d.elem_size = 8;
+        d.wanted = length_of(v, entry_view, at_exit, call);
+        const uint64_t n = std::min<uint64_t>(d.wanted, limit);
+        d.state = n < d.wanted ? DataState::Truncated : DataState::Ok;
+        if (!read_into(d, addr, n * 8)) return;
+        d.items.reserve(n);
+        for (uint64_t i = 0; i < n; ++i) {
+            uint64_t p;
+            std::memcpy(&p, d.bytes.data() + i * 8, 8);
+            Data& item = d.items.emplace_back(call.arena());
+            if (p == 0) item.state = DataState::Null;
+            else read_string(item, RemoteAddr{p}, limit);
+        }
+        return;
+    }
+    case Content::MapKey:
+    case Content::MapValue:
+    case Content::MapKeys:
+    case Content::MapValues: {
+        std::optional<MapShape> map;
+        if (resolver_ != nullptr) map = resolver_->map_shape(int32_t(entry_view.get(f.length.fd_offset, 4)));
+        if (!map) { d.state = DataState::UnknownSize; return; }
+        const bool keys = f.content == Content::MapKey || f.content == Content::MapKeys;
+        d.elem_size = uint32_t(keys ? map->key_size : user_value_size(*map, resolver_->possible_cpus()));
+        const uint64_t count = length_of(v, entry_view, at_exit, call);
+        d.wanted = count * d.elem_size;
+        const uint64_t n = std::min<uint64_t>(d.wanted, options_.data_limit);
+        d.state = n < d.wanted ? DataState::Truncated : DataState::Ok;
+        read_into(d, addr, n);
+        return;
+    }
+    }
+}
+
+} // namespace bpfsc::decoder

@@ -1,0 +1,124 @@
+// The schema walk: turns the bytes of one bpf() call's attr (at entry, and
+// again at exit) into a value tree, reading pointed-to data through Memory.
+// The tree is rendered afterwards (render_text.h, render_json.h). All
+// storage of a call comes from its own arena, reused call after call, so the
+// hot path does not allocate once warm.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <memory_resource>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "memory.h"
+#include "resolver.h"
+#include "schema.h"
+
+namespace bpfsc::decoder {
+
+struct DecodeOptions {
+    uint32_t string_limit = 32;   // -s: string bytes, buffer bytes, array elements shown
+    uint32_t data_limit = 4096;   // bytes read of one key or value
+};
+
+// Pointed-to data as far as it could be read.
+enum class DataState : uint8_t {
+    NotRead,     // opaque pointer, or not this phase
+    Null,        // the pointer is NULL
+    Ok,          // all wanted bytes read
+    Truncated,   // more exist than the limit lets us show
+    Unreadable,  // a read failed after `bytes.size()` bytes; error says why
+    UnknownSize, // the length depends on something we could not learn (a map's shape)
+};
+
+struct Data {
+    DataState state = DataState::NotRead;
+    int error = 0;
+    uint64_t wanted = 0;                 // bytes (or elements, for arrays) that exist
+    uint32_t elem_size = 1;              // bytes per element for arrays, keys, values
+    std::pmr::string bytes;              // what was read
+    std::pmr::vector<Data> items;        // StringArray: one per string
+
+    explicit Data(std::pmr::memory_resource* r) : bytes(r), items(r) {}
+};
+
+struct FieldValue {
+    const Field* field;
+    uint64_t entry = 0;        // the raw member at entry
+    uint64_t exit = 0;         // the raw member at exit (when has_exit)
+    bool has_exit = false;
+    bool partial = false;      // the member straddles `size`; its upper bytes are zero
+    Data data;                 // pointed-to data (entry for In, exit for Out)
+
+    FieldValue(const Field* f, std::pmr::memory_resource* r) : field(f), data(r) {}
+    bool changed() const { return has_exit && exit != entry; }
+};
+
+enum class AttrState : uint8_t {
+    Ok,
+    Null,        // attr pointer is NULL
+    SizeZero,    // size 0: nothing to decode
+    TooBig,      // size above a page: the kernel refuses with E2BIG
+    Unreadable,  // nothing could be read
+    Partial,     // the first `readable` bytes could be read
+};
+
+// One call, decoded. Owns an arena; reuse it with reset().
+class DecodedCall {
+public:
+    DecodedCall();
+    DecodedCall(const DecodedCall&) = delete;
+    DecodedCall& operator=(const DecodedCall&) = delete;
+
+    void reset();
+    std::pmr::memory_resource* arena() { return &arena_; }
+    AttrView entry_view() const { return AttrView{std::span(entry_bytes.data(), readable), size}; }
+
+    uint32_t cmd = 0;
+    const Command* command = nullptr;  // nullptr: a number the kernel lacks
+    RemoteAddr attr_addr{};
+    uint32_t size = 0;
+    AttrState attr_state = AttrState::Ok;
+    int attr_error = 0;
+    uint32_t readable = 0;            // bytes of the attr that were read
+    std::pmr::vector<FieldValue> fields;
+    uint32_t tail_offset = 0;         // where bytes past the known layout start
+    std::pmr::string tail;            // those bytes, when any is non-zero
+
+    bool exited = false;
+    int64_t ret = 0;                  // the syscall's return value (-errno on error)
+
+    std::array<std::byte, kPageSize> entry_bytes{};  // the attr as read at entry
+
+private:
+    std::array<std::byte, 16384> initial_{};
+    std::pmr::monotonic_buffer_resource arena_;
+};
+
+class Decoder {
+public:
+    Decoder(Memory& memory, ObjectResolver* resolver, DecodeOptions options = {})
+        : memory_(memory), resolver_(resolver), options_(options) {}
+
+    // Decodes a call at entry: its attr, and the data it hands the kernel.
+    void decode_entry(DecodedCall& call, uint32_t cmd, RemoteAddr attr, uint32_t size);
+    // Completes it at exit: members and data the kernel wrote, and the result.
+    void decode_exit(DecodedCall& call, int64_t ret);
+
+    const DecodeOptions& options() const { return options_; }
+
+private:
+    void read_data(DecodedCall& call, FieldValue& v, const AttrView& view, bool at_exit);
+    bool read_into(Data& d, RemoteAddr addr, uint64_t len);
+    void read_string(Data& d, RemoteAddr addr, uint32_t limit);
+    uint64_t length_of(const FieldValue& v, const AttrView& view, bool at_exit, const DecodedCall& call) const;
+
+    Memory& memory_;
+    ObjectResolver* resolver_;
+    DecodeOptions options_;
+};
+
+
+} // namespace bpfsc::decoder

@@ -1,0 +1,94 @@
+// Formatting pieces (see format.h).
+#include "format.h"
+
+#include <cstring>
+
+namespace bpfsc::decoder {
+
+void append_quoted(OutBuf& out, std::string_view bytes, bool force_hex) {
+    out.push_back('"');
+    for (std::size_t i = 0; i < bytes.size(); ++i) {
+        const auto c = static_cast<unsigned char>(bytes[i]);
+        if (force_hex) {
+            fmt::format_to(std::back_inserter(out), "\\x{:02x}", c);
+            continue;
+        }
+        switch (c) {
+        case '"': put(out, "\\\""); continue;
+        case '\\': put(out, "\\\\"); continue;
+        case '\n': put(out, "\\n"); continue;
+        case '\t': put(out, "\\t"); continue;
+        case '\r': put(out, "\\r"); continue;
+        case '\v': put(out, "\\v"); continue;
+        case '\f': put(out, "\\f"); continue;
+        default: break;
+        }
+        if (c >= 0x20 && c < 0x7f) {
+            out.push_back(char(c));
+            continue;
+        }
+        // Octal, in as few digits as stay unambiguous before a digit.
+        const bool digit_follows = i + 1 < bytes.size() && bytes[i + 1] >= '0' && bytes[i + 1] <= '7';
+        if (digit_follows) fmt::format_to(std::back_inserter(out), "\\{:03o}", c);
+        else fmt::format_to(std::back_inserter(out), "\\{:o}", c);
+    }
+    out.push_back('"');
+}
+
+void append_hex_bytes(OutBuf& out, std::string_view bytes) {
+    for (std::size_t i = 0; i < bytes.size(); ++i) {
+        if (i != 0) out.push_back(' ');
+        fmt::format_to(std::back_inserter(out), "{:02x}", static_cast<unsigned char>(bytes[i]));
+    }
+}
+
+void append_enum(OutBuf& out, const Xlat& x, uint64_t value) {
+    const std::string_view name = x.name_of(value);
+    if (!name.empty()) put(out, name);
+    else fmt::format_to(std::back_inserter(out), "{:#x} /* {} */", value, x.unknown);
+}
+
+uint64_t unknown_flag_bits(const Xlat& x, uint64_t value) {
+    uint64_t known = 0;
+    for (const auto& e : x.entries) known |= e.value;
+    return value & ~known;
+}
+
+void append_flags(OutBuf& out, const Xlat& x, uint64_t value) {
+    if (value == 0) {
+        const std::string_view zero = x.name_of(0);
+        put(out, zero.empty() ? std::string_view("0") : zero);
+        return;
+    }
+    bool first = true;
+    for (const auto& e : x.entries) {
+        if (e.value == 0 || (value & e.value) != e.value) continue;
+        if (!first) out.push_back('|');
+        put(out, e.name);
+        first = false;
+    }
+    const uint64_t rest = unknown_flag_bits(x, value);
+    if (rest != 0) {
+        if (!first) out.push_back('|');
+        fmt::format_to(std::back_inserter(out), "{:#x} /* {} */", rest, x.unknown);
+    }
+}
+
+std::string_view errno_name(int err) {
+    const char* n = strerrorname_np(err);
+    return n != nullptr ? std::string_view(n) : std::string_view();
+}
+
+std::string_view errno_message(int err) {
+    const char* d = strerrordesc_np(err);
+    return d != nullptr ? std::string_view(d) : std::string_view("Unknown error");
+}
+
+void append_error_return(OutBuf& out, int64_t ret) {
+    const int err = int(-ret);
+    const std::string_view name = errno_name(err);
+    if (name.empty()) fmt::format_to(std::back_inserter(out), "-1 E??? ({} {})", errno_message(err), err);
+    else fmt::format_to(std::back_inserter(out), "-1 {} ({})", name, errno_message(err));
+}
+
+} // namespace bpfsc::decoder

@@ -1,0 +1,277 @@
+// The text renderer (see text.h).
+#include "text.h"
+
+#include <cstring>
+
+namespace bpfsc::decoder {
+
+namespace {
+
+using It = std::back_insert_iterator<OutBuf>;
+
+void append_addr(OutBuf& out, uint64_t addr) {
+    if (addr == 0) put(out, "NULL");
+    else fmt::format_to(It(out), "{:#x}", addr);
+}
+
+void append_read_error(OutBuf& out, const Data& d) {
+    const std::string_view name = errno_name(d.error);
+    if (d.bytes.empty()) fmt::format_to(It(out), " (unreadable: {})", name.empty() ? "E???" : name);
+    else fmt::format_to(It(out), " (unreadable after {} bytes: {})", d.bytes.size(), name.empty() ? "E???" : name);
+}
+
+uint64_t sign_extend(uint64_t v, unsigned width) {
+    if (width >= 8) return v;
+    const unsigned shift = 64 - 8 * width;
+    return uint64_t(int64_t(v << shift) >> shift);
+}
+
+// A number as the member's kind says.
+void append_number(OutBuf& out, const Field& f, uint64_t v) {
+    switch (f.kind) {
+    case Kind::Uint:
+    case Kind::Id:
+    case Kind::Ifindex:
+        fmt::format_to(It(out), "{}", v);
+        return;
+    case Kind::Sint:
+    case Kind::Fd:
+    case Kind::Pid:
+        fmt::format_to(It(out), "{}", int64_t(sign_extend(v, f.width)));
+        return;
+    case Kind::Hex: fmt::format_to(It(out), "{:#x}", v); return;
+    case Kind::Enum: append_enum(out, *f.xlat, v); return;
+    case Kind::Flags: append_flags(out, *f.xlat, v); return;
+    case Kind::KernVersion:
+        fmt::format_to(It(out), "KERNEL_VERSION({}, {}, {})", v >> 16, (v >> 8) & 0xff, v & 0xff);
+        return;
+    case Kind::CharArray:
+    case Kind::Pointer: append_addr(out, v); return;
+    }
+}
+
+void append_char_array(OutBuf& out, const Field& f, const DecodedCall& call) {
+    const char* base = reinterpret_cast<const char*>(call.entry_bytes.data()) + f.offset;
+    std::size_t avail = f.width;
+    if (f.offset + avail > call.size) avail = call.size - f.offset;
+    if (f.offset + avail > call.readable) avail = call.readable > f.offset ? call.readable - f.offset : 0;
+    const void* nul = std::memchr(base, 0, avail);
+    append_quoted(out, std::string_view(base, nul ? static_cast<const char*>(nul) - base : avail));
+}
+
+template <typename T>
+T element(const Data& d, std::size_t i) {
+    T v;
+    std::memcpy(&v, d.bytes.data() + i * sizeof(T), sizeof(T));
+    return v;
+}
+
+// Data shown inline, as strace shows it: strings and arrays.
+bool inline_content(Content c) {
+    return c == Content::String || c == Content::Text || c == Content::U32Array || c == Content::U64Array ||
+           c == Content::FdArray || c == Content::StringArray;
+}
+
+void append_inline_data(OutBuf& out, const FieldValue& v) {
+    const Data& d = v.data;
+    if (d.state == DataState::Null) { put(out, "NULL"); return; }
+    if (d.state == DataState::NotRead || d.state == DataState::UnknownSize) { append_addr(out, v.entry); return; }
+    if (d.state == DataState::Unreadable && d.bytes.empty()) {
+        append_addr(out, v.entry);
+        append_read_error(out, d);
+        return;
+    }
+    switch (v.field->content) {
+    case Content::String:
+    case Content::Text: {
+        std::string_view s(d.bytes.data(), d.bytes.size());
+        if (v.field->content == Content::Text) {  // a buffer holding a C string
+            const auto nul = s.find('\0');
+            if (nul != std::string_view::npos) s = s.substr(0, nul);
+        }
+        append_quoted(out, s);
+        break;
+    }
+    case Content::U32Array:
+    case Content::U64Array:
+    case Content::FdArray: {
+        out.push_back('[');
+        const std::size_t n = d.bytes.size() / d.elem_size;
+        for (std::size_t i = 0; i < n; ++i) {
+            if (i != 0) put(out, ", ");
+            if (v.field->content == Content::U64Array) fmt::format_to(It(out), "{:#x}", element<uint64_t>(d, i));
+            else if (v.field->content == Content::FdArray) fmt::format_to(It(out), "{}", element<int32_t>(d, i));
+            else fmt::format_to(It(out), "{}", element<uint32_t>(d, i));
+        }
+        if (d.state == DataState::Truncated) put(out, n ? ", ..." : "...");
+        out.push_back(']');
+        break;
+    }
+    case Content::StringArray: {
+        out.push_back('[');
+        for (std::size_t i = 0; i < d.items.size(); ++i) {
+            if (i != 0) put(out, ", ");
+            const Data& item = d.items[i];
+            if (item.state == DataState::Null) { put(out, "NULL"); continue; }
+            if (item.state == DataState::Unreadable && item.bytes.empty()) {
+                fmt::format_to(It(out), "{:#x}", element<uint64_t>(d, i));
+                append_read_error(out, item);
+                continue;
+            }
+            append_quoted(out, std::string_view(item.bytes.data(), item.bytes.size()));
+            if (item.state == DataState::Truncated) put(out, "...");
+            if (item.state == DataState::Unreadable) append_read_error(out, item);
+        }
+        if (d.state == DataState::Truncated) put(out, d.items.empty() ? "..." : ", ...");
+        out.push_back(']');
+        break;
+    }
+    default: append_addr(out, v.entry); return;
+    }
+    if (d.state == DataState::Truncated &&
+        (v.field->content == Content::String || v.field->content == Content::Text))
+        put(out, "...");
+    if (d.state == DataState::Unreadable) append_read_error(out, d);
+}
+
+void append_member(OutBuf& out, const FieldValue& v, const DecodedCall& call, TextPhase phase) {
+    const Field& f = *v.field;
+    put(out, f.name);
+    out.push_back('=');
+    if (f.kind == Kind::CharArray) {
+        append_char_array(out, f, call);
+        return;
+    }
+    if (f.kind == Kind::Pointer) {
+        const bool out_data = f.dir != Dir::In;
+        if (inline_content(f.content) && !(out_data && phase == TextPhase::Unfinished)) append_inline_data(out, v);
+        else append_addr(out, v.entry);
+        return;
+    }
+    append_number(out, f, v.entry);
+    if (phase == TextPhase::Complete && v.changed()) {
+        put(out, " => ");
+        append_number(out, f, v.exit);
+    }
+}
+
+void append_attr(OutBuf& out, const DecodedCall& call, TextPhase phase) {
+    switch (call.attr_state) {
+    case AttrState::Null: put(out, "NULL"); return;
+    case AttrState::SizeZero:
+    case AttrState::TooBig: append_addr(out, call.attr_addr.value); return;
+    case AttrState::Unreadable: {
+        append_addr(out, call.attr_addr.value);
+        const std::string_view name = errno_name(call.attr_error);
+        fmt::format_to(It(out), " (unreadable: {})", name.empty() ? "E???" : name);
+        return;
+    }
+    case AttrState::Ok:
+    case AttrState::Partial: break;
+    }
+    if (call.command == nullptr) {  // a command this kernel does not have
+        append_addr(out, call.attr_addr.value);
+        return;
+    }
+    out.push_back('{');
+    const std::string_view group = call.command->group;
+    if (!group.empty()) {
+        put(out, group);
+        put(out, "={");
+    }
+    std::string_view open_nested;
+    bool first = true;
+    for (const FieldValue& v : call.fields) {
+        if (v.field->group != open_nested) {
+            if (!open_nested.empty()) out.push_back('}');
+            if (!first) put(out, ", ");
+            first = true;
+            open_nested = v.field->group;
+            if (!open_nested.empty()) {
+                put(out, open_nested);
+                put(out, "={");
+            }
+        }
+        if (!first) put(out, ", ");
+        first = false;
+        append_member(out, v, call, phase);
+    }
+    if (!open_nested.empty()) out.push_back('}');
+    if (!group.empty()) out.push_back('}');
+    if (call.attr_state == AttrState::Partial) {
+        const std::string_view name = errno_name(call.attr_error);
+        fmt::format_to(It(out), "{}... /* unreadable from byte {}: {} */", call.fields.empty() ? "" : ", ", call.readable,
+                       name.empty() ? "E???" : name);
+    }
+    if (!call.tail.empty()) {
+        if (!call.fields.empty() || !group.empty()) put(out, ", ");
+        put(out, "extra_data=");
+        append_quoted(out, std::string_view(call.tail.data(), call.tail.size()), true);
+        fmt::format_to(It(out), " /* bytes {}..{} */", call.tail_offset, call.tail_offset + call.tail.size() - 1);
+    }
+    out.push_back('}');
+}
+
+void append_return(OutBuf& out, const DecodedCall& call) {
+    if (call.ret < 0) append_error_return(out, call.ret);
+    else fmt::format_to(It(out), "{}", call.ret);
+}
+
+// The indented lines under the call: data whose bytes do not go inline.
+void append_data_lines(OutBuf& out, const DecodedCall& call, TextPhase phase) {
+    for (const FieldValue& v : call.fields) {
+        const Field& f = *v.field;
+        if (f.kind != Kind::Pointer || inline_content(f.content)) continue;
+        if (f.content == Content::Opaque || f.content == Content::Sized) continue;
+        if (f.dir != Dir::In && phase == TextPhase::Unfinished) continue;
+        const Data& d = v.data;
+        if (d.state == DataState::NotRead || d.state == DataState::Null) continue;
+        const std::string_view label = f.name;
+        if (d.state == DataState::UnknownSize) {
+            fmt::format_to(It(out), "  {}: size unknown: fd {} is not a map the tracer can see\n", label,
+                           int32_t(call.entry_view().get(f.length.fd_offset, 4)));
+            continue;
+        }
+        const bool many = f.content == Content::MapKeys || f.content == Content::MapValues;
+        const std::size_t each = many ? std::max<uint32_t>(d.elem_size, 1) : d.bytes.size();
+        if (many) {
+            for (std::size_t off = 0, i = 0; off < d.bytes.size(); off += each, ++i) {
+                fmt::format_to(It(out), "  {}[{}]: ", label, i);
+                append_hex_bytes(out, std::string_view(d.bytes.data() + off, std::min(each, d.bytes.size() - off)));
+                out.push_back('\n');
+            }
+        } else {
+            fmt::format_to(It(out), "  {}: ", label);
+            append_hex_bytes(out, std::string_view(d.bytes.data(), d.bytes.size()));
+            if (d.state == DataState::Truncated) fmt::format_to(It(out), "{}... ({} bytes)", d.bytes.empty() ? "" : " ", d.wanted);
+            out.push_back('\n');
+        }
+        if (many && d.state == DataState::Truncated) fmt::format_to(It(out), "  {}: ... ({} bytes in all)\n", label, d.wanted);
+        if (d.state == DataState::Unreadable) {
+            const std::string_view name = errno_name(d.error);
+            fmt::format_to(It(out), "  {}: unreadable at {:#x} after {} bytes: {}\n", label, v.entry, d.bytes.size(),
+                           name.empty() ? "E???" : name);
+        }
+    }
+}
+
+} // namespace
+
+void render_text(const DecodedCall& call, TextPhase phase, const TextOptions& options, OutBuf& out) {
+    put(out, "bpf(");
+    if (call.command != nullptr) put(out, call.command->name);
+    else append_enum(out, xlat::bpf_cmd, call.cmd);
+    put(out, ", ");
+    append_attr(out, call, phase);
+    fmt::format_to(It(out), ", {}", call.size);
+    if (phase == TextPhase::Unfinished || !call.exited) {
+        put(out, " <unfinished ...>\n");
+    } else {
+        put(out, ") = ");
+        append_return(out, call);
+        out.push_back('\n');
+    }
+    if (options.data_lines) append_data_lines(out, call, phase);
+}
+
+} // namespace bpfsc::decoder

@@ -1,0 +1,23 @@
+// The text renderer: a decoded call in strace's shape,
+//   bpf(BPF_MAP_CREATE, {map_type=BPF_MAP_TYPE_HASH, key_size=4, ...}, 72) = 5
+// with members the kernel wrote shown as `before => after`, and below it,
+// indented, the data that does not fit on the line (keys, values, buffers).
+#pragma once
+
+#include "../decode.h"
+#include "format.h"
+
+namespace bpfsc::decoder {
+
+enum class TextPhase : uint8_t {
+    Complete,    // the whole call, after exit
+    Unfinished,  // entry only: another call is printed before this one returns
+};
+
+struct TextOptions {
+    bool data_lines = true;  // print the indented data block (-q turns it off)
+};
+
+void render_text(const DecodedCall& call, TextPhase phase, const TextOptions& options, OutBuf& out);
+
+} // namespace bpfsc::decoder

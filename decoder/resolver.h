@@ -1,0 +1,33 @@
+// What the decoder may ask about the tracee's fds: the shape of a map, so
+// that keys and values are read with their real sizes, never guessed. The
+// tracer answers from /proc/PID/fdinfo; tests answer with fakes.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+
+namespace bpfsc::decoder {
+
+struct MapShape {
+    uint32_t map_type = 0;
+    uint32_t key_size = 0;
+    uint32_t value_size = 0;
+    uint32_t max_entries = 0;
+    uint32_t map_flags = 0;
+};
+
+class ObjectResolver {
+public:
+    virtual ~ObjectResolver() = default;
+    // The map an fd of the traced process refers to, if it is one.
+    virtual std::optional<MapShape> map_shape(int32_t fd) = 0;
+    // Number of possible CPUs: per-CPU map values hold one slot each.
+    virtual uint32_t possible_cpus() = 0;
+};
+
+// True for map types whose user-space values hold one slot per possible CPU.
+bool is_percpu_map_type(uint32_t map_type);
+// Bytes of one value buffer as user space passes it for this map.
+uint64_t user_value_size(const MapShape& map, uint32_t possible_cpus);
+
+} // namespace bpfsc::decoder

@@ -1,0 +1,3 @@
+// The unit test binary's main.
+#define CATCH_CONFIG_MAIN
+#include <catch2/catch.hpp>

@@ -1,0 +1,129 @@
+// Test support for the decoder: attrs placed so they end at a guard page,
+// a Memory that reads this very process with process_vm_readv (so a read of
+// the guard page fails with EFAULT, as a tracee's would), a fake resolver,
+// and the registry that proves every command number has test cases.
+#pragma once
+
+#include <cstdint>
+#include <cstring>
+#include <functional>
+#include <map>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "decode.h"
+#include "render/json.h"
+#include "render/text.h"
+#include "uapi/bpf_attr.h"
+
+namespace bpfsc::test {
+
+using namespace bpfsc::decoder;
+
+// Two pages: the first readable, the second PROT_NONE. place() puts bytes so
+// that they end exactly where the guard page starts.
+class GuardedPage {
+public:
+    GuardedPage();
+    ~GuardedPage();
+    GuardedPage(const GuardedPage&) = delete;
+    GuardedPage& operator=(const GuardedPage&) = delete;
+
+    // Copies `bytes` to end at the guard page; returns where they start.
+    std::byte* place(const void* bytes, std::size_t n);
+    std::byte* guard() const { return base_ + kPageSize; }
+
+private:
+    std::byte* base_;
+};
+
+// Reads this process's memory the way the tracer reads a tracee's.
+class SelfMemory : public Memory {
+public:
+    ReadResult read(RemoteAddr addr, std::span<std::byte> out) override;
+};
+
+class FakeResolver : public ObjectResolver {
+public:
+    std::map<int32_t, MapShape> maps;
+    uint32_t cpus = 2;
+    std::optional<MapShape> map_shape(int32_t fd) override;
+    uint32_t possible_cpus() override { return cpus; }
+};
+
+inline RemoteAddr addr_of(const void* p) { return RemoteAddr{reinterpret_cast<uintptr_t>(p)}; }
+inline uint64_t u64_of(const void* p) { return reinterpret_cast<uintptr_t>(p); }
+std::string hex(const void* p);  // "0x7ffd..." as the renderers print addresses
+
+// What a test sees of one call: the text line(s) and the JSON object.
+struct Rendered {
+    std::string text;
+    std::string json;
+    int64_t ret = 0;
+};
+
+// The kernel's part between entry and exit: perform the call for real, or
+// write what the kernel would, and return the syscall's result (-errno).
+using Kernel = std::function<int64_t(std::byte* attr, uint32_t size)>;
+
+// Decodes a call at entry, runs `kernel`, decodes at exit, renders both ways.
+Rendered run_call(uint32_t cmd, std::byte* attr, uint32_t size, const Kernel& kernel,
+                  ObjectResolver* resolver = nullptr, DecodeOptions options = {});
+// The entry-only rendering (an unfinished call).
+std::string render_unfinished(uint32_t cmd, std::byte* attr, uint32_t size, ObjectResolver* resolver = nullptr);
+
+// A kernel that returns `ret` and writes nothing.
+Kernel returns(int64_t ret);
+// The real bpf() system call.
+int64_t real_bpf(uint32_t cmd, void* attr, uint32_t size);
+Kernel real_kernel(uint32_t cmd);
+// The real call; a returned fd is closed at once (the test keeps only its number).
+Kernel real_kernel_closing(uint32_t cmd);
+// `text` with every "{ret}" replaced by the call's result.
+std::string with_ret(std::string text, int64_t ret);
+
+// The four size cases every command gets, with the attr ending at a guard
+// page: size 0, a partial size, the full size, and the full size plus a
+// non-zero tail. `full` is the command's attr as a test builds it.
+struct SizeCases {
+    uint32_t cmd;
+    std::vector<std::byte> full;     // the whole attr (Command::known_size bytes)
+    uint32_t partial;                // a size that cuts the attr short
+    std::string expected_full;       // the text of the full call ("{ret}": its result)
+    std::string expected_partial;    // the text of the partial call
+    Kernel kernel = returns(0);
+    ObjectResolver* resolver = nullptr;
+};
+void check_size_cases(const SizeCases& cases);
+
+template <typename T>
+std::vector<std::byte> bytes_of(const T& attr) {
+    std::vector<std::byte> v(sizeof attr);
+    std::memcpy(v.data(), &attr, sizeof attr);
+    return v;
+}
+
+// Checks that a JSON text parses (a strict, small validator).
+bool valid_json(const std::string& text);
+
+// Every command's test file registers the numbers it covers.
+std::set<uint32_t>& covered_commands();
+struct CoverCommand {
+    explicit CoverCommand(std::initializer_list<uint32_t> cmds) { covered_commands().insert(cmds); }
+};
+
+// Privileged tests skip with a reason, except under CI=true where skipping fails.
+bool can_use_bpf(std::string* why);
+#define BPFSC_REQUIRE_BPF()                                          \
+    do {                                                             \
+        std::string why_;                                            \
+        if (!::bpfsc::test::can_use_bpf(&why_)) {                    \
+            if (std::getenv("CI") && std::string(std::getenv("CI")) == "true") \
+                FAIL("CI=true and bpf() is unusable: " << why_);     \
+            WARN("SKIPPED: " << why_);                               \
+            return;                                                  \
+        }                                                            \
+    } while (0)
+
+} // namespace bpfsc::test
