@@ -218,6 +218,7 @@ void Decoder::read_data(DecodedCall& call, FieldValue& v, const AttrView& entry_
     case Content::Sized: return;
     case Content::String: read_string(d, addr, limit); return;
     case Content::Text:
+    case Content::Bytes:
     case Content::HexBytes: {
         d.wanted = length_of(v, entry_view, at_exit, call);
         const uint64_t n = std::min<uint64_t>(d.wanted, limit);

@@ -38,7 +38,8 @@ enum class Content : uint8_t {
     Sized,       // an address shown alone, with a length the schema knows
                  // (instructions, func_info, line_info, core_relos, info)
     String,      // NUL-terminated string, read up to the string limit
-    Text,        // a buffer of Field::length bytes, shown as a quoted string
+    Text,        // a buffer of Field::length bytes holding a C string (logs, names)
+    Bytes,       // a buffer of Field::length bytes, every byte shown quoted (BTF blob)
     HexBytes,    // a buffer of Field::length bytes, shown as hex
     U32Array,    // Field::length elements of __u32
     U64Array,    // Field::length elements of __u64

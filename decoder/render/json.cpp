@@ -166,6 +166,10 @@ void append_pointer(OutBuf& out, const FieldValue& v) {
         append_bytes_string(out, s);
         break;
     }
+    case Content::Bytes:
+        put(out, ",\"hex\":");
+        append_hex_string(out, std::string_view(d.bytes.data(), d.bytes.size()));
+        break;
     case Content::U32Array:
     case Content::U64Array:
     case Content::FdArray: {

@@ -68,7 +68,7 @@ T element(const Data& d, std::size_t i) {
 
 // Data shown inline, as strace shows it: strings and arrays.
 bool inline_content(Content c) {
-    return c == Content::String || c == Content::Text || c == Content::U32Array || c == Content::U64Array ||
+    return c == Content::String || c == Content::Text || c == Content::Bytes || c == Content::U32Array || c == Content::U64Array ||
            c == Content::FdArray || c == Content::StringArray;
 }
 
@@ -83,7 +83,8 @@ void append_inline_data(OutBuf& out, const FieldValue& v) {
     }
     switch (v.field->content) {
     case Content::String:
-    case Content::Text: {
+    case Content::Text:
+    case Content::Bytes: {
         std::string_view s(d.bytes.data(), d.bytes.size());
         if (v.field->content == Content::Text) {  // a buffer holding a C string
             const auto nul = s.find('\0');
@@ -129,7 +130,8 @@ void append_inline_data(OutBuf& out, const FieldValue& v) {
     default: append_addr(out, v.entry); return;
     }
     if (d.state == DataState::Truncated &&
-        (v.field->content == Content::String || v.field->content == Content::Text))
+        (v.field->content == Content::String || v.field->content == Content::Text ||
+         v.field->content == Content::Bytes))
         put(out, "...");
     if (d.state == DataState::Unreadable) append_read_error(out, d);
 }
