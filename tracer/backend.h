@@ -1,0 +1,60 @@
+// The interface between the session (decode, model, print) and whatever
+// stops the tracee: ptrace today, seccomp user notification later. The
+// session sees only Events and answers each with resume(); it never knows
+// which backend runs.
+#pragma once
+
+#include <sys/types.h>
+
+#include <array>
+#include <cstdint>
+#include <functional>
+#include <optional>
+
+#include "decoder/memory.h"
+
+namespace bpfsc::tracer {
+
+struct Event {
+    enum class Kind : uint8_t {
+        SyscallEntry,   // a syscall the filter selected, before it runs
+        SyscallExit,    // the same syscall, after it ran
+        NewTask,        // a thread or process appeared (fork, vfork, clone)
+        Exec,           // a process replaced its image
+        TaskExit,       // a thread or process is gone
+        TracerSignal,   // the tracer got SIGINT/SIGTERM/SIGHUP (status: the signal)
+    };
+    Kind kind;
+    pid_t tid = 0;          // the thread
+    pid_t tgid = 0;         // its process
+    // SyscallEntry / SyscallExit
+    long nr = -1;           // syscall number (native numbering)
+    std::array<uint64_t, 6> args{};
+    int64_t ret = 0;        // SyscallExit: the result, -errno on error
+    // NewTask: the parent; Exec: the tid that called execve (it may differ
+    // from tid when a non-leader thread execs); TaskExit: the wait status.
+    pid_t other = 0;
+    bool thread = false;    // NewTask: a thread of the parent's process;
+                            // TracerSignal: sent to the tracer alone (not from the terminal)
+    int status = 0;         // TaskExit: wait status; TracerSignal: the signal
+};
+
+class Backend {
+public:
+    virtual ~Backend() = default;
+    // Blocks until the next event. nullopt: no tracee is left.
+    virtual std::optional<Event> next() = 0;
+    // Lets the tracee of `event` go on.
+    virtual void resume(const Event& event) = 0;
+    // The memory of a traced thread's process.
+    virtual decoder::Memory& memory(pid_t tid) = 0;
+    // Stop tracing: detach from attached processes, kill launched ones
+    // (they cannot run on without a tracer). Called on a second SIGINT/SIGTERM.
+    virtual void stop_tracing() = 0;
+    // Pass a signal the tracer received on to the traced program.
+    virtual void forward_signal(int sig) = 0;
+    // Called before next() would block: a chance to flush output.
+    std::function<void()> before_blocking;
+};
+
+} // namespace bpfsc::tracer

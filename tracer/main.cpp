@@ -1,0 +1,98 @@
+// bpftrace-syscalls: traces every bpf() call of a program and its
+// descendants and prints each one decoded. This file wires the parts
+// together: options, output, launcher or attach, backend, session.
+#include <fcntl.h>
+#include <signal.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+
+#include <fmt/format.h>
+
+#include "launcher.h"
+#include "options.h"
+#include "output.h"
+#include "ptrace_backend.h"
+#include "session.h"
+
+using namespace bpfsc::tracer;
+
+namespace {
+
+void on_signal(int sig, siginfo_t* info, void*) {
+    // A signal sent to the tracer alone (kill) is passed on to the program;
+    // one from the terminal already reached the program's process group.
+    PtraceBackend::pending_signal_sent = info != nullptr && (info->si_code == SI_USER || info->si_code == SI_QUEUE);
+    PtraceBackend::pending_signal = sig;
+}
+
+void install_signal_handlers() {
+    struct sigaction sa {};
+    sa.sa_sigaction = on_signal;
+    sigemptyset(&sa.sa_mask);
+    sa.sa_flags = SA_SIGINFO;  // no SA_RESTART: waitpid returns so the loop sees the signal
+    sigaction(SIGINT, &sa, nullptr);
+    sigaction(SIGTERM, &sa, nullptr);
+    sigaction(SIGHUP, &sa, nullptr);
+    signal(SIGPIPE, SIG_IGN);
+}
+
+int fail(const std::string& message) {
+    fmt::print(stderr, "bpftrace-syscalls: {}\n", message);
+    return 1;
+}
+
+} // namespace
+
+int main(int argc, char** argv) {
+    Options options;
+    const ParseResult parsed = parse_options(argc, argv, options);
+    if (parsed.action == ParseResult::Action::Exit) {
+        std::fputs(parsed.message.c_str(), parsed.is_error ? stderr : stdout);
+        return parsed.exit_code;
+    }
+
+    std::string error;
+    std::string path;
+    if (!options.command.empty()) {
+        path = resolve_command(options.command[0], &error);
+        if (path.empty()) return fail(error);
+    }
+
+    int out_fd = 2;
+    if (!options.output_path.empty()) {
+        out_fd = open(options.output_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+        if (out_fd < 0) return fail(fmt::format("cannot write -o {}: {}", options.output_path, std::strerror(errno)));
+    }
+    Output output(out_fd);
+    install_signal_handlers();
+
+    PtraceBackend backend;
+    Launcher launcher;
+    pid_t main_pid = options.attach_pid;
+    if (options.command.empty()) {
+        if (!backend.attach(options.attach_pid, &error)) return fail(error);
+    } else {
+        main_pid = launcher.start(path, options.command, FilterAction::Trace, &error);
+        if (main_pid < 0) return fail(error);
+        if (!backend.seize_launched(main_pid, &error)) {
+            kill(main_pid, SIGKILL);
+            return fail(error);
+        }
+        launcher.release();
+    }
+
+    Session session(backend, options, output, main_pid);
+    const int status = session.run();
+    if (!options.command.empty() && !session.main_exec_seen()) {
+        const std::string why = launcher.exec_failure();
+        if (!why.empty()) {
+            output.flush();
+            fail(fmt::format("cannot run '{}': {}", options.command[0], why));
+            return 127;
+        }
+    }
+    return status;
+}

@@ -1,0 +1,36 @@
+// The command line, in the conventions strace users know. Parsing checks
+// everything that can be checked before anything runs.
+#pragma once
+
+#include <sys/types.h>
+
+#include <string>
+#include <vector>
+
+namespace bpfsc::tracer {
+
+enum class Format { Text, Json };
+enum class BackendKind { Ptrace };
+
+struct Options {
+    std::vector<std::string> command;   // COMMAND [ARGS...]
+    pid_t attach_pid = 0;               // -p
+    std::string output_path;            // -o ("" = stderr)
+    Format format = Format::Text;
+    uint32_t string_limit = 32;         // -s
+    bool follow_forks = true;           // -f (default) / --no-follow
+    bool quiet = false;                 // -q
+    BackendKind backend = BackendKind::Ptrace;
+};
+
+struct ParseResult {
+    enum class Action { Run, Exit } action = Action::Run;
+    int exit_code = 0;      // for Exit
+    std::string message;    // printed for Exit (help/version to stdout, errors to stderr)
+    bool is_error = false;
+};
+
+ParseResult parse_options(int argc, char** argv, Options& options);
+std::string usage_text();
+
+} // namespace bpfsc::tracer

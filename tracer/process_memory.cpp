@@ -1,0 +1,37 @@
+// process_vm_readv, split at page boundaries (see process_memory.h).
+#include "process_memory.h"
+
+#include <sys/uio.h>
+
+#include <algorithm>
+#include <cerrno>
+
+namespace bpfsc::tracer {
+
+decoder::ReadResult ProcessMemory::read(decoder::RemoteAddr addr, std::span<std::byte> out) {
+    constexpr uint64_t page = 4096;
+    // One call with an iovec per page: the kernel stops at the first page it
+    // cannot read and returns what came before it.
+    std::size_t done = 0;
+    while (done < out.size()) {
+        iovec local[16];
+        iovec remote[16];
+        int n = 0;
+        std::size_t planned = done;
+        while (n < 16 && planned < out.size()) {
+            const uint64_t at = addr.value + planned;
+            const std::size_t len = std::min<std::size_t>(out.size() - planned, page - at % page);
+            local[n] = {out.data() + planned, len};
+            remote[n] = {reinterpret_cast<void*>(at), len};
+            planned += len;
+            ++n;
+        }
+        const ssize_t r = process_vm_readv(pid_, local, n, remote, n, 0);
+        if (r < 0) return {done, errno};
+        done += std::size_t(r);
+        if (done < planned) return {done, r == 0 ? EFAULT : EFAULT};
+    }
+    return {done, 0};
+}
+
+} // namespace bpfsc::tracer

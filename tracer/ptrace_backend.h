@@ -1,0 +1,54 @@
+// The ptrace backend. Launched programs carry a seccomp filter returning
+// SECCOMP_RET_TRACE for the syscalls the tracer needs, so only those stop:
+// a seccomp stop at entry, then (PTRACE_SYSCALL) one exit stop. Attached
+// processes (-p) cannot be given a filter, so there every syscall stops and
+// all but the selected ones are resumed at once. Forks, vforks, clones and
+// execs are followed with ptrace options.
+#pragma once
+
+#include <sys/types.h>
+
+#include <string>
+#include <unordered_map>
+
+#include "backend.h"
+#include "process_memory.h"
+
+namespace bpfsc::tracer {
+
+class PtraceBackend : public Backend {
+public:
+    // Seizes a launched child (still blocked before exec). false on error.
+    bool seize_launched(pid_t pid, std::string* error);
+    // Seizes every thread of a running process.
+    bool attach(pid_t pid, std::string* error);
+
+    std::optional<Event> next() override;
+    void resume(const Event& event) override;
+    decoder::Memory& memory(pid_t tid) override;
+    void stop_tracing() override;
+    void forward_signal(int sig) override;
+
+    // Set by the tracer's signal handler; next() returns when it is set.
+    static volatile int pending_signal;
+    static volatile bool pending_signal_sent;  // sent to the tracer alone, not by the terminal
+
+private:
+    struct Task {
+        pid_t tgid = 0;
+        bool in_selected_syscall = false;  // between entry and exit of a selected syscall
+        bool started = false;              // its first stop has been seen
+    };
+
+    Task& task(pid_t tid);
+    void restart(pid_t tid, int sig);
+    std::optional<Event> handle_stop(pid_t tid, int status);
+    bool selected(uint32_t arch, long nr) const;
+
+    std::unordered_map<pid_t, Task> tasks_;
+    pid_t main_pid_ = 0;
+    bool launched_ = false;       // filter installed: only selected syscalls stop
+    ProcessMemory memory_;
+};
+
+} // namespace bpfsc::tracer

@@ -1,0 +1,179 @@
+// The session loop (see session.h).
+#include "session.h"
+
+#include <signal.h>
+#include <string.h>
+#include <sys/wait.h>
+
+#include "decoder/render/json.h"
+#include "decoder/render/text.h"
+#include "seccomp_filter.h"
+
+namespace bpfsc::tracer {
+
+using namespace bpfsc::decoder;
+
+Session::Session(Backend& backend, const Options& options, Output& output, pid_t main_pid)
+    : backend_(backend), options_(options), out_(output), main_pid_(main_pid) {
+    backend_.before_blocking = [this] { out_.flush(); };
+}
+
+std::unique_ptr<DecodedCall> Session::take_call() {
+    if (pool_.empty()) return std::make_unique<DecodedCall>();
+    auto c = std::move(pool_.back());
+    pool_.pop_back();
+    return c;
+}
+
+bool Session::shown(pid_t tgid) const { return options_.follow_forks || tgid == main_pid_; }
+
+int Session::run() {
+    while (auto e = backend_.next()) {
+        switch (e->kind) {
+        case Event::Kind::SyscallEntry: on_entry(*e); break;
+        case Event::Kind::SyscallExit: on_exit(*e); break;
+        case Event::Kind::NewTask: ++live_tasks_; break;
+        case Event::Kind::Exec:
+            if (e->tgid == main_pid_) main_exec_seen_ = true;
+            // Threads killed by execve never return from their calls.
+            for (auto it = pending_.begin(); it != pending_.end();) {
+                if (it->second.tgid == e->tgid && it->first != e->tid) {
+                    if (shown(e->tgid)) print_call(it->first, e->tgid, *it->second.call, true, false, "thread gone: execve");
+                    pool_.push_back(std::move(it->second.call));
+                    it = pending_.erase(it);
+                } else {
+                    ++it;
+                }
+            }
+            break;
+        case Event::Kind::TaskExit: on_task_exit(*e); break;
+        case Event::Kind::TracerSignal: on_signal(e->status, e->thread); break;
+        }
+        backend_.resume(*e);
+    }
+    out_.flush();
+    if (WIFSIGNALED(main_status_)) return 128 + WTERMSIG(main_status_);
+    return WIFEXITED(main_status_) ? WEXITSTATUS(main_status_) : 1;
+}
+
+void Session::on_entry(const Event& e) {
+    Pending p;
+    p.call = take_call();
+    p.tgid = e.tgid;
+    p.seq = ++seq_;
+    resolver_.set_pid(e.tgid);
+    DecodeOptions opts;
+    opts.string_limit = options_.string_limit;
+    Decoder decoder(backend_.memory(e.tid), &resolver_, opts);
+    decoder.decode_entry(*p.call, uint32_t(e.args[0]), RemoteAddr{e.args[1]}, uint32_t(e.args[2]));
+    auto& slot = pending_[e.tid];
+    if (slot.call) pool_.push_back(std::move(slot.call));
+    slot = std::move(p);
+}
+
+void Session::on_exit(const Event& e) {
+    auto it = pending_.find(e.tid);
+    if (it == pending_.end()) return;
+    Pending done = std::move(it->second);
+    pending_.erase(it);
+
+    resolver_.set_pid(e.tgid);
+    DecodeOptions opts;
+    opts.string_limit = options_.string_limit;
+    Decoder decoder(backend_.memory(e.tid), &resolver_, opts);
+    decoder.decode_exit(*done.call, e.ret);
+
+    if (shown(done.tgid)) {
+        // Calls that began before this one and are still running are shown
+        // as unfinished first, so the trace keeps the order things happened.
+        for (auto& [tid, p] : pending_) {
+            if (p.seq < done.seq && !p.shown_unfinished && shown(p.tgid)) {
+                print_call(tid, p.tgid, *p.call, true, false);
+                p.shown_unfinished = true;
+            }
+        }
+        print_call(e.tid, done.tgid, *done.call, false, done.shown_unfinished);
+    }
+    pool_.push_back(std::move(done.call));
+}
+
+void Session::on_task_exit(const Event& e) {
+    if (live_tasks_ > 0) --live_tasks_;
+    auto it = pending_.find(e.tid);
+    if (it != pending_.end()) {
+        if (shown(it->second.tgid)) print_call(e.tid, it->second.tgid, *it->second.call, true, false, "exited");
+        pool_.push_back(std::move(it->second.call));
+        pending_.erase(it);
+    }
+    if (e.tid == main_pid_) {
+        main_status_ = e.status;
+        main_exited_ = true;
+    }
+    if (e.tid != e.tgid || !shown(e.tgid)) return;
+    auto& buf = out_.buffer();
+    if (options_.format == Format::Json) {
+        fmt::format_to(std::back_inserter(buf), "{{\"event\":\"exit\",\"pid\":{},", e.tid);
+        if (WIFSIGNALED(e.status))
+            fmt::format_to(std::back_inserter(buf), "\"signal\":{},\"signal_name\":\"SIG{}\"}}\n", WTERMSIG(e.status),
+                           sigabbrev_np(WTERMSIG(e.status)) ? sigabbrev_np(WTERMSIG(e.status)) : "?");
+        else fmt::format_to(std::back_inserter(buf), "\"exit_code\":{}}}\n", WEXITSTATUS(e.status));
+    } else {
+        prefix(e.tid);
+        if (WIFSIGNALED(e.status))
+            fmt::format_to(std::back_inserter(buf), "+++ killed by SIG{} +++\n",
+                           sigabbrev_np(WTERMSIG(e.status)) ? sigabbrev_np(WTERMSIG(e.status)) : "?");
+        else fmt::format_to(std::back_inserter(buf), "+++ exited with {} +++\n", WEXITSTATUS(e.status));
+    }
+    out_.end_record();
+}
+
+void Session::on_signal(int sig, bool sent_to_tracer) {
+    ++signals_seen_;
+    if (signals_seen_ == 1 && !options_.command.empty()) {
+        // The program decides what an interrupt means; we keep tracing, so
+        // its last calls (often its clean-up) are in the trace too.
+        if (sent_to_tracer) backend_.forward_signal(sig);
+        return;
+    }
+    backend_.stop_tracing();
+}
+
+void Session::prefix(pid_t tid) {
+    if (live_tasks_ > 1) fmt::format_to(std::back_inserter(out_.buffer()), "[pid {}] ", tid);
+}
+
+void Session::print_call(pid_t tid, pid_t tgid, const DecodedCall& call, bool unfinished, bool resumed,
+                         std::string_view note) {
+    auto& buf = out_.buffer();
+    if (options_.format == Format::Json) {
+        fmt::memory_buffer obj;
+        render_json(call, obj);
+        // Splice pid/tid (and the note) in front of the call's own members.
+        fmt::format_to(std::back_inserter(buf), "{{\"pid\":{},\"tid\":{},", tgid, tid);
+        if (!note.empty()) fmt::format_to(std::back_inserter(buf), "\"note\":\"{}\",", note);
+        buf.append(obj.data() + 1, obj.data() + obj.size());
+        buf.push_back('\n');
+        out_.end_record();
+        return;
+    }
+    prefix(tid);
+    if (resumed) fmt::format_to(std::back_inserter(buf), "<... bpf resumed> ");
+    TextOptions topts;
+    topts.data_lines = !options_.quiet;
+    const std::size_t start = buf.size();
+    render_text(call, unfinished ? TextPhase::Unfinished : TextPhase::Complete, topts, buf);
+    if (!note.empty() && unfinished) {
+        // "... <unfinished ...>\n" becomes "... <unfinished ...> = ? <exited>"
+        const std::string_view text(buf.data() + start, buf.size() - start);
+        const std::size_t nl = text.find('\n');
+        if (nl != std::string_view::npos) {
+            std::string rest(text.substr(nl));
+            buf.resize(start + nl);
+            fmt::format_to(std::back_inserter(buf), " = ? <{}>", note);
+            buf.append(rest.data(), rest.data() + rest.size());
+        }
+    }
+    out_.end_record();
+}
+
+} // namespace bpfsc::tracer
