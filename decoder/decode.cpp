@@ -51,6 +51,8 @@ void DecodedCall::reset() {
     tail_offset = 0;
     exited = false;
     ret = 0;
+    map_asked = false;
+    map.reset();
 }
 
 namespace {
@@ -256,8 +258,11 @@ void Decoder::read_data(DecodedCall& call, FieldValue& v, const AttrView& entry_
     case Content::MapValue:
     case Content::MapKeys:
     case Content::MapValues: {
-        std::optional<MapShape> map;
-        if (resolver_ != nullptr) map = resolver_->map_shape(int32_t(entry_view.get(f.length.fd_offset, 4)));
+        if (!call.map_asked && resolver_ != nullptr) {
+            call.map = resolver_->map_shape(int32_t(entry_view.get(f.length.fd_offset, 4)));
+            call.map_asked = true;
+        }
+        const std::optional<MapShape>& map = call.map;
         if (!map) { d.state = DataState::UnknownSize; return; }
         const bool keys = f.content == Content::MapKey || f.content == Content::MapKeys;
         d.elem_size = uint32_t(keys ? map->key_size : user_value_size(*map, resolver_->possible_cpus()));

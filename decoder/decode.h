@@ -8,6 +8,7 @@
 #include <array>
 #include <cstdint>
 #include <memory_resource>
+#include <optional>
 #include <span>
 #include <string>
 #include <vector>
@@ -89,6 +90,10 @@ public:
 
     bool exited = false;
     int64_t ret = 0;                  // the syscall's return value (-errno on error)
+
+    // The map the call's keys and values belong to, asked once per call.
+    bool map_asked = false;
+    std::optional<MapShape> map;
 
     std::array<std::byte, kPageSize> entry_bytes{};  // the attr as read at entry
 

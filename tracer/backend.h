@@ -51,6 +51,8 @@ public:
     // Stop tracing: detach from attached processes, kill launched ones
     // (they cannot run on without a tracer). Called on a second SIGINT/SIGTERM.
     virtual void stop_tracing() = 0;
+    // How many threads are traced right now.
+    virtual std::size_t tracee_count() const = 0;
     // Pass a signal the tracer received on to the traced program.
     virtual void forward_signal(int sig) = 0;
     // Called before next() would block: a chance to flush output.

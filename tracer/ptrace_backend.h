@@ -28,6 +28,7 @@ public:
     decoder::Memory& memory(pid_t tid) override;
     void stop_tracing() override;
     void forward_signal(int sig) override;
+    std::size_t tracee_count() const override { return tasks_.size(); }
 
     // Set by the tracer's signal handler; next() returns when it is set.
     static volatile int pending_signal;

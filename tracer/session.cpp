@@ -32,7 +32,7 @@ int Session::run() {
         switch (e->kind) {
         case Event::Kind::SyscallEntry: on_entry(*e); break;
         case Event::Kind::SyscallExit: on_exit(*e); break;
-        case Event::Kind::NewTask: ++live_tasks_; break;
+        case Event::Kind::NewTask: break;
         case Event::Kind::Exec:
             if (e->tgid == main_pid_) main_exec_seen_ = true;
             // Threads killed by execve never return from their calls.
@@ -98,7 +98,6 @@ void Session::on_exit(const Event& e) {
 }
 
 void Session::on_task_exit(const Event& e) {
-    if (live_tasks_ > 0) --live_tasks_;
     auto it = pending_.find(e.tid);
     if (it != pending_.end()) {
         if (shown(it->second.tgid)) print_call(e.tid, it->second.tgid, *it->second.call, true, false, "exited");
@@ -118,7 +117,8 @@ void Session::on_task_exit(const Event& e) {
                            sigabbrev_np(WTERMSIG(e.status)) ? sigabbrev_np(WTERMSIG(e.status)) : "?");
         else fmt::format_to(std::back_inserter(buf), "\"exit_code\":{}}}\n", WEXITSTATUS(e.status));
     } else {
-        prefix(e.tid);
+        // The task is no longer counted: others still traced means a prefix.
+        if (backend_.tracee_count() > 0) fmt::format_to(std::back_inserter(buf), "[pid {}] ", e.tid);
         if (WIFSIGNALED(e.status))
             fmt::format_to(std::back_inserter(buf), "+++ killed by SIG{} +++\n",
                            sigabbrev_np(WTERMSIG(e.status)) ? sigabbrev_np(WTERMSIG(e.status)) : "?");
@@ -139,7 +139,7 @@ void Session::on_signal(int sig, bool sent_to_tracer) {
 }
 
 void Session::prefix(pid_t tid) {
-    if (live_tasks_ > 1) fmt::format_to(std::back_inserter(out_.buffer()), "[pid {}] ", tid);
+    if (backend_.tracee_count() > 1) fmt::format_to(std::back_inserter(out_.buffer()), "[pid {}] ", tid);
 }
 
 void Session::print_call(pid_t tid, pid_t tgid, const DecodedCall& call, bool unfinished, bool resumed,

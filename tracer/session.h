@@ -54,7 +54,6 @@ private:
     int main_status_ = 0;
     bool main_exec_seen_ = false;
     bool main_exited_ = false;
-    std::size_t live_tasks_ = 1;
     uint64_t seq_ = 0;
     int signals_seen_ = 0;
     std::unordered_map<pid_t, Pending> pending_;
