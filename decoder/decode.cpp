@@ -3,6 +3,7 @@
 #include "decode.h"
 
 #include <algorithm>
+#include <cerrno>
 #include <cstring>
 
 namespace bpfsc::decoder {
@@ -64,6 +65,13 @@ bool shown(const Field& f, const AttrView& view) {
 
 bool has_content(const Field& f) { return f.kind == Kind::Pointer && f.content != Content::Opaque; }
 
+// Whether the member holding f's count changed between entry and exit.
+bool count_moved(const DecodedCall& call, const Field& f) {
+    for (const FieldValue& c : call.fields)
+        if (c.field->offset == f.length.count_offset && c.field->width == f.length.count_width) return c.changed();
+    return false;
+}
+
 } // namespace
 
 void Decoder::decode_entry(DecodedCall& call, uint32_t cmd, RemoteAddr attr, uint32_t size) {
@@ -117,7 +125,7 @@ void Decoder::decode_exit(DecodedCall& call, int64_t ret) {
     if (call.command == nullptr || call.readable == 0) return;
 
     // Read the attr again: the kernel writes its outputs there.
-    std::array<std::byte, kPageSize> exit_bytes{};
+    std::array<std::byte, kPageSize> exit_bytes;  // only the bytes read are looked at
     const ReadResult r = memory_.read(call.attr_addr, std::span(exit_bytes.data(), call.readable));
     const AttrView entry_view{std::span(call.entry_bytes.data(), call.readable), call.size};
     const AttrView exit_view{std::span(exit_bytes.data(), r.bytes), call.size};
@@ -130,12 +138,14 @@ void Decoder::decode_exit(DecodedCall& call, int64_t ret) {
             v.has_exit = true;
         }
     }
-    // Out data is read when the kernel wrote it: on success, and for logs
-    // (the verifier writes its log on failure too).
+    // Out data is read when the kernel wrote it: on success; for logs (the
+    // verifier writes its log on failure too); and for outputs kept on
+    // error when the walk ended (ENOENT) or the kernel moved their count.
     for (FieldValue& v : call.fields) {
         const Field& f = *v.field;
         if (!has_content(f) || f.dir == Dir::In) continue;
-        if (ret < 0 && f.content != Content::Text) continue;
+        if (ret < 0 && f.content != Content::Text && !(f.on_error && (ret == -ENOENT || count_moved(call, f))))
+            continue;
         read_data(call, v, entry_view, true);
     }
 }

@@ -105,6 +105,7 @@ struct Field {
     Predicate when = nullptr;     // shown only when this holds (union members)
     std::string_view group{};     // nested struct name, e.g. "kprobe_multi"
     std::string_view since{};     // kernel release that added it, "" for the first
+    bool on_error = false;        // an output written on failure too (see kept_on_error)
 
     // Fluent constexpr modifiers, so a table row reads like a sentence.
     constexpr Field as(Kind k) const { Field f = *this; f.kind = k; return f; }
@@ -117,6 +118,9 @@ struct Field {
     constexpr Field points_to(Content c, Length l = {}) const {
         Field f = *this; f.kind = Kind::Pointer; f.content = c; f.length = l; return f;
     }
+    // The kernel writes this output also when the call fails (batch walks
+    // end with ENOENT after writing their last elements).
+    constexpr Field kept_on_error() const { Field f = *this; f.on_error = true; return f; }
     constexpr Field only_if(Predicate p) const { Field f = *this; f.when = p; return f; }
     constexpr Field in(std::string_view g) const { Field f = *this; f.group = g; return f; }
     constexpr Field added(std::string_view release) const { Field f = *this; f.since = release; return f; }

@@ -37,7 +37,7 @@ int Session::run() {
             if (e->tgid == main_pid_) main_exec_seen_ = true;
             // Threads killed by execve never return from their calls.
             for (auto it = pending_.begin(); it != pending_.end();) {
-                if (it->second.tgid == e->tgid && it->first != e->tid) {
+                if (it->second.call && it->second.tgid == e->tgid && it->first != e->tid) {
                     if (shown(e->tgid)) print_call(it->first, e->tgid, *it->second.call, true, false, "thread gone: execve");
                     pool_.push_back(std::move(it->second.call));
                     it = pending_.erase(it);
@@ -72,10 +72,12 @@ void Session::on_entry(const Event& e) {
 }
 
 void Session::on_exit(const Event& e) {
+    // The slot stays in the table (no allocation per call); an empty call
+    // pointer marks it idle.
     auto it = pending_.find(e.tid);
-    if (it == pending_.end()) return;
+    if (it == pending_.end() || !it->second.call) return;
     Pending done = std::move(it->second);
-    pending_.erase(it);
+    it->second.call.reset();
 
     resolver_.set_pid(e.tgid);
     DecodeOptions opts;
@@ -87,7 +89,7 @@ void Session::on_exit(const Event& e) {
         // Calls that began before this one and are still running are shown
         // as unfinished first, so the trace keeps the order things happened.
         for (auto& [tid, p] : pending_) {
-            if (p.seq < done.seq && !p.shown_unfinished && shown(p.tgid)) {
+            if (p.call && p.seq < done.seq && !p.shown_unfinished && shown(p.tgid)) {
                 print_call(tid, p.tgid, *p.call, true, false);
                 p.shown_unfinished = true;
             }
@@ -99,7 +101,9 @@ void Session::on_exit(const Event& e) {
 
 void Session::on_task_exit(const Event& e) {
     auto it = pending_.find(e.tid);
-    if (it != pending_.end()) {
+    if (it != pending_.end() && !it->second.call) {
+        pending_.erase(it);
+    } else if (it != pending_.end()) {
         if (shown(it->second.tgid)) print_call(e.tid, it->second.tgid, *it->second.call, true, false, "exited");
         pool_.push_back(std::move(it->second.call));
         pending_.erase(it);

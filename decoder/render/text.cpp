@@ -242,7 +242,7 @@ void append_data_lines(OutBuf& out, const DecodedCall& call, TextPhase phase) {
                 append_hex_bytes(out, std::string_view(d.bytes.data() + off, std::min(each, d.bytes.size() - off)));
                 out.push_back('\n');
             }
-        } else {
+        } else if (!d.bytes.empty() || d.state == DataState::Truncated) {
             fmt::format_to(It(out), "  {}: ", label);
             append_hex_bytes(out, std::string_view(d.bytes.data(), d.bytes.size()));
             if (d.state == DataState::Truncated) fmt::format_to(It(out), "{}... ({} bytes)", d.bytes.empty() ? "" : " ", d.wanted);
