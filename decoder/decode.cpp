@@ -235,7 +235,9 @@ void Decoder::read_data(DecodedCall& call, FieldValue& v, const AttrView& entry_
         d.wanted = length_of(v, entry_view, at_exit, call);
         const uint64_t n = std::min<uint64_t>(d.wanted, limit);
         d.state = n < d.wanted ? DataState::Truncated : DataState::Ok;
-        read_into(d, addr, n);
+        // A C string that ends inside what was read is whole.
+        if (read_into(d, addr, n) && f.content == Content::Text && d.bytes.find('\0') != std::pmr::string::npos)
+            d.state = DataState::Ok;
         return;
     }
     case Content::U32Array:

@@ -9,7 +9,7 @@ using A = uapi::get_id_attr;
 constexpr Field k_next_id = BPFSC_FIELD(A, next_id).out();
 constexpr Field k_open_flags = BPFSC_FIELD(A, open_flags).flags_of(xlat::bpf_open_flags).added("4.15");
 
-// open_flags is shown as strace shows it, although GET_NEXT_ID ignores it.
+// open_flags is shown as strace shows it; GET_NEXT_ID requires it to be 0 (EINVAL otherwise).
 constexpr Field k_next_prog[] = {BPFSC_FIELD(A, start_id).id(Object::Prog), k_next_id, k_open_flags};
 constexpr Field k_next_map[] = {BPFSC_FIELD(A, start_id).id(Object::Map), k_next_id, k_open_flags};
 constexpr Field k_next_btf[] = {BPFSC_FIELD(A, start_id).id(Object::Btf), k_next_id, k_open_flags};

@@ -176,7 +176,7 @@ struct get_id_attr {              // *_GET_NEXT_ID, *_GET_FD_BY_ID
     };
     u32 next_id;
     u32 open_flags;               // 4.15
-    s32 fd_by_id_token_fd;        // 6.16
+    s32 fd_by_id_token_fd;        // 6.15
 };
 
 struct info_attr {                // union member "info": BPF_OBJ_GET_INFO_BY_FD
