@@ -72,6 +72,16 @@ bool count_moved(const DecodedCall& call, const Field& f) {
     return false;
 }
 
+bool written_on_failure(const DecodedCall& call, const Field& f, int64_t ret) {
+    switch (f.failure_policy) {
+    case OnFailure::NotWritten: return false;
+    case OnFailure::Written: return true;
+    case OnFailure::WrittenIfCounted: return count_moved(call, f);
+    case OnFailure::WrittenIfCountedOrEnd: return ret == -ENOENT || count_moved(call, f);
+    }
+    return false;
+}
+
 } // namespace
 
 void Decoder::decode_entry(DecodedCall& call, uint32_t cmd, RemoteAddr attr, uint32_t size) {
@@ -138,14 +148,12 @@ void Decoder::decode_exit(DecodedCall& call, int64_t ret) {
             v.has_exit = true;
         }
     }
-    // Out data is read when the kernel wrote it: on success; for logs (the
-    // verifier writes its log on failure too); and for outputs kept on
-    // error when the walk ended (ENOENT) or the kernel moved their count.
+    // Out data is read when the kernel wrote it: on success, and on failure
+    // as the member's OnFailure says.
     for (FieldValue& v : call.fields) {
         const Field& f = *v.field;
         if (!has_content(f) || f.dir == Dir::In) continue;
-        if (ret < 0 && f.content != Content::Text && !(f.on_error && (ret == -ENOENT || count_moved(call, f))))
-            continue;
+        if (ret < 0 && !written_on_failure(call, f, ret)) continue;
         read_data(call, v, entry_view, true);
     }
 }

@@ -92,6 +92,18 @@ struct Length {
 
 using Predicate = bool (*)(const AttrView&);
 
+// What a failed call did to an output buffer. By default nothing: the data
+// is not read. Logs are written whatever the result; counted outputs are
+// written as far as their count says when the kernel moved the count
+// (ENOSPC fills what fits); batch walks end with ENOENT after their last
+// elements.
+enum class OnFailure : uint8_t {
+    NotWritten,
+    Written,            // verifier and BTF logs
+    WrittenIfCounted,   // the count member changed: that many were written
+    WrittenIfCountedOrEnd,  // ...or the call is a walk that ended (ENOENT)
+};
+
 struct Field {
     std::string_view name;
     uint16_t offset = 0;
@@ -105,7 +117,7 @@ struct Field {
     Predicate when = nullptr;     // shown only when this holds (union members)
     std::string_view group{};     // nested struct name, e.g. "kprobe_multi"
     std::string_view since{};     // kernel release that added it, "" for the first
-    bool on_error = false;        // an output written on failure too (see kept_on_error)
+    OnFailure failure_policy = OnFailure::NotWritten;  // whether a failed call wrote this output
 
     // Fluent constexpr modifiers, so a table row reads like a sentence.
     constexpr Field as(Kind k) const { Field f = *this; f.kind = k; return f; }
@@ -118,9 +130,8 @@ struct Field {
     constexpr Field points_to(Content c, Length l = {}) const {
         Field f = *this; f.kind = Kind::Pointer; f.content = c; f.length = l; return f;
     }
-    // The kernel writes this output also when the call fails (batch walks
-    // end with ENOENT after writing their last elements).
-    constexpr Field kept_on_error() const { Field f = *this; f.on_error = true; return f; }
+    // Outputs a failed call may still have written (see OnFailure).
+    constexpr Field on_failure(OnFailure w) const { Field f = *this; f.failure_policy = w; return f; }
     constexpr Field only_if(Predicate p) const { Field f = *this; f.when = p; return f; }
     constexpr Field in(std::string_view g) const { Field f = *this; f.group = g; return f; }
     constexpr Field added(std::string_view release) const { Field f = *this; f.since = release; return f; }

@@ -272,6 +272,12 @@ constexpr XlatEntry k_bpf_link_update_flags[] = {
 constexpr XlatEntry k_bpf_btf_flags[] = {
     {1u << 16, "BPF_F_TOKEN_FD"},
 };
+// XDP_FLAGS_* of include/uapi/linux/if_link.h.
+constexpr XlatEntry k_xdp_flags[] = {
+    {1u << 0, "XDP_FLAGS_UPDATE_IF_NOEXIST"}, {1u << 1, "XDP_FLAGS_SKB_MODE"},
+    {1u << 2, "XDP_FLAGS_DRV_MODE"},          {1u << 3, "XDP_FLAGS_HW_MODE"},
+    {1u << 4, "XDP_FLAGS_REPLACE"},
+};
 } // namespace
 
 namespace xlat {
@@ -296,6 +302,7 @@ const Xlat bpf_uprobe_multi_flags{"bpf_uprobe_multi_flags", k_bpf_uprobe_multi_f
 const Xlat bpf_netfilter_flags{"bpf_netfilter_flags", k_bpf_netfilter_flags, "BPF_F_???"};
 const Xlat bpf_link_update_flags{"bpf_link_update_flags", k_bpf_link_update_flags, "BPF_F_???"};
 const Xlat bpf_btf_flags{"bpf_btf_flags", k_bpf_btf_flags, "BPF_F_???"};
+const Xlat xdp_flags{"xdp_flags", k_xdp_flags, "XDP_FLAGS_???"};
 const Xlat bpf_no_flags{"bpf_no_flags", {}, "BPF_F_???"};
 } // namespace xlat
 

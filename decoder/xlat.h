@@ -47,6 +47,7 @@ extern const Xlat bpf_uprobe_multi_flags;
 extern const Xlat bpf_netfilter_flags;
 extern const Xlat bpf_link_update_flags;
 extern const Xlat bpf_btf_flags;        // BPF_BTF_LOAD btf_flags
+extern const Xlat xdp_flags;            // BPF_LINK_CREATE flags of XDP links
 extern const Xlat bpf_no_flags;         // commands whose flags must be 0
 } // namespace xlat
 

@@ -7,7 +7,10 @@ using A = uapi::btf_load_attr;
 
 constexpr Field k_fields[] = {
     BPFSC_FIELD(A, btf).points_to(Content::Bytes, count_of(BPFSC_OFF(A, btf_size), 4)),
-    BPFSC_FIELD(A, btf_log_buf).points_to(Content::Text, count_of(BPFSC_OFF(A, btf_log_size), 4)).out(),
+    BPFSC_FIELD(A, btf_log_buf)
+        .points_to(Content::Text, count_of(BPFSC_OFF(A, btf_log_size), 4))
+        .out()
+        .on_failure(OnFailure::Written),
     BPFSC_FIELD(A, btf_size),
     BPFSC_FIELD(A, btf_log_size),
     BPFSC_FIELD(A, btf_log_level),

@@ -12,6 +12,8 @@ using namespace uapi;
 uint32_t type_of(const AttrView& v) { return uint32_t(v.get(BPFSC_OFF(A, attach_type), 4)); }
 uint32_t flags_of(const AttrView& v) { return uint32_t(v.get(BPFSC_OFF(A, flags), 4)); }
 
+bool xdp(const AttrView& v) { return type_of(v) == BPF_XDP; }
+bool not_xdp(const AttrView& v) { return !xdp(v); }
 bool struct_ops(const AttrView& v) { return type_of(v) == BPF_STRUCT_OPS; }
 bool program(const AttrView& v) { return !struct_ops(v); }
 bool by_ifindex(const AttrView& v) { return attach_type_uses_ifindex(type_of(v)); }
@@ -54,7 +56,9 @@ constexpr Field k_fields[] = {
     BPFSC_FIELD(A, target_fd).fd(Object::Target).only_if(by_fd),
     BPFSC_FIELD(A, target_ifindex).as(Kind::Ifindex).only_if(by_ifindex),
     BPFSC_FIELD(A, attach_type).enum_of(xlat::bpf_attach_type),
-    BPFSC_FIELD(A, flags).flags_of(xlat::bpf_attach_flags),
+    BPFSC_FIELD(A, flags).flags_of(xlat::bpf_attach_flags).only_if(not_xdp),
+    // XDP links take the netlink XDP_FLAGS_* (include/uapi/linux/if_link.h).
+    BPFSC_FIELD(A, flags).flags_of(xlat::xdp_flags).only_if(xdp),
     BPFSC_FIELD(A, target_btf_id).only_if(plain_btf_id).added("5.10"),
     BPFSC_FIELD(A, iter_info)
         .points_to(Content::HexBytes, count_of(BPFSC_OFF(A, iter_info_len), 4))

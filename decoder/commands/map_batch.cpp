@@ -16,8 +16,8 @@ constexpr Field k_flags = BPFSC_FIELD(A, flags).flags_of(xlat::bpf_no_flags);
 constexpr Field k_lookup[] = {
     BPFSC_FIELD(A, in_batch).points_to(Content::Opaque),
     BPFSC_FIELD(A, out_batch).points_to(Content::Opaque).out(),
-    BPFSC_FIELD(A, keys).points_to(Content::MapKeys, k_counted).out().kept_on_error(),
-    BPFSC_FIELD(A, values).points_to(Content::MapValues, k_counted).out().kept_on_error(),
+    BPFSC_FIELD(A, keys).points_to(Content::MapKeys, k_counted).out().on_failure(OnFailure::WrittenIfCountedOrEnd),
+    BPFSC_FIELD(A, values).points_to(Content::MapValues, k_counted).out().on_failure(OnFailure::WrittenIfCountedOrEnd),
     k_count, k_map_fd, k_elem_flags, k_flags,
 };
 constexpr Field k_update[] = {

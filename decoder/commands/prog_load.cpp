@@ -13,7 +13,11 @@ constexpr Field k_fields[] = {
     BPFSC_FIELD(A, license).points_to(Content::String),
     BPFSC_FIELD(A, log_level).added("3.18"),
     BPFSC_FIELD(A, log_size).added("3.18"),
-    BPFSC_FIELD(A, log_buf).points_to(Content::Text, count_of(BPFSC_OFF(A, log_size), 4)).out().added("3.18"),
+    BPFSC_FIELD(A, log_buf)
+        .points_to(Content::Text, count_of(BPFSC_OFF(A, log_size), 4))
+        .out()
+        .on_failure(OnFailure::Written)
+        .added("3.18"),
     BPFSC_FIELD(A, kern_version).as(Kind::KernVersion).added("4.1"),
     BPFSC_FIELD(A, prog_flags).flags_of(xlat::bpf_prog_flags).added("4.12"),
     BPFSC_FIELD(A, prog_name).as(Kind::CharArray).added("4.15"),

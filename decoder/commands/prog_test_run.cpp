@@ -13,7 +13,11 @@ constexpr Field k_fields[] = {
     BPFSC_FIELD(A, data_size_in),
     BPFSC_FIELD(A, data_size_out).inout(),
     BPFSC_FIELD(A, data_in).points_to(Content::HexBytes, count_of(BPFSC_OFF(A, data_size_in), 4)),
-    BPFSC_FIELD(A, data_out).points_to(Content::HexBytes, count_of(BPFSC_OFF(A, data_size_out), 4)).out(),
+    // ENOSPC: data_out holds what fits, data_size_out the full size.
+    BPFSC_FIELD(A, data_out)
+        .points_to(Content::HexBytes, count_of(BPFSC_OFF(A, data_size_out), 4))
+        .out()
+        .on_failure(OnFailure::WrittenIfCounted),
     BPFSC_FIELD(A, repeat),
     BPFSC_FIELD(A, duration).out(),
     BPFSC_FIELD(A, ctx_size_in).added("5.2"),

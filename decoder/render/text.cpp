@@ -20,6 +20,12 @@ void append_read_error(OutBuf& out, const Data& d) {
     else fmt::format_to(It(out), " (unreadable after {} bytes: {})", d.bytes.size(), name.empty() ? "E???" : name);
 }
 
+// "0x1f", and "0" for zero, as C's %#x (and strace) print them.
+void append_hex(OutBuf& out, uint64_t v) {
+    if (v == 0) out.push_back('0');
+    else fmt::format_to(It(out), "{:#x}", v);
+}
+
 uint64_t sign_extend(uint64_t v, unsigned width) {
     if (width >= 8) return v;
     const unsigned shift = 64 - 8 * width;
@@ -39,7 +45,7 @@ void append_number(OutBuf& out, const Field& f, uint64_t v) {
     case Kind::Pid:
         fmt::format_to(It(out), "{}", int64_t(sign_extend(v, f.width)));
         return;
-    case Kind::Hex: fmt::format_to(It(out), "{:#x}", v); return;
+    case Kind::Hex: append_hex(out, v); return;
     case Kind::Enum: append_enum(out, *f.xlat, v); return;
     case Kind::Flags: append_flags(out, *f.xlat, v); return;
     case Kind::KernVersion:
@@ -100,7 +106,7 @@ void append_inline_data(OutBuf& out, const FieldValue& v) {
         const std::size_t n = d.bytes.size() / d.elem_size;
         for (std::size_t i = 0; i < n; ++i) {
             if (i != 0) put(out, ", ");
-            if (v.field->content == Content::U64Array) fmt::format_to(It(out), "{:#x}", element<uint64_t>(d, i));
+            if (v.field->content == Content::U64Array) append_hex(out, element<uint64_t>(d, i));
             else if (v.field->content == Content::FdArray) fmt::format_to(It(out), "{}", element<int32_t>(d, i));
             else fmt::format_to(It(out), "{}", element<uint32_t>(d, i));
         }
@@ -115,7 +121,7 @@ void append_inline_data(OutBuf& out, const FieldValue& v) {
             const Data& item = d.items[i];
             if (item.state == DataState::Null) { put(out, "NULL"); continue; }
             if (item.state == DataState::Unreadable && item.bytes.empty()) {
-                fmt::format_to(It(out), "{:#x}", element<uint64_t>(d, i));
+                append_hex(out, element<uint64_t>(d, i));
                 append_read_error(out, item);
                 continue;
             }
