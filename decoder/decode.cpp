@@ -20,6 +20,20 @@ uint64_t AttrView::get(uint32_t offset, uint32_t width) const {
     return v;
 }
 
+int64_t signed_value(uint64_t v, unsigned width) {
+    if (width >= 8) return int64_t(v);
+    const unsigned shift = 64 - 8 * width;
+    return int64_t(v << shift) >> shift;
+}
+
+std::string_view char_array(const DecodedCall& call, const Field& f) {
+    const char* base = reinterpret_cast<const char*>(call.entry_bytes.data()) + f.offset;
+    const uint32_t limit = std::min(call.size, call.readable);
+    const std::size_t avail = limit > f.offset ? std::min<std::size_t>(f.width, limit - f.offset) : 0;
+    const void* nul = std::memchr(base, 0, avail);
+    return std::string_view(base, nul ? std::size_t(static_cast<const char*>(nul) - base) : avail);
+}
+
 bool is_percpu_map_type(uint32_t t) {
     // BPF_MAP_TYPE_PERCPU_HASH, _PERCPU_ARRAY, _LRU_PERCPU_HASH, _PERCPU_CGROUP_STORAGE
     return t == 5 || t == 6 || t == 10 || t == 21;

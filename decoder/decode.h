@@ -6,6 +6,7 @@
 #pragma once
 
 #include <array>
+#include <cstring>
 #include <cstdint>
 #include <memory_resource>
 #include <optional>
@@ -101,6 +102,20 @@ private:
     std::array<std::byte, 16384> initial_{};
     std::pmr::monotonic_buffer_resource arena_;
 };
+
+// Helpers the renderers share.
+// A member's raw value as a signed number of its width.
+int64_t signed_value(uint64_t v, unsigned width);
+// The text of an inline char[N] member, up to its NUL or what `size` and
+// the readable bytes allow.
+std::string_view char_array(const DecodedCall& call, const Field& f);
+// Element i of an array read into d.
+template <typename T>
+T element(const Data& d, std::size_t i) {
+    T v;
+    std::memcpy(&v, d.bytes.data() + i * sizeof(T), sizeof(T));
+    return v;
+}
 
 class Decoder {
 public:

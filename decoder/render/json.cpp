@@ -93,17 +93,11 @@ void append_name(OutBuf& out, std::string_view name) {
     put(out, "\":");
 }
 
-int64_t signed_of(uint64_t v, unsigned width) {
-    if (width >= 8) return int64_t(v);
-    const unsigned shift = 64 - 8 * width;
-    return int64_t(v << shift) >> shift;
-}
-
 void append_number(OutBuf& out, const Field& f, uint64_t v) {
     switch (f.kind) {
     case Kind::Sint:
     case Kind::Fd:
-    case Kind::Pid: fmt::format_to(It(out), "{}", signed_of(v, f.width)); return;
+    case Kind::Pid: fmt::format_to(It(out), "{}", signed_value(v, f.width)); return;
     case Kind::Enum: {
         const std::string_view name = f.xlat->name_of(v);
         fmt::format_to(It(out), "{{\"value\":{},\"name\":", v);
@@ -141,13 +135,6 @@ void append_state(OutBuf& out, const Data& d) {
     case DataState::UnknownSize: put(out, ",\"error\":\"size unknown: not a map the tracer can see\""); break;
     default: break;
     }
-}
-
-template <typename T>
-T element(const Data& d, std::size_t i) {
-    T v;
-    std::memcpy(&v, d.bytes.data() + i * sizeof(T), sizeof(T));
-    return v;
 }
 
 void append_pointer(OutBuf& out, const FieldValue& v) {
@@ -212,18 +199,9 @@ void append_pointer(OutBuf& out, const FieldValue& v) {
     out.push_back('}');
 }
 
-void append_char_array(OutBuf& out, const Field& f, const DecodedCall& call) {
-    const char* base = reinterpret_cast<const char*>(call.entry_bytes.data()) + f.offset;
-    std::size_t avail = f.width;
-    if (f.offset + avail > call.size) avail = call.size - f.offset;
-    if (f.offset + avail > call.readable) avail = call.readable > f.offset ? call.readable - f.offset : 0;
-    const void* nul = std::memchr(base, 0, avail);
-    append_bytes_string(out, std::string_view(base, nul ? static_cast<const char*>(nul) - base : avail));
-}
-
 void append_value(OutBuf& out, const FieldValue& v, const DecodedCall& call) {
     const Field& f = *v.field;
-    if (f.kind == Kind::CharArray) return append_char_array(out, f, call);
+    if (f.kind == Kind::CharArray) return append_bytes_string(out, char_array(call, f));
     if (f.kind == Kind::Pointer) return append_pointer(out, v);
     if (v.changed()) {
         put(out, "{\"before\":");

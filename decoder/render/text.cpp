@@ -26,12 +26,6 @@ void append_hex(OutBuf& out, uint64_t v) {
     else fmt::format_to(It(out), "{:#x}", v);
 }
 
-uint64_t sign_extend(uint64_t v, unsigned width) {
-    if (width >= 8) return v;
-    const unsigned shift = 64 - 8 * width;
-    return uint64_t(int64_t(v << shift) >> shift);
-}
-
 // A number as the member's kind says.
 void append_number(OutBuf& out, const Field& f, uint64_t v) {
     switch (f.kind) {
@@ -43,7 +37,7 @@ void append_number(OutBuf& out, const Field& f, uint64_t v) {
     case Kind::Sint:
     case Kind::Fd:
     case Kind::Pid:
-        fmt::format_to(It(out), "{}", int64_t(sign_extend(v, f.width)));
+        fmt::format_to(It(out), "{}", signed_value(v, f.width));
         return;
     case Kind::Hex: append_hex(out, v); return;
     case Kind::Enum: append_enum(out, *f.xlat, v); return;
@@ -54,22 +48,6 @@ void append_number(OutBuf& out, const Field& f, uint64_t v) {
     case Kind::CharArray:
     case Kind::Pointer: append_addr(out, v); return;
     }
-}
-
-void append_char_array(OutBuf& out, const Field& f, const DecodedCall& call) {
-    const char* base = reinterpret_cast<const char*>(call.entry_bytes.data()) + f.offset;
-    std::size_t avail = f.width;
-    if (f.offset + avail > call.size) avail = call.size - f.offset;
-    if (f.offset + avail > call.readable) avail = call.readable > f.offset ? call.readable - f.offset : 0;
-    const void* nul = std::memchr(base, 0, avail);
-    append_quoted(out, std::string_view(base, nul ? static_cast<const char*>(nul) - base : avail));
-}
-
-template <typename T>
-T element(const Data& d, std::size_t i) {
-    T v;
-    std::memcpy(&v, d.bytes.data() + i * sizeof(T), sizeof(T));
-    return v;
 }
 
 // Data shown inline, as strace shows it: strings and arrays.
@@ -147,7 +125,7 @@ void append_member(OutBuf& out, const FieldValue& v, const DecodedCall& call, Te
     put(out, f.name);
     out.push_back('=');
     if (f.kind == Kind::CharArray) {
-        append_char_array(out, f, call);
+        append_quoted(out, char_array(call, f));
         return;
     }
     if (f.kind == Kind::Pointer) {
