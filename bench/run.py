@@ -20,6 +20,7 @@ BUILD = sys.argv[1] if len(sys.argv) > 1 else "build"
 TRACER = os.path.join(BUILD, "tracer", "bpftrace-syscalls")
 BPF_LOOP = os.path.join(BUILD, "bench", "bpf_loop")
 SYSCALL_LOOP = os.path.join(BUILD, "bench", "syscall_loop")
+FILTER_ONLY = os.path.join(BUILD, "bench", "filter_only")
 REPEAT = 3
 
 
@@ -59,7 +60,7 @@ def peak_rss_kib(argv):
 
 
 def main():
-    for path in (TRACER, BPF_LOOP, SYSCALL_LOOP):
+    for path in (TRACER, BPF_LOOP, SYSCALL_LOOP, FILTER_ONLY):
         if not os.access(path, os.X_OK):
             sys.exit(f"missing {path}: build first (ninja -C {BUILD})")
     strace = shutil.which("strace")
@@ -82,6 +83,14 @@ def main():
 
     short = peak_rss_kib(ours + [BPF_LOOP, "1000"])
     long = peak_rss_kib(ours + [BPF_LOOP, "1000000"])
+    # Where the cost of other syscalls comes from: the same filter, no tracer.
+    n = 1_000_000
+    bare = best([SYSCALL_LOOP, str(n)])
+    filtered = best([FILTER_ONLY, SYSCALL_LOOP, str(n)])
+    print(f"\n{n:,} other syscalls under the tracer's seccomp filter alone (no tracer): "
+          f"{filtered:.3f} s vs {bare:.3f} s bare = {filtered / bare:.2f}x, "
+          f"{(filtered - bare) / n * 1e9:.0f} ns/call: the kernel's seccomp entry path")
+
     print(f"\ntracer peak memory (VmHWM): {short} KiB for 1,000 bpf() calls, {long} KiB for 1,000,000")
 
 

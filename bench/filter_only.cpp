@@ -1,0 +1,25 @@
+// Benchmark helper: runs a command under the tracer's own seccomp filter
+// with no tracer attached, to separate the kernel's per-syscall cost of
+// having any filter from the cost of tracing. (Only for commands that make
+// no bpf() call: without a tracer, a filtered bpf() fails with ENOSYS.)
+#include <unistd.h>
+
+#include <cstdio>
+#include <string>
+
+#include "tracer/seccomp_filter.h"
+
+int main(int argc, char** argv) {
+    if (argc < 2) {
+        std::fprintf(stderr, "usage: filter_only COMMAND [ARGS...]\n");
+        return 2;
+    }
+    std::string error;
+    if (bpfsc::tracer::install_syscall_filter(bpfsc::tracer::FilterAction::Trace, &error) != 0) {
+        std::fprintf(stderr, "filter_only: %s\n", error.c_str());
+        return 1;
+    }
+    execv(argv[1], argv + 1);
+    std::perror("filter_only: execv");
+    return 127;
+}
