@@ -224,6 +224,9 @@ void PtraceBackend::resume(const Event& event) {
     switch (event.kind) {
     case Event::Kind::TaskExit:
     case Event::Kind::TracerSignal: return;
+    // The stop was the parent's (its fork/clone event); the child starts on
+    // its own first stop.
+    case Event::Kind::NewTask: restart(event.other, 0); return;
     default: restart(event.tid, 0);
     }
 }

@@ -1,0 +1,829 @@
+#!/usr/bin/env python3
+"""Integration tests of bpftrace-syscalls (standard library only).
+
+Modes (each one Meson test):
+  check_trace.py --tracer T trace PROGRAM    trace PROGRAM (text, then JSON) and
+                                             check every thread's calls against
+                                             the program's own log
+  check_trace.py --tracer T strace PROGRAM   cross-check the tracer with strace
+  check_trace.py --tracer T --cli CASE       command-line behaviours
+
+PROGRAM is one of the C programs next to this file; it is run as
+`PROGRAM LOG` and logs every bpf() call it makes as "TID COMMAND RESULT".
+Exit status: 0 passed, 1 failed, 77 skipped (not root, no usable bpf(),
+no strace...), except with CI=true, where a skip is a failure.
+"""
+
+import argparse
+import ctypes
+import json
+import os
+import platform
+import re
+import select
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+
+SKIP = 77
+RUN_TIMEOUT = 60  # seconds for one traced run; a hang fails, it never blocks
+
+BPF_CMDS = [
+    "BPF_MAP_CREATE", "BPF_MAP_LOOKUP_ELEM", "BPF_MAP_UPDATE_ELEM", "BPF_MAP_DELETE_ELEM",
+    "BPF_MAP_GET_NEXT_KEY", "BPF_PROG_LOAD", "BPF_OBJ_PIN", "BPF_OBJ_GET", "BPF_PROG_ATTACH",
+    "BPF_PROG_DETACH", "BPF_PROG_TEST_RUN", "BPF_PROG_GET_NEXT_ID", "BPF_MAP_GET_NEXT_ID",
+    "BPF_PROG_GET_FD_BY_ID", "BPF_MAP_GET_FD_BY_ID", "BPF_OBJ_GET_INFO_BY_FD", "BPF_PROG_QUERY",
+    "BPF_RAW_TRACEPOINT_OPEN", "BPF_BTF_LOAD", "BPF_BTF_GET_FD_BY_ID", "BPF_TASK_FD_QUERY",
+    "BPF_MAP_LOOKUP_AND_DELETE_ELEM", "BPF_MAP_FREEZE", "BPF_BTF_GET_NEXT_ID",
+    "BPF_MAP_LOOKUP_BATCH", "BPF_MAP_LOOKUP_AND_DELETE_BATCH", "BPF_MAP_UPDATE_BATCH",
+    "BPF_MAP_DELETE_BATCH", "BPF_LINK_CREATE", "BPF_LINK_UPDATE", "BPF_LINK_GET_FD_BY_ID",
+    "BPF_LINK_GET_NEXT_ID", "BPF_ENABLE_STATS", "BPF_ITER_CREATE", "BPF_LINK_DETACH",
+    "BPF_PROG_BIND_MAP", "BPF_TOKEN_CREATE", "BPF_PROG_STREAM_READ_BY_FD",
+]
+assert len(BPF_CMDS) == 38
+
+SYS_BPF = {"x86_64": 321, "aarch64": 280, "riscv64": 280, "loongarch64": 280,
+           "ppc64le": 361, "ppc64": 361, "s390x": 351, "i686": 357, "armv7l": 386}
+
+
+class Failure(Exception):
+    pass
+
+
+def skip(reason):
+    """Skips (77), or fails under CI=true, where nothing may be skipped."""
+    if os.environ.get("CI") == "true":
+        print(f"FAIL: CI=true and this test cannot run: {reason}")
+        sys.exit(1)
+    print(f"SKIP: {reason}")
+    sys.exit(SKIP)
+
+
+# --- the environment ---------------------------------------------------------
+
+def mounts():
+    with open("/proc/self/mounts") as f:
+        return [line.split() for line in f]
+
+
+def bpf_unusable():
+    """None if bpf(BPF_MAP_CREATE) of a tiny array works, else why not."""
+    nr = SYS_BPF.get(platform.machine())
+    if nr is None:
+        return f"no bpf() syscall number known for {platform.machine()}"
+    libc = ctypes.CDLL(None, use_errno=True)
+    attr = (ctypes.c_uint32 * 36)()  # 144 bytes, zero
+    attr[0], attr[1], attr[2], attr[3] = 2, 4, 4, 1  # BPF_MAP_TYPE_ARRAY, key 4, value 4, 1 entry
+    fd = libc.syscall(ctypes.c_long(nr), ctypes.c_long(0), ctypes.byref(attr), ctypes.c_long(144))
+    if fd < 0:
+        err = ctypes.get_errno()
+        return f"bpf(BPF_MAP_CREATE) fails: {os.strerror(err)}"
+    os.close(fd)
+    return None
+
+
+def require_bpf(strace=False):
+    if os.geteuid() != 0:
+        skip("not root: the programs make privileged bpf() calls")
+    why = bpf_unusable()
+    if why:
+        skip(why)
+    if not any(m[1] == "/sys/fs/bpf" and m[2] == "bpf" for m in mounts()):
+        r = subprocess.run(["mount", "-t", "bpf", "bpf", "/sys/fs/bpf"], capture_output=True, text=True)
+        if r.returncode != 0:
+            skip(f"no bpffs on /sys/fs/bpf and mounting one failed: {r.stderr.strip()}")
+    if not any(m[2] == "cgroup2" for m in mounts()):
+        skip("no cgroup2 mount")
+    if not os.path.exists("/sys/kernel/btf/vmlinux"):
+        skip("no /sys/kernel/btf/vmlinux")
+    if strace and shutil.which("strace") is None:
+        skip("strace is not installed")
+
+
+# --- running things ----------------------------------------------------------
+
+def describe_group(pgid):
+    """The state of every thread of a process group (for a hang report)."""
+    lines = []
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat") as f:
+                stat = f.read()
+            if int(stat[stat.rindex(")") + 2:].split()[2]) != pgid:
+                continue
+            for tid in sorted(os.listdir(f"/proc/{entry}/task"), key=int):
+                status = proc_status(entry, tid) or {}
+                with open(f"/proc/{entry}/task/{tid}/wchan") as f:
+                    wchan = f.read()
+                lines.append(f"  pid {entry} tid {tid} {status.get('Name', '?')}: state {status.get('State', '?')}, "
+                             f"TracerPid {status.get('TracerPid', '?')}, waiting in {wchan or '-'}")
+        except (OSError, ValueError):
+            continue
+    return "\n".join(lines) or "  (no process left)"
+
+
+def run(argv, timeout=RUN_TIMEOUT, what=None):
+    """Runs argv in its own process group; a hang kills the group and fails."""
+    p = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                         start_new_session=True, close_fds=True, text=True, errors="replace")
+    try:
+        out, err = p.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        state = describe_group(p.pid)
+        os.killpg(p.pid, signal.SIGKILL)
+        p.communicate()
+        raise Failure(f"{what or argv[0]} did not end within {timeout} s (hung); its processes:\n{state}")
+    return p.returncode, out, err
+
+
+def exit_status(rc):
+    """A subprocess return code as a shell shows it (128+N for a signal)."""
+    return 128 - rc if rc < 0 else rc
+
+
+# --- parsing -----------------------------------------------------------------
+
+def result_of(value, errname=None):
+    """A result as the logs write it: "3", "0" or "-ENOENT"."""
+    if value == "?":
+        return "?"
+    if int(value) < 0:
+        return "-" + (errname or "E???")
+    return str(int(value))
+
+
+def parse_log(path):
+    """The program's log: {tid: [(command, result), ...]} and the first tid."""
+    seqs, first = {}, None
+    with open(path) as f:
+        for n, line in enumerate(f, 1):
+            m = re.fullmatch(r"(\d+) (BPF_[A-Z_]+|BPF_\?\?\?) (-?\d+|-E[A-Z0-9]+)\n", line)
+            if not m:
+                raise Failure(f"{path}:{n}: not a log line: {line!r}")
+            tid = int(m.group(1))
+            first = tid if first is None else first
+            seqs.setdefault(tid, []).append((m.group(2), m.group(3)))
+    return seqs, first
+
+
+def command_name(text):
+    """BPF_X, or strace's `0x24 /* BPF_??? */` for commands it does not know."""
+    m = re.fullmatch(r"0x([0-9a-f]+) /\* BPF_\?\?\? \*/", text)
+    if m:
+        n = int(m.group(1), 16)
+        return BPF_CMDS[n] if n < len(BPF_CMDS) else text
+    return text
+
+
+class Trace:
+    """Per-thread sequences of (command, result) and the process ends."""
+
+    def __init__(self):
+        self.seqs = {}
+        self.exits = []          # (pid, "exited" | "killed", code or signal name)
+        self.unfinished = 0      # calls shown <unfinished ...> and later resumed
+        self.never_returned = 0  # calls that never returned (= ? <...>)
+        self.pending = {}        # tid -> command shown unfinished, not yet resumed
+        self.last_event = None   # the last non-data line: ("call" | "exit", tid)
+        self.pids = {}           # JSON: tid -> the set of pids its calls name
+
+    def add(self, tid, cmd, result):
+        self.seqs.setdefault(tid, []).append((cmd, result))
+        self.last_event = ("call", tid)
+
+    def commands(self):
+        return {c for seq in self.seqs.values() for c, _ in seq}
+
+
+CALL = re.compile(r"bpf\((BPF_[A-Z_]+|0x[0-9a-f]+ /\* BPF_\?\?\? \*/), ")
+TEXT_OK = re.compile(r".*\) = (\d+)")
+TEXT_ERR = re.compile(r".*\) = -1 (E[A-Z0-9]+|E\?\?\?) \(.*\)")
+TEXT_UNFINISHED = re.compile(r".*, \d+ <unfinished \.\.\.>")
+TEXT_GONE = re.compile(r".*, \d+ <unfinished \.\.\.> = \? <(.*)>")
+
+
+def parse_tracer_text(text, main_tid, attached=False):
+    """bpftrace-syscalls' text output. Lines without [pid N] are main_tid's.
+
+    Data lines (indented) must follow a call line. Every <unfinished ...>
+    must be resumed, by the same thread with the same command, unless the
+    run was attached (-p) and detached with calls still running."""
+    t = Trace()
+    after_call = False
+    for n, line in enumerate(text.splitlines(), 1):
+        where = f"trace line {n}: {line[:160]!r}"
+        if line.startswith("  "):
+            if not after_call:
+                raise Failure(f"{where}: a data line that follows no call")
+            continue
+        tid = main_tid
+        m = re.match(r"\[pid (\d+)\] (.*)", line)
+        if m:
+            tid, line = int(m.group(1)), m.group(2)
+        after_call = False
+        m = re.fullmatch(r"\+\+\+ exited with (\d+) \+\+\+", line)
+        if m:
+            t.exits.append((tid, "exited", int(m.group(1))))
+            t.last_event = ("exit", tid)
+            continue
+        m = re.fullmatch(r"\+\+\+ killed by (SIG[A-Z0-9]+) \+\+\+", line)
+        if m:
+            t.exits.append((tid, "killed", m.group(1)))
+            t.last_event = ("exit", tid)
+            continue
+        resumed = line.startswith("<... bpf resumed> ")
+        if resumed:
+            line = line[len("<... bpf resumed> "):]
+        m = CALL.match(line)
+        if not m:
+            raise Failure(f"{where}: not a line bpftrace-syscalls writes")
+        cmd = command_name(m.group(1))
+        after_call = True
+        gone = TEXT_GONE.fullmatch(line)
+        if gone:
+            if resumed:
+                raise Failure(f"{where}: a resumed call that never returned")
+            t.pending.pop(tid, None)
+            t.never_returned += 1
+            t.add(tid, cmd, "?")
+            continue
+        if TEXT_UNFINISHED.fullmatch(line):
+            if resumed:
+                raise Failure(f"{where}: resumed and unfinished at once")
+            if tid in t.pending:
+                raise Failure(f"{where}: thread {tid} has a call unfinished already ({t.pending[tid]})")
+            t.pending[tid] = cmd
+            continue
+        ok, err = TEXT_OK.fullmatch(line), TEXT_ERR.fullmatch(line)
+        if not ok and not err:
+            raise Failure(f"{where}: no result")
+        if resumed:
+            if t.pending.get(tid) != cmd:
+                raise Failure(f"{where}: resumes {cmd} but thread {tid} has {t.pending.get(tid)} unfinished")
+            del t.pending[tid]
+            t.unfinished += 1
+        elif tid in t.pending:
+            raise Failure(f"{where}: thread {tid} completes a call while {t.pending[tid]} is unfinished")
+        t.add(tid, cmd, result_of(ok.group(1)) if ok else "-" + err.group(1))
+    if t.pending and not attached:
+        raise Failure(f"calls shown unfinished and never resumed: {t.pending}")
+    return t
+
+
+def parse_tracer_json(text, attached=False):
+    """bpftrace-syscalls --format=json: every line one JSON object."""
+    t = Trace()
+    for n, line in enumerate(text.splitlines(), 1):
+        where = f"JSON line {n}: {line[:160]!r}"
+        try:
+            obj = json.loads(line)
+        except json.JSONDecodeError as e:
+            raise Failure(f"{where}: not JSON: {e}")
+        if not isinstance(obj, dict):
+            raise Failure(f"{where}: not an object")
+        if obj.get("event") == "exit":
+            if "exit_code" in obj:
+                t.exits.append((obj["pid"], "exited", obj["exit_code"]))
+            else:
+                t.exits.append((obj["pid"], "killed", obj.get("signal_name")))
+            t.last_event = ("exit", obj["pid"])
+            continue
+        try:
+            if obj["syscall"] != "bpf":
+                raise Failure(f"{where}: not a bpf call")
+            tid, cmd, finished = obj["tid"], obj["cmd"], obj["finished"]
+            name = cmd["name"] if cmd["name"] is not None else f"{cmd['value']:#x}"
+            if cmd["value"] < len(BPF_CMDS) and BPF_CMDS[cmd["value"]] != name:
+                raise Failure(f"{where}: cmd.value {cmd['value']} is not {name}")
+            if not isinstance(obj["pid"], int) or not isinstance(obj["attr"], dict):
+                raise Failure(f"{where}: pid or attr missing")
+            t.pids.setdefault(tid, set()).add(obj["pid"])
+            if not finished:
+                if "return" in obj:
+                    raise Failure(f"{where}: an unfinished call with a return value")
+                if "note" in obj:  # it never returned (its thread exited or exec'd)
+                    t.pending.pop(tid, None)
+                    t.never_returned += 1
+                    t.add(tid, name, "?")
+                    continue
+                if tid in t.pending:
+                    raise Failure(f"{where}: thread {tid} has a call unfinished already")
+                t.pending[tid] = name
+                continue
+            ret = obj["return"]
+            if tid in t.pending:
+                if t.pending[tid] != name:
+                    raise Failure(f"{where}: completes {name}, but {t.pending[tid]} is unfinished")
+                del t.pending[tid]
+                t.unfinished += 1
+            if ret["value"] < 0:
+                if ret["value"] != -1 or not isinstance(ret.get("errno"), int):
+                    raise Failure(f"{where}: a failed call is -1 with an errno")
+                t.add(tid, name, "-" + (ret.get("error") or "E???"))
+            else:
+                t.add(tid, name, str(ret["value"]))
+        except (KeyError, TypeError) as e:
+            raise Failure(f"{where}: a member is missing or of the wrong type: {e!r}")
+    if t.pending and not attached:
+        raise Failure(f"calls shown unfinished and never finished: {t.pending}")
+    return t
+
+
+STRACE_RESULT = re.compile(r".*\)\s+= (\?|-?\d+)(?: (E[A-Z0-9]+) \(.*\))?(?: <.*>)?")
+
+
+def parse_strace(text):
+    """strace -f -o: `PID bpf(...) = R`, `<unfinished ...>`, `<... bpf resumed>`."""
+    t = Trace()
+    for n, line in enumerate(text.splitlines(), 1):
+        where = f"strace line {n}: {line[:160]!r}"
+        m = re.fullmatch(r"(\d+) +(.*)", line)
+        if not m:
+            raise Failure(f"{where}: no pid")
+        tid, body = int(m.group(1)), m.group(2)
+        if body.startswith("--- "):
+            continue  # a signal
+        m = re.fullmatch(r"\+\+\+ (exited with (\d+)|killed by (SIG[A-Z0-9]+).*|superseded by execve.*) \+\+\+", body)
+        if m:
+            if m.group(2) is not None:
+                t.exits.append((tid, "exited", int(m.group(2))))
+            elif m.group(3) is not None:
+                t.exits.append((tid, "killed", m.group(3)))
+            continue
+        if body.startswith("<... bpf resumed>"):
+            if tid not in t.pending:
+                raise Failure(f"{where}: resumes a call that is not unfinished")
+            cmd = t.pending.pop(tid)
+            t.unfinished += 1
+        else:
+            m = CALL.match(body)
+            if not m:
+                raise Failure(f"{where}: not a bpf() line")
+            cmd = command_name(m.group(1))
+            if body.endswith(" <unfinished ...>"):
+                t.pending[tid] = cmd
+                continue
+        r = STRACE_RESULT.fullmatch(body)
+        if not r:
+            raise Failure(f"{where}: no result")
+        if r.group(1) == "?":
+            t.never_returned += 1
+        t.add(tid, cmd, result_of(r.group(1), r.group(2)))
+    if t.pending:
+        raise Failure(f"strace: calls unfinished and never resumed: {t.pending}")
+    return t
+
+
+# --- comparing ---------------------------------------------------------------
+
+def show(seq, at, width=3):
+    lo = max(0, at - width)
+    return ", ".join(f"#{i} {c} {r}" for i, (c, r) in enumerate(seq[lo:at + width + 1], lo)) or "(nothing)"
+
+
+def compare_threads(expected, actual, what_expected, what_actual):
+    """Per thread (by tid): the same commands in the same order with the same results."""
+    problems = []
+    for tid in sorted(set(expected) | set(actual)):
+        e, a = expected.get(tid, []), actual.get(tid, [])
+        if e == a:
+            continue
+        at = next((i for i, (x, y) in enumerate(zip(e, a)) if x != y), min(len(e), len(a)))
+        problems.append(f"thread {tid}: {what_expected} has {len(e)} calls, {what_actual} {len(a)}; "
+                        f"first difference at call #{at}:\n    {what_expected}: {show(e, at)}\n"
+                        f"    {what_actual}: {show(a, at)}")
+    if problems:
+        raise Failure("\n".join(problems))
+
+
+def compare_runs(a, b, what_a, what_b):
+    """Two runs of one program: thread ids differ between runs, so threads are
+    matched by what they did: the multisets of per-thread sequences must be equal."""
+    sa = sorted(tuple(s) for s in a.values())
+    sb = sorted(tuple(s) for s in b.values())
+    if sa == sb:
+        return
+    only_a = [s for s in sa if s not in sb]
+    only_b = [s for s in sb if s not in sa]
+    def brief(seqs):
+        return "\n".join(f"    {len(s)} calls: {show(list(s), 0, 4)}" for s in seqs[:4]) or "    (none)"
+    raise Failure(f"{what_a} and {what_b} differ: {len(sa)} vs {len(sb)} threads\n"
+                  f"  threads only in {what_a}:\n{brief(only_a)}\n  threads only in {what_b}:\n{brief(only_b)}")
+
+
+def check_exits(trace, main_tid, status, what):
+    """The traced program's end is shown once, last, with its real status."""
+    mine = [e for e in trace.exits if e[0] == main_tid]
+    if len(mine) != 1:
+        raise Failure(f"{what}: {len(mine)} process-end lines for the main process {main_tid} "
+                      f"(lines without [pid N] count as its): {trace.exits}")
+    expected = (main_tid, "exited", status) if status < 128 else (main_tid, "killed", None)
+    if mine[0][:2] != expected[:2] or (status < 128 and mine[0][2] != status):
+        raise Failure(f"{what}: the main process ends with {mine[0]}, but its status is {status}")
+    if trace.last_event != ("exit", main_tid):
+        raise Failure(f"{what}: the last line is not the main process's end: {trace.last_event}")
+
+
+def check_json_pids(trace, kind, main_tid):
+    """pid is the thread's process: one per thread, and a process's leader is
+    a thread of its own (every process of these programs makes calls from
+    its leader); all of bpf_threads' threads are one process."""
+    for tid, pids in sorted(trace.pids.items()):
+        if len(pids) != 1:
+            raise Failure(f"JSON: thread {tid}'s calls name several pids: {sorted(pids)}")
+        pid = next(iter(pids))
+        if trace.pids.get(pid) != {pid}:
+            raise Failure(f"JSON: thread {tid} has pid {pid}, which is not a process leader that made calls")
+        if kind == "bpf_threads" and pid != main_tid:
+            raise Failure(f"JSON: thread {tid} of bpf_threads has pid {pid}, not {main_tid}")
+
+
+def program_checks(kind, log, trace, what):
+    """What each program is for."""
+    if kind == "bpf_all_commands":
+        missing = [f"{i} {c}" for i, c in enumerate(BPF_CMDS) if c not in trace.commands()]
+        if missing:
+            raise Failure(f"{what}: commands never seen: {', '.join(missing)}")
+    elif kind == "bpf_threads":
+        if len(log) < 5:
+            raise Failure(f"the log shows {len(log)} threads, not main + 4 workers")
+    elif kind == "bpf_fork_exec":
+        if len(log) < 4:
+            raise Failure(f"the log shows {len(log)} tasks, not main, fork child, vfork child and the exec thread")
+
+
+# --- the program tests -------------------------------------------------------
+
+def remove_leftovers(log_path):
+    """What bpf_all_commands creates and removes itself, should a run end early."""
+    try:
+        _, pid = parse_log(log_path)
+    except (OSError, Failure):
+        return
+    if pid is None:
+        return
+    pin_dir = f"/sys/fs/bpf/bpfsc-integ-{pid}"
+    if os.path.isdir(pin_dir):
+        for name in os.listdir(pin_dir):
+            os.unlink(os.path.join(pin_dir, name))
+        os.rmdir(pin_dir)
+    for m in mounts():
+        cg = os.path.join(m[1], f"bpfsc-integ-{pid}")
+        if m[2] == "cgroup2" and os.path.isdir(cg):
+            try:
+                os.rmdir(cg)
+            except OSError as e:
+                print(f"cannot remove {cg}: {e}")
+
+
+def traced_run(args, tmp, program, name, fmt="text"):
+    """bpftrace-syscalls -o FILE [--format=json] PROGRAM LOG."""
+    out, log = os.path.join(tmp, name + ".trace"), os.path.join(tmp, name + ".log")
+    argv = [args.tracer, "-o", out] + (["--format=json"] if fmt == "json" else []) + [program, log]
+    try:
+        rc, _, err = run(argv, what="bpftrace-syscalls")
+    finally:
+        remove_leftovers(log)
+    if err:
+        print(f"bpftrace-syscalls ({name}) stderr:\n{err}")
+    with open(out, errors="replace") as f:
+        text = f.read()
+    return exit_status(rc), text, log
+
+
+def plain_run(program, tmp):
+    """The program alone: its own exit status, the reference."""
+    log = os.path.join(tmp, "plain.log")
+    try:
+        rc, _, err = run([program, log], what=os.path.basename(program))
+    finally:
+        remove_leftovers(log)
+    if rc != 0:
+        raise Failure(f"{program} fails even untraced (status {exit_status(rc)}): {err.strip()}")
+    return exit_status(rc)
+
+
+def test_trace(args, tmp):
+    program = os.path.abspath(args.program)
+    kind = os.path.basename(program)
+    status = plain_run(program, tmp)
+
+    # Text: each thread's calls are exactly what the program logged.
+    rc, text, log_path = traced_run(args, tmp, program, "text")
+    log, main_tid = parse_log(log_path)
+    if rc != status:
+        raise Failure(f"bpftrace-syscalls exits with {rc}, the program's status is {status}")
+    trace = parse_tracer_text(text, main_tid)
+    compare_threads(log, trace.seqs, "the program's log", "the trace")
+    check_exits(trace, main_tid, status, "text trace")
+    program_checks(kind, log, trace, "the trace")
+    if kind == "bpf_threads" and trace.unfinished == 0:
+        raise Failure("4 threads and the main thread calling at once, and no call was shown <unfinished ...>")
+    print(f"text: {sum(map(len, trace.seqs.values()))} calls in {len(trace.seqs)} threads match the log "
+          f"({trace.unfinished} unfinished and resumed)")
+
+    # JSON: every line parses; cmd.name and return.value tell the same story.
+    rc, text, log_path = traced_run(args, tmp, program, "json", fmt="json")
+    jlog, jmain = parse_log(log_path)
+    if rc != status:
+        raise Failure(f"bpftrace-syscalls --format=json exits with {rc}, the program's status is {status}")
+    jtrace = parse_tracer_json(text)
+    compare_threads(jlog, jtrace.seqs, "the program's log", "the JSON trace")
+    check_exits(jtrace, jmain, status, "JSON trace")
+    check_json_pids(jtrace, kind, jmain)
+    compare_runs(trace.seqs, jtrace.seqs, "the text run", "the JSON run")
+    print(f"json: {sum(map(len, jtrace.seqs.values()))} calls match the log and the text run")
+
+
+def test_strace(args, tmp):
+    """The tracer against strace, one run each.
+
+    What must match: per thread, the commands, their order and every result,
+    exactly. bpf() never returns an id (ids come back inside the attr, which
+    is not compared), only 0, counts, fds and errors; fd numbers are the
+    lowest free ones of a process whose fd table is the same in both runs
+    (neither tracer leaves a descriptor in its tracee, and the programs do the
+    same things in the same order), so fds must be equal too. What may
+    differ: ids and addresses inside the attr, pids and tids (threads are
+    matched by what they did, not by number), and the interleaving of
+    threads (only the order within a thread is compared)."""
+    program = os.path.abspath(args.program)
+    kind = os.path.basename(program)
+    status = plain_run(program, tmp)
+
+    rc, text, log_path = traced_run(args, tmp, program, "text")
+    log, main_tid = parse_log(log_path)
+    if rc != status:
+        raise Failure(f"bpftrace-syscalls exits with {rc}, the program's status is {status}")
+    trace = parse_tracer_text(text, main_tid)
+    compare_threads(log, trace.seqs, "the program's log", "the trace")
+
+    out, slog = os.path.join(tmp, "strace.out"), os.path.join(tmp, "strace.log")
+    try:
+        src, _, err = run([args.strace, "-f", "-e", "trace=bpf", "-o", out, program, slog], what="strace")
+    finally:
+        remove_leftovers(slog)
+    if exit_status(src) != status:
+        raise Failure(f"strace exits with {exit_status(src)}, the program's status is {status}: {err.strip()}")
+    with open(out, errors="replace") as f:
+        strace = parse_strace(f.read())
+    slog_seqs, _ = parse_log(slog)
+    compare_threads(slog_seqs, strace.seqs, "the program's log (strace run)", "strace")
+    compare_runs(strace.seqs, trace.seqs, "strace", "bpftrace-syscalls")
+    program_checks(kind, slog_seqs, strace, "strace")
+    print(f"strace and bpftrace-syscalls agree: {sum(map(len, trace.seqs.values()))} calls "
+          f"in {len(trace.seqs)} threads")
+
+
+# --- the command line ----------------------------------------------------------
+
+def expect_one_line_error(args, tmp, argv, what, marker):
+    rc, out, err = run([args.tracer] + argv, timeout=20, what=what)
+    problems = []
+    if rc == 0:
+        problems.append("it exits with 0")
+    if rc < 0:
+        problems.append(f"it was killed by signal {-rc}")
+    if err.count("\n") != 1 or not err.endswith("\n") or not err.strip():
+        problems.append(f"stderr is not exactly one line: {err!r}")
+    if out:
+        problems.append(f"it writes to stdout: {out!r}")
+    if marker and os.path.exists(marker):
+        problems.append("it ran the command anyway")
+    if problems:
+        raise Failure(f"{what} (bpftrace-syscalls {' '.join(argv)}): " + "; ".join(problems))
+    print(f"ok: {what}: status {rc}: {err.strip()}")
+
+
+def cli_help(args, tmp):
+    rc, out, err = run([args.tracer, "--help"], timeout=20)
+    if rc != 0:
+        raise Failure(f"--help exits with {rc}")
+    for opt in ("-o", "-p", "-s", "--format"):
+        if not re.search(r"(^|[\s,\[])" + re.escape(opt) + r"([\s,=\]]|$)", out):
+            raise Failure(f"--help does not mention {opt}:\n{out}")
+    if err:
+        raise Failure(f"--help writes to stderr: {err!r}")
+
+
+def cli_version(args, tmp):
+    rc, out, err = run([args.tracer, "--version"], timeout=20)
+    rc2, out2, _ = run([args.tracer, "-V"], timeout=20)
+    want = f"bpftrace-syscalls {args.version}\n" if args.version else None
+    if rc != 0 or rc2 != 0 or out != out2:
+        raise Failure(f"--version/-V: status {rc}/{rc2}, output {out!r}/{out2!r}")
+    if not re.fullmatch(r"bpftrace-syscalls \d+\.\d+\.\d+\S*\n", out) or (want and out != want):
+        raise Failure(f"--version prints {out!r}, expected {want or 'bpftrace-syscalls X.Y.Z'!r}")
+
+
+def cli_errors(args, tmp):
+    marker = os.path.join(tmp, "ran")
+    touch = ["touch", marker]
+    expect_one_line_error(args, tmp, ["--no-such-option"] + touch, "an unknown option", marker)
+    expect_one_line_error(args, tmp, ["/nonexistent"], "a missing command", None)
+    script = os.path.join(tmp, "not-executable")
+    with open(script, "w") as f:
+        f.write(f"#!/bin/sh\ntouch {marker}\n")
+    os.chmod(script, 0o644)
+    expect_one_line_error(args, tmp, [script], "a non-executable file", marker)
+    pid = 999999
+    while os.path.exists(f"/proc/{pid}"):
+        pid += 1
+    expect_one_line_error(args, tmp, ["-p", str(pid)], f"-p {pid} (no such process)", None)
+    expect_one_line_error(args, tmp, ["-o", "/nonexistent-dir/x"] + touch, "-o in a missing directory", marker)
+
+
+def cli_exit_status(args, tmp):
+    for script, want, end in (("exit 7", 7, "+++ exited with 7 +++"), ("kill -9 $$", 137, "+++ killed by SIGKILL +++")):
+        out = os.path.join(tmp, "trace")
+        rc, _, err = run([args.tracer, "-o", out, "sh", "-c", script], timeout=20)
+        if exit_status(rc) != want:
+            raise Failure(f"bpftrace-syscalls sh -c '{script}' exits with {exit_status(rc)}, not {want}: {err}")
+        with open(out) as f:
+            text = f.read()
+        if text.strip() != end:
+            raise Failure(f"the trace of sh -c '{script}' is {text!r}, not {end!r}")
+        print(f"ok: sh -c '{script}': {want}")
+
+
+def wait_for(condition, timeout, what):
+    """Polls a condition until it holds (the wait is for a state, not a time)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = condition()
+        if value:
+            return value
+        time.sleep(0.02)
+    raise Failure(f"timed out after {timeout} s waiting for {what}")
+
+
+def proc_status(pid, tid=None):
+    path = f"/proc/{pid}/task/{tid}/status" if tid else f"/proc/{pid}/status"
+    try:
+        with open(path) as f:
+            return dict(line.rstrip("\n").split(":\t", 1) for line in f if ":\t" in line)
+    except OSError:
+        return None
+
+
+def gone(pid):
+    s = proc_status(pid)
+    return s is None or s["State"].startswith(("Z", "X"))
+
+
+def children(pid):
+    try:
+        with open(f"/proc/{pid}/task/{pid}/children") as f:
+            return [int(x) for x in f.read().split()]
+    except OSError:
+        return []
+
+
+def cli_sigterm(args, tmp):
+    """Two SIGTERMs: the first goes to the program, the second ends it."""
+    out = os.path.join(tmp, "trace")
+    p = subprocess.Popen([args.tracer, "-o", out, "sleep", "30"], stdin=subprocess.DEVNULL,
+                         stderr=subprocess.PIPE, start_new_session=True, text=True)
+    try:
+        def sleeping():
+            try:
+                kids = children(p.pid)
+                if kids and os.path.basename(os.readlink(f"/proc/{kids[0]}/exe")).startswith("sleep"):
+                    return kids[0]
+            except OSError:
+                pass
+            return None
+        child = wait_for(sleeping, 10, "the traced sleep to start")
+        started = time.monotonic()
+        p.send_signal(signal.SIGTERM)
+        if p.poll() is None:
+            p.send_signal(signal.SIGTERM)
+        try:
+            p.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            raise Failure(f"the tracer is still running 5 s after two SIGTERMs:\n{describe_group(p.pid)}")
+        wait_for(lambda: gone(child), 5, f"the traced sleep ({child}) to end")
+        rc = exit_status(p.returncode)
+        if rc not in (143, 137):
+            raise Failure(f"the tracer exits with {rc}, not 143 (sleep killed by SIGTERM) or 137 (SIGKILL)")
+        print(f"ok: both ended within {time.monotonic() - started:.2f} s, status {rc}")
+    finally:
+        if p.poll() is None:
+            os.killpg(p.pid, signal.SIGKILL)
+            p.wait()
+
+
+def contiguous_in(part, whole):
+    n = len(part)
+    return any(whole[i:i + n] == part for i in range(len(whole) - n + 1))
+
+
+def cli_attach(args, tmp):
+    """-p PID on a running multi-threaded program; SIGINT detaches."""
+    require_bpf()
+    log = os.path.join(tmp, "loop.log")
+    loop = subprocess.Popen([args.loop_program, "--loop", log], stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                            start_new_session=True, text=True)
+    tracer = None
+    try:
+        ready, _, _ = select.select([loop.stdout], [], [], 10)
+        if not ready or loop.stdout.readline() != "ready\n":
+            raise Failure("the loop program did not start")
+        tids = sorted(int(t) for t in os.listdir(f"/proc/{loop.pid}/task"))
+        out = os.path.join(tmp, "trace")
+        tracer = subprocess.Popen([args.tracer, "-o", out, "-p", str(loop.pid)], stdin=subprocess.DEVNULL,
+                                  stderr=subprocess.PIPE, start_new_session=True, text=True)
+
+        def calls_traced():
+            if tracer.poll() is not None:
+                raise Failure(f"the tracer ended on its own: status {tracer.returncode}: {tracer.stderr.read()}")
+            with open(out, errors="replace") as f:
+                return f.read().count("bpf(") >= 60
+        wait_for(lambda: os.path.exists(out) and calls_traced(), 15, "the attached tracer to trace 60 calls")
+        tracer.send_signal(signal.SIGINT)
+        try:
+            tracer.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            raise Failure(f"the tracer did not detach within 10 s of SIGINT:\n{describe_group(tracer.pid)}")
+        err = tracer.stderr.read()
+        if tracer.returncode != 0:
+            raise Failure(f"the tracer exits with {exit_status(tracer.returncode)} after detaching: {err}")
+        if loop.poll() is not None:
+            raise Failure(f"the traced program ended (status {exit_status(loop.returncode)}) instead of running on")
+        for tid in tids:
+            st = proc_status(loop.pid, tid)
+            if st is None or st["TracerPid"] != "0":
+                raise Failure(f"thread {tid} after the detach: {st and st['TracerPid']!r} is its TracerPid")
+        # It runs on, and its calls still work (a failed call ends it).
+        size = os.path.getsize(log)
+        wait_for(lambda: os.path.getsize(log) > size + 1000, 10, "the detached program to go on calling")
+        if loop.poll() is not None:
+            raise Failure(f"the detached program ended with status {exit_status(loop.returncode)}")
+
+        with open(out, errors="replace") as f:
+            trace = parse_tracer_text(f.read(), loop.pid, attached=True)
+        logged, _ = parse_log(log)
+        if len(trace.seqs) != len(tids):
+            raise Failure(f"the trace shows calls of {len(trace.seqs)} threads ({sorted(trace.seqs)}), "
+                          f"the program has {len(tids)} ({tids}), all calling")
+        for tid, seq in trace.seqs.items():
+            if not contiguous_in(seq, logged.get(tid, [])):
+                raise Failure(f"thread {tid}: the {len(seq)} traced calls are not a stretch of its log "
+                              f"({len(logged.get(tid, []))} calls): {show(seq, 0)}")
+        print(f"ok: {sum(map(len, trace.seqs.values()))} calls of {len(tids)} threads traced; detached, running on")
+    finally:
+        if tracer is not None and tracer.poll() is None:
+            os.killpg(tracer.pid, signal.SIGKILL)
+            tracer.wait()
+        loop.kill()
+        loop.wait()
+
+
+CLI = {"help": cli_help, "version": cli_version, "errors": cli_errors, "exit-status": cli_exit_status,
+       "sigterm": cli_sigterm, "attach": cli_attach}
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--tracer", required=True, help="the bpftrace-syscalls binary")
+    ap.add_argument("--strace", default=shutil.which("strace") or "strace")
+    ap.add_argument("--version", help="the version --version must print")
+    ap.add_argument("--loop-program", help="bpf_threads, for --cli attach")
+    ap.add_argument("--cli", choices=sorted(CLI), help="a command-line case")
+    ap.add_argument("--keep", action="store_true", help="keep the temporary directory")
+    ap.add_argument("mode", nargs="?", choices=["trace", "strace"])
+    ap.add_argument("program", nargs="?")
+    args = ap.parse_args()
+    if not args.cli and not (args.mode and args.program):
+        ap.error("give --cli CASE, or trace|strace PROGRAM")
+
+    if not args.cli:
+        require_bpf(strace=args.mode == "strace")
+    tmp = tempfile.mkdtemp(prefix="bpfsc-integ-")
+    keep = args.keep
+    try:
+        if args.cli:
+            CLI[args.cli](args, tmp)
+        elif args.mode == "trace":
+            test_trace(args, tmp)
+        else:
+            test_strace(args, tmp)
+    except Failure as e:
+        print(f"FAIL: {e}")
+        print(f"(files kept in {tmp})")
+        keep = True
+        return 1
+    finally:
+        if not keep:
+            shutil.rmtree(tmp, ignore_errors=True)
+    print("PASS")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
