@@ -580,6 +580,66 @@ def test_strace(args, tmp):
           f"in {len(trace.seqs)} threads")
 
 
+def test_bpftool(args, tmp):
+    """The lab commands: `bpftool map dump name config` with two maps named
+    config, and `bpftool prog show`, under the tracer and under strace: the
+    same commands in the same order with the same results (bpftool is one
+    thread; its pid differs between runs, so runs are compared by content).
+    Run alone (not in parallel): bpftool walks every object of the system."""
+    bpftool = shutil.which("bpftool") or "/usr/sbin/bpftool"
+    if not os.access(bpftool, os.X_OK):
+        skip("bpftool is not installed")
+    pins = [f"/sys/fs/bpf/bpfsc-integ-{os.getpid()}-{i}" for i in (1, 2)]
+    try:
+        for i, pin in enumerate(pins):
+            run([bpftool, "map", "create", pin, "type", "hash", "key", "4", "value", "13", "entries", "16",
+                 "name", "config"], what="bpftool map create")
+            # key 501 (0x1f5) -> "Hi user 501!", key 0 -> "Hey root!" in the second map only
+            run([bpftool, "map", "update", "pinned", pin, "key", "0xf5", "0x01", "0", "0", "value"] +
+                [hex(b) for b in b"Hi user 501!\0"], what="bpftool map update")
+            if i == 1:
+                run([bpftool, "map", "update", "pinned", pin, "key", "0", "0", "0", "0", "value"] +
+                    [hex(b) for b in b"Hey root!\0\0\0\0"], what="bpftool map update")
+        for argv in (["map", "dump", "name", "config"], ["prog", "show"]):
+            what = "bpftool " + " ".join(argv)
+            out = os.path.join(tmp, "ours.trace")
+            rc, _, err = run([args.tracer, "-o", out, bpftool] + argv, what=what)
+            if rc != 0:
+                raise Failure(f"{what} under bpftrace-syscalls exits with {exit_status(rc)}: {err.strip()}")
+            with open(out, errors="replace") as f:
+                text = f.read()
+            ours = parse_tracer_text(text, None)
+            sout = os.path.join(tmp, "strace.out")
+            rc, _, err = run([args.strace, "-f", "-e", "trace=bpf", "-o", sout, bpftool] + argv, what="strace")
+            if rc != 0:
+                raise Failure(f"{what} under strace exits with {exit_status(rc)}: {err.strip()}")
+            with open(sout, errors="replace") as f:
+                theirs = parse_strace(f.read())
+            compare_runs(theirs.seqs, ours.seqs, "strace", "bpftrace-syscalls")
+            calls = [c for seq in ours.seqs.values() for c in seq]
+            if not calls:
+                raise Failure(f"{what}: no bpf() call traced")
+            if argv[0] == "map":
+                # Both maps opened, walked and read; the walks end with ENOENT.
+                opened = [r for c, r in calls if c == "BPF_MAP_GET_FD_BY_ID"]
+                lookups = [r for c, r in calls if c == "BPF_MAP_LOOKUP_ELEM"]
+                ends = [r for c, r in calls if c == "BPF_MAP_GET_NEXT_KEY" and r == "-ENOENT"]
+                if len(lookups) < 3 or len(ends) < 2 or not opened:
+                    raise Failure(f"{what}: expected both config maps read (3 lookups, 2 walks ending in "
+                                  f"ENOENT), got {len(lookups)} lookups, {len(ends)} ends")
+                for needle in ("value: 48 69 20 75 73 65 72 20 35 30 31 21 00", "key: f5 01 00 00",
+                               "value: 48 65 79 20 72 6f 6f 74 21 00 00 00 00"):
+                    if needle not in text:
+                        raise Failure(f"{what}: the trace lacks the data line {needle!r}")
+            print(f"{what}: {len(calls)} calls, the same as strace's")
+    finally:
+        for pin in pins:
+            try:
+                os.unlink(pin)
+            except OSError:
+                pass
+
+
 # --- the command line ----------------------------------------------------------
 
 def expect_one_line_error(args, tmp, argv, what, marker):
@@ -796,14 +856,14 @@ def main():
     ap.add_argument("--loop-program", help="bpf_threads, for --cli attach")
     ap.add_argument("--cli", choices=sorted(CLI), help="a command-line case")
     ap.add_argument("--keep", action="store_true", help="keep the temporary directory")
-    ap.add_argument("mode", nargs="?", choices=["trace", "strace"])
+    ap.add_argument("mode", nargs="?", choices=["trace", "strace", "bpftool"])
     ap.add_argument("program", nargs="?")
     args = ap.parse_args()
-    if not args.cli and not (args.mode and args.program):
-        ap.error("give --cli CASE, or trace|strace PROGRAM")
+    if not args.cli and not (args.mode == "bpftool" or (args.mode and args.program)):
+        ap.error("give --cli CASE, bpftool, or trace|strace PROGRAM")
 
     if not args.cli:
-        require_bpf(strace=args.mode == "strace")
+        require_bpf(strace=args.mode in ("strace", "bpftool"))
     tmp = tempfile.mkdtemp(prefix="bpfsc-integ-")
     keep = args.keep
     try:
@@ -811,6 +871,8 @@ def main():
             CLI[args.cli](args, tmp)
         elif args.mode == "trace":
             test_trace(args, tmp)
+        elif args.mode == "bpftool":
+            test_bpftool(args, tmp)
         else:
             test_strace(args, tmp)
     except Failure as e:
