@@ -48,14 +48,12 @@ DecodedCall::DecodedCall()
     : fields(&arena_), tail(&arena_), arena_(initial_.data(), initial_.size()) {}
 
 void DecodedCall::reset() {
-    // Destroy the arena's users before releasing it.
-    fields.clear();
-    fields.shrink_to_fit();
-    tail.clear();
-    tail.shrink_to_fit();
+    // Every user of the arena gives its storage up (swapped into a
+    // temporary that dies at once) before the arena is released.
+    std::pmr::vector<FieldValue>(&arena_).swap(fields);
+    std::pmr::string(&arena_).swap(tail);
+    std::pmr::string(&arena_).swap(ret_label);
     arena_.release();
-    fields = std::pmr::vector<FieldValue>(&arena_);
-    tail = std::pmr::string(&arena_);
     cmd = 0;
     command = nullptr;
     attr_addr = {};
@@ -128,6 +126,7 @@ void Decoder::decode_entry(DecodedCall& call, uint32_t cmd, RemoteAddr attr, uin
         FieldValue& v = call.fields.emplace_back(&f, call.arena());
         v.entry = view.get(f.offset, f.width);
         v.partial = f.end() > size;
+        if (f.kind == Kind::Fd && int32_t(v.entry) > 0 && resolver_ != nullptr) resolver_->fd_label(int32_t(v.entry), v.label);
         if (has_content(f) && f.dir == Dir::In) read_data(call, v, view, false);
     }
 

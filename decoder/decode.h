@@ -53,8 +53,9 @@ struct FieldValue {
     bool has_exit = false;
     bool partial = false;      // the member straddles `size`; its upper bytes are zero
     Data data;                 // pointed-to data (entry for In, exit for Out)
+    std::pmr::string label;    // Kind::Fd: what the fd is ("map#15:hash:config"), at entry
 
-    FieldValue(const Field* f, std::pmr::memory_resource* r) : field(f), data(r) {}
+    FieldValue(const Field* f, std::pmr::memory_resource* r) : field(f), data(r), label(r) {}
     bool changed() const { return has_exit && exit != entry; }
 };
 
@@ -91,6 +92,8 @@ public:
 
     bool exited = false;
     int64_t ret = 0;                  // the syscall's return value (-errno on error)
+
+    std::pmr::string ret_label{&arena_};  // what a returned fd is (set by the caller after exit)
 
     // The map the call's keys and values belong to, asked once per call.
     bool map_asked = false;

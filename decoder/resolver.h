@@ -4,7 +4,9 @@
 #pragma once
 
 #include <cstdint>
+#include <memory_resource>
 #include <optional>
+#include <string>
 
 namespace bpfsc::decoder {
 
@@ -23,6 +25,9 @@ public:
     virtual std::optional<MapShape> map_shape(int32_t fd) = 0;
     // Number of possible CPUs: per-CPU map values hold one slot each.
     virtual uint32_t possible_cpus() = 0;
+    // What an fd of the traced process is, as a short label for the output
+    // ("map#15:hash:config"); leaves `out` empty when it cannot tell.
+    virtual void fd_label(int32_t fd, std::pmr::string& out) { (void)fd; (void)out; }
 };
 
 // True for map types whose user-space values hold one slot per possible CPU.

@@ -28,12 +28,14 @@ struct Event {
     pid_t tid = 0;          // the thread
     pid_t tgid = 0;         // its process
     // SyscallEntry / SyscallExit
-    long nr = -1;           // syscall number (native numbering)
+    long nr = -1;           // syscall number, in the numbering of `arch`
+    uint32_t arch = 0;      // AUDIT_ARCH_* of the call
     std::array<uint64_t, 6> args{};
     int64_t ret = 0;        // SyscallExit: the result, -errno on error
     // NewTask: the parent; Exec: the tid that called execve (it may differ
     // from tid when a non-leader thread execs); TaskExit: the wait status.
     pid_t other = 0;
+    pid_t other_tgid = 0;   // NewTask: the parent's process
     bool thread = false;    // NewTask: a thread of the parent's process;
                             // TracerSignal: sent to the tracer alone (not from the terminal)
     int status = 0;         // TaskExit: wait status; TracerSignal: the signal
@@ -44,8 +46,10 @@ public:
     virtual ~Backend() = default;
     // Blocks until the next event. nullopt: no tracee is left.
     virtual std::optional<Event> next() = 0;
-    // Lets the tracee of `event` go on.
-    virtual void resume(const Event& event) = 0;
+    // Lets the tracee of `event` go on. For a SyscallEntry, want_exit says
+    // whether the session needs the matching SyscallExit (an fd syscall that
+    // touches no BPF fd does not).
+    virtual void resume(const Event& event, bool want_exit = true) = 0;
     // The memory of a traced thread's process.
     virtual decoder::Memory& memory(pid_t tid) = 0;
     // Stop tracing: detach from attached processes, kill launched ones

@@ -8,6 +8,7 @@
 #include <cerrno>
 #include <charconv>
 #include <cstring>
+#include <string_view>
 
 #include <fmt/format.h>
 
@@ -32,7 +33,12 @@ std::string usage_text() {
            "                           behave exactly as they would untraced\n"
            "  -p, --attach=PID         attach to a running process and all its threads;\n"
            "                           Ctrl-C detaches and leaves it running\n"
-           "  -q, --quiet              print only the strace-shaped lines\n"
+           "  -q, --quiet              print only the strace-shaped lines: no data lines,\n"
+           "                           no commentary, no summary\n"
+           "  -e trace=SET             which lines: bpf (bpf() only) or bpf,fd (default:\n"
+           "                           also close, close_range, dup, dup2, dup3 and fcntl\n"
+           "                           calls that touch a BPF fd; the fd model follows\n"
+           "                           them either way)\n"
            "      --backend=ptrace     how calls are intercepted (only ptrace for now)\n"
            "  -h, --help               show this help\n"
            "  -V, --version            show the version\n"
@@ -69,6 +75,7 @@ ParseResult parse_options(int argc, char** argv, Options& o) {
         {"no-follow", no_argument, nullptr, kNoFollow},
         {"attach", required_argument, nullptr, 'p'},
         {"quiet", no_argument, nullptr, 'q'},
+        {"expr", required_argument, nullptr, 'e'},
         {"backend", required_argument, nullptr, kBackend},
         {"help", no_argument, nullptr, 'h'},
         {"version", no_argument, nullptr, 'V'},
@@ -78,7 +85,7 @@ ParseResult parse_options(int argc, char** argv, Options& o) {
     optind = 1;
     for (;;) {
         const int prev = optind;
-        const int c = getopt_long(argc, argv, "+:o:s:fp:qhV", longs, nullptr);
+        const int c = getopt_long(argc, argv, "+:o:s:fp:qe:hV", longs, nullptr);
         if (c == -1) break;
         uint64_t n = 0;
         switch (c) {
@@ -99,6 +106,26 @@ ParseResult parse_options(int argc, char** argv, Options& o) {
             o.attach_pid = pid_t(n);
             break;
         case 'q': o.quiet = true; break;
+        case 'e': {
+            // strace's -e trace=SET: which lines to show. bpf() always; fd
+            // syscalls (close, close_range, dup*, fcntl) that touch a BPF fd
+            // unless left out. The model follows them either way.
+            std::string_view e = optarg;
+            if (!e.starts_with("trace=")) return error(fmt::format("-e supports trace=SET only, not '{}'", optarg));
+            e.remove_prefix(6);
+            bool fd = false;
+            while (!e.empty()) {
+                const std::size_t comma = e.find(',');
+                const std::string_view item = e.substr(0, comma);
+                if (item == "fd" || item == "all") fd = true;
+                else if (item != "bpf")
+                    return error(fmt::format("-e trace= takes bpf, fd or all, not '{}'", item));
+                if (comma == std::string_view::npos) break;
+                e.remove_prefix(comma + 1);
+            }
+            o.show_fd_lines = fd;
+            break;
+        }
         case kBackend:
             if (std::strcmp(optarg, "ptrace") != 0)
                 return error(fmt::format("--backend must be ptrace (this build has no other), not '{}'", optarg));

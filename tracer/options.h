@@ -20,6 +20,7 @@ struct Options {
     uint32_t string_limit = 32;         // -s
     bool follow_forks = true;           // -f (default) / --no-follow
     bool quiet = false;                 // -q
+    bool show_fd_lines = true;          // -e trace=bpf hides close/dup/fcntl lines
     BackendKind backend = BackendKind::Ptrace;
 };
 

@@ -92,7 +92,7 @@ bool PtraceBackend::attach(pid_t pid, std::string* error) {
     return true;
 }
 
-bool PtraceBackend::selected(uint32_t arch, long nr) const { return is_bpf_syscall(arch, nr); }
+bool PtraceBackend::selected(uint32_t arch, long nr) const { return classify_syscall(arch, nr) != Syscall::Other; }
 
 void PtraceBackend::restart(pid_t tid, int sig) {
     auto it = tasks_.find(tid);
@@ -158,6 +158,7 @@ std::optional<Event> PtraceBackend::handle_stop(pid_t tid, int status) {
             e.tid = tid;
             e.tgid = t.tgid;
             e.nr = long(nr);
+            e.arch = info.arch;
             for (int i = 0; i < 6; ++i) e.args[i] = args[i];
             return e;
         }
@@ -184,6 +185,7 @@ std::optional<Event> PtraceBackend::handle_stop(pid_t tid, int status) {
         e.tid = pid_t(child);
         e.tgid = c.tgid;
         e.other = tid;
+        e.other_tgid = t.tgid;
         e.thread = c.tgid == t.tgid;
         return e;
     }
@@ -220,7 +222,11 @@ std::optional<Event> PtraceBackend::handle_stop(pid_t tid, int status) {
     return std::nullopt;
 }
 
-void PtraceBackend::resume(const Event& event) {
+void PtraceBackend::resume(const Event& event, bool want_exit) {
+    if (event.kind == Event::Kind::SyscallEntry && !want_exit) {
+        auto it = tasks_.find(event.tid);
+        if (it != tasks_.end()) it->second.in_selected_syscall = false;
+    }
     switch (event.kind) {
     case Event::Kind::TaskExit:
     case Event::Kind::TracerSignal: return;

@@ -24,7 +24,7 @@ public:
     bool attach(pid_t pid, std::string* error);
 
     std::optional<Event> next() override;
-    void resume(const Event& event) override;
+    void resume(const Event& event, bool want_exit = true) override;
     decoder::Memory& memory(pid_t tid) override;
     void stop_tracing() override;
     void forward_signal(int sig) override;

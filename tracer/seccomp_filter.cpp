@@ -1,6 +1,7 @@
 // Building and loading the filter with libseccomp (see seccomp_filter.h).
 #include "seccomp_filter.h"
 
+#include <fcntl.h>
 #include <linux/audit.h>
 #include <linux/capability.h>
 #include <sys/prctl.h>
@@ -35,11 +36,46 @@ int install_syscall_filter(FilterAction action, std::string* error) {
     if (seccomp_arch_native() == SCMP_ARCH_X86_64) seccomp_arch_add(ctx, SCMP_ARCH_X86);
     const uint32_t act = action == FilterAction::Trace ? SCMP_ACT_TRACE(0) : SCMP_ACT_NOTIFY;
     int rc = seccomp_rule_add(ctx, act, SCMP_SYS(bpf), 0);
+    for (const int nr : {SCMP_SYS(close), SCMP_SYS(close_range), SCMP_SYS(dup), SCMP_SYS(dup2), SCMP_SYS(dup3)})
+        if (rc == 0) rc = seccomp_rule_add(ctx, act, nr, 0);
+    // fcntl only for the commands that change the fd table.
+    for (const int cmd : {F_DUPFD, F_DUPFD_CLOEXEC, F_SETFD}) {
+        if (rc == 0) rc = seccomp_rule_add(ctx, act, SCMP_SYS(fcntl), 1, SCMP_A1(SCMP_CMP_EQ, unsigned(cmd)));
+        // 32-bit programs call fcntl64 as well.
+        if (rc == 0 && seccomp_arch_native() == SCMP_ARCH_X86_64)
+            rc = seccomp_rule_add(ctx, act, SCMP_SYS(fcntl64), 1, SCMP_A1(SCMP_CMP_EQ, unsigned(cmd)));
+    }
     if (rc == 0) rc = seccomp_attr_set(ctx, SCMP_FLTATR_CTL_NNP, has_cap_sys_admin() ? 0 : 1);
     if (rc == 0) rc = seccomp_load(ctx);
     if (rc != 0) *error = std::string("seccomp filter: ") + std::strerror(-rc);
     seccomp_release(ctx);
     return rc;
+}
+
+Syscall classify_syscall(uint32_t arch, long nr) {
+    if (is_bpf_syscall(arch, nr)) return Syscall::Bpf;
+    if (arch == AUDIT_ARCH_I386) {
+        switch (nr) {
+        case 6: return Syscall::Close;
+        case 436: return Syscall::CloseRange;
+        case 41: return Syscall::Dup;
+        case 63: return Syscall::Dup2;
+        case 330: return Syscall::Dup3;
+        case 55:
+        case 221: return Syscall::Fcntl;
+        default: return Syscall::Other;
+        }
+    }
+    if (arch != AUDIT_ARCH_X86_64 && arch != 0) return Syscall::Other;
+    switch (nr) {
+    case SYS_close: return Syscall::Close;
+    case SYS_close_range: return Syscall::CloseRange;
+    case SYS_dup: return Syscall::Dup;
+    case SYS_dup2: return Syscall::Dup2;
+    case SYS_dup3: return Syscall::Dup3;
+    case SYS_fcntl: return Syscall::Fcntl;
+    default: return Syscall::Other;
+    }
 }
 
 bool is_bpf_syscall(uint32_t arch, long nr) {

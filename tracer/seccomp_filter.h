@@ -1,6 +1,8 @@
 // The seccomp filter installed in the launched program before exec: it
-// selects the only syscalls the tracer needs to see (bpf() for now) and
-// lets every other syscall run at full speed, untouched.
+// selects the only syscalls the tracer needs to see (bpf(), and the fd
+// syscalls of the model: close, close_range, dup, dup2, dup3 and the
+// fcntl commands that duplicate an fd or set FD_CLOEXEC) and lets every
+// other syscall run at full speed, untouched.
 #pragma once
 
 #include <cstdint>
@@ -19,6 +21,9 @@ enum class FilterAction : uint8_t {
 // kernel demands one of the two. Returns 0 or -errno.
 int install_syscall_filter(FilterAction action, std::string* error);
 
+// The syscalls the filter selects.
+enum class Syscall : uint8_t { Other, Bpf, Close, CloseRange, Dup, Dup2, Dup3, Fcntl };
+Syscall classify_syscall(uint32_t arch, long nr);
 // Whether (audit arch, nr) is bpf().
 bool is_bpf_syscall(uint32_t arch, long nr);
 

@@ -3,10 +3,13 @@
 
 #include <signal.h>
 #include <string.h>
+
+#include <cstring>
 #include <sys/wait.h>
 
 #include "decoder/render/json.h"
 #include "decoder/render/text.h"
+#include "decoder/uapi/bpf_attr.h"
 #include "seccomp_filter.h"
 
 namespace bpfsc::tracer {
@@ -30,11 +33,23 @@ bool Session::shown(pid_t tgid) const { return options_.follow_forks || tgid == 
 int Session::run() {
     while (auto e = backend_.next()) {
         switch (e->kind) {
-        case Event::Kind::SyscallEntry: on_entry(*e); break;
-        case Event::Kind::SyscallExit: on_exit(*e); break;
-        case Event::Kind::NewTask: break;
+        case Event::Kind::SyscallEntry: {
+            const bool want_exit = on_entry(*e);
+            backend_.resume(*e, want_exit);
+            continue;
+        }
+        case Event::Kind::SyscallExit: {
+            auto fd = fd_pending_.find(e->tid);
+            if (fd != fd_pending_.end() && fd->second.kind != Syscall::Other) on_fd_exit(*e, fd->second);
+            else on_exit(*e);
+            break;
+        }
+        case Event::Kind::NewTask:
+            if (!e->thread) model_.forked(e->other_tgid, e->tgid, ref(0, e->other_tgid, "fork"));
+            break;
         case Event::Kind::Exec:
             if (e->tgid == main_pid_) main_exec_seen_ = true;
+            model_.execed(e->tgid, ref(0, e->tgid, "execve"));
             // Threads killed by execve never return from their calls.
             for (auto it = pending_.begin(); it != pending_.end();) {
                 if (it->second.call && it->second.tgid == e->tgid && it->first != e->tid) {
@@ -56,7 +71,29 @@ int Session::run() {
     return WIFEXITED(main_status_) ? WEXITSTATUS(main_status_) : 1;
 }
 
-void Session::on_entry(const Event& e) {
+namespace {
+std::string read_c_string(Memory& memory, uint64_t addr, std::size_t max) {
+    std::string out;
+    char chunk[256];
+    while (addr != 0 && out.size() < max) {
+        const std::size_t n = std::min<std::size_t>(sizeof chunk, kPageSize - addr % kPageSize);
+        const ReadResult r = memory.read(RemoteAddr{addr}, std::as_writable_bytes(std::span(chunk, n)));
+        const auto* nul = static_cast<const char*>(std::memchr(chunk, 0, r.bytes));
+        out.append(chunk, nul ? std::size_t(nul - chunk) : r.bytes);
+        if (nul || r.bytes < n) break;
+        addr += n;
+    }
+    return out;
+}
+} // namespace
+
+model::CallRef Session::ref(uint64_t seq, pid_t tgid, std::string_view what) const {
+    return model::CallRef{seq, tgid, std::string(what)};
+}
+
+bool Session::on_entry(const Event& e) {
+    const Syscall kind = classify_syscall(e.arch, e.nr);
+    if (kind != Syscall::Bpf) return on_fd_entry(e, kind);
     Pending p;
     p.call = take_call();
     p.tgid = e.tgid;
@@ -69,6 +106,7 @@ void Session::on_entry(const Event& e) {
     auto& slot = pending_[e.tid];
     if (slot.call) pool_.push_back(std::move(slot.call));
     slot = std::move(p);
+    return true;
 }
 
 void Session::on_exit(const Event& e) {
@@ -84,6 +122,7 @@ void Session::on_exit(const Event& e) {
     opts.string_limit = options_.string_limit;
     Decoder decoder(backend_.memory(e.tid), &resolver_, opts);
     decoder.decode_exit(*done.call, e.ret);
+    update_model(done.tgid, done.seq, *done.call);
 
     if (shown(done.tgid)) {
         // Calls that began before this one and are still running are shown
@@ -108,9 +147,14 @@ void Session::on_task_exit(const Event& e) {
         pool_.push_back(std::move(it->second.call));
         pending_.erase(it);
     }
+    fd_pending_.erase(e.tid);
     if (e.tid == main_pid_) {
         main_status_ = e.status;
         main_exited_ = true;
+    }
+    if (e.tid == e.tgid) {
+        model_.exited(e.tgid, ref(0, e.tgid, "exit"));
+        inspector_.forget(e.tgid);
     }
     if (e.tid != e.tgid || !shown(e.tgid)) return;
     auto& buf = out_.buffer();
@@ -129,6 +173,55 @@ void Session::on_task_exit(const Event& e) {
         else fmt::format_to(std::back_inserter(buf), "+++ exited with {} +++\n", WEXITSTATUS(e.status));
     }
     out_.end_record();
+}
+
+void Session::update_model(pid_t tgid, uint64_t seq, DecodedCall& call) {
+    if (call.command == nullptr || call.ret < 0) return;
+    const std::string_view name = call.command->name;
+    auto member = [&](std::string_view field) -> const FieldValue* {
+        for (const FieldValue& v : call.fields)
+            if (v.field->name == field) return &v;
+        return nullptr;
+    };
+    if (call.command->returns == Returns::Fd) {
+        // bpf() makes every fd it returns close-on-exec.
+        const model::FdRecord* r = model_.opened(tgid, int(call.ret), true, ref(seq, tgid, name));
+        if (r != nullptr) {
+            const std::string& label = r->object->cached_label();
+            call.ret_label.assign(label.data(), label.size());
+        }
+    }
+    switch (call.cmd) {
+    case uapi::BPF_OBJ_PIN:
+        if (const FieldValue* fd = member("bpf_fd"); fd != nullptr) {
+            if (auto object = model_.object_of(tgid, int32_t(fd->entry))) {
+                // The whole path, not the -s cut of it the line shows.
+                const FieldValue* path = member("pathname");
+                std::string where = path != nullptr ? read_c_string(backend_.memory(tgid), path->entry, 4096) : "";
+                object->pinned_at.push_back(where.empty() ? std::string("a path") : std::move(where));
+            }
+        }
+        break;
+    case uapi::BPF_MAP_FREEZE:
+        if (const FieldValue* fd = member("map_fd"))
+            if (auto object = model_.object_of(tgid, int32_t(fd->entry))) object->frozen = true;
+        break;
+    case uapi::BPF_PROG_ATTACH:
+    case uapi::BPF_PROG_DETACH:
+        if (const FieldValue* fd = member("attach_bpf_fd"))
+            if (auto object = model_.object_of(tgid, int32_t(fd->entry)))
+                object->attached = call.cmd == uapi::BPF_PROG_ATTACH;
+        break;
+    case uapi::BPF_LINK_CREATE:
+    case uapi::BPF_RAW_TRACEPOINT_OPEN:
+        if (const FieldValue* fd = member("prog_fd")) {
+            auto link = model_.object_of(tgid, int(call.ret));
+            auto prog = model_.object_of(tgid, int32_t(fd->entry));
+            if (link && prog && link->facts.id != 0) prog->held_by_links.push_back(link->facts.id);
+        }
+        break;
+    default: break;
+    }
 }
 
 void Session::on_signal(int sig, bool sent_to_tracer) {

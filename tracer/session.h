@@ -7,13 +7,18 @@
 
 #include <sys/types.h>
 
+#include <array>
 #include <memory>
+#include <string>
 #include <unordered_map>
 #include <vector>
 
 #include "backend.h"
 #include "decoder/decode.h"
-#include "fdinfo_resolver.h"
+#include "decoder/model/fd_model.h"
+#include "kernel_inspector.h"
+#include "model_resolver.h"
+#include "seccomp_filter.h"
 #include "options.h"
 #include "output.h"
 
@@ -36,8 +41,23 @@ private:
         bool shown_unfinished = false;
     };
 
-    void on_entry(const Event& e);
+    // Returns whether the call's exit is wanted.
+    bool on_entry(const Event& e);
     void on_exit(const Event& e);
+    // The model's side of a completed bpf() call (new fds, pins, links).
+    void update_model(pid_t tgid, uint64_t seq, decoder::DecodedCall& call);
+    // fd syscalls (fd_syscalls.cpp): close, close_range, dup*, fcntl.
+    struct FdCall {
+        Syscall kind = Syscall::Other;
+        std::array<uint64_t, 6> args{};
+        pid_t tgid = 0;
+        uint64_t seq = 0;
+        bool shown = false;           // it touches a BPF fd: print it
+        std::string text;             // the line up to ") = ", with labels as at entry
+    };
+    bool on_fd_entry(const Event& e, Syscall kind);
+    void on_fd_exit(const Event& e, FdCall& call);
+    model::CallRef ref(uint64_t seq, pid_t tgid, std::string_view what) const;
     void on_task_exit(const Event& e);
     void on_signal(int sig, bool sent_to_tracer);
     void print_call(pid_t tid, pid_t tgid, const decoder::DecodedCall& call, bool unfinished, bool resumed,
@@ -49,7 +69,9 @@ private:
     Backend& backend_;
     const Options& options_;
     Output& out_;
-    FdinfoResolver resolver_;
+    KernelInspector inspector_;
+    model::FdModel model_{inspector_};
+    ModelResolver resolver_{model_};
     pid_t main_pid_;
     int main_status_ = 0;
     bool main_exec_seen_ = false;
@@ -57,6 +79,7 @@ private:
     uint64_t seq_ = 0;
     int signals_seen_ = 0;
     std::unordered_map<pid_t, Pending> pending_;
+    std::unordered_map<pid_t, FdCall> fd_pending_;
     std::vector<std::unique_ptr<decoder::DecodedCall>> pool_;
 };
 

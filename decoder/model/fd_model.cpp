@@ -12,7 +12,10 @@ std::shared_ptr<Object> FdModel::intern(const ObjectFacts& facts, const CallRef&
     if (facts.kind != ObjectKind::Other && facts.id != 0) {
         for (const auto& o : objects_) {
             if (o->facts.kind == facts.kind && o->facts.id == facts.id) {
-                if (o->facts.name.empty()) o->facts = facts;  // learn more, never less
+                if (o->facts.name.empty() && !facts.name.empty()) {  // learn more, never less
+                    o->facts = facts;
+                    o->facts_changed();
+                }
                 return o;
             }
         }
@@ -38,6 +41,23 @@ const FdRecord* FdModel::lookup(pid_t pid, int fd) {
     p.history.push_back(std::move(r));
     p.open[fd] = p.history.size() - 1;
     return &p.history.back();
+}
+
+const FdRecord* FdModel::find(pid_t pid, int fd) const {
+    const auto p = processes_.find(pid);
+    if (p == processes_.end()) return nullptr;
+    const auto it = p->second.open.find(fd);
+    return it != p->second.open.end() ? &p->second.history[it->second] : nullptr;
+}
+
+std::vector<const FdRecord*> FdModel::open_in_range(pid_t pid, unsigned lo, unsigned hi) const {
+    std::vector<const FdRecord*> out;
+    const auto p = processes_.find(pid);
+    if (p == processes_.end()) return out;
+    for (auto it = p->second.open.lower_bound(int(std::min<unsigned>(lo, 0x7fffffff)));
+         it != p->second.open.end() && unsigned(it->first) <= hi; ++it)
+        out.push_back(&p->second.history[it->second]);
+    return out;
 }
 
 std::string FdModel::label(pid_t pid, int fd) {

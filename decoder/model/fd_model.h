@@ -40,6 +40,10 @@ class FdModel {
 public:
     explicit FdModel(ObjectInspector& inspector) : inspector_(inspector) {}
 
+    // The open fd `fd` of process `pid` if the table has it (never asks).
+    const FdRecord* find(pid_t pid, int fd) const;
+    // The open fds of the table in [lo, hi].
+    std::vector<const FdRecord*> open_in_range(pid_t pid, unsigned lo, unsigned hi) const;
     // The open fd `fd` of process `pid`: from the table, or asked of the
     // inspector on first sight (fds from before tracing, SCM_RIGHTS, ...).
     // nullptr if it is not open.

@@ -47,6 +47,15 @@ struct Object {
 
     // "map#15:hash:config", "prog#80:tracepoint:hello", "btf#97", "link#4:perf_event".
     std::string label() const;
+    // The same, computed once (facts rarely change; FdModel clears it when they do).
+    const std::string& cached_label() const {
+        if (label_cache_.empty()) label_cache_ = label();
+        return label_cache_;
+    }
+    void facts_changed() { label_cache_.clear(); }
+
+private:
+    mutable std::string label_cache_;
 };
 
 // Short type names: "hash" for BPF_MAP_TYPE_HASH, "tracepoint" for

@@ -250,6 +250,11 @@ void append_fields(OutBuf& out, const DecodedCall& call) {
         first = false;
         append_name(out, v.field->name);
         append_value(out, v, call);
+        if (!v.label.empty()) {
+            // A sibling key keeps the fd itself a plain number.
+            fmt::format_to(It(out), ",\"{}_object\":", v.field->name);
+            append_json_string(out, std::string_view(v.label.data(), v.label.size()));
+        }
     }
     if (!nested.empty()) out.push_back('}');
     if (!group.empty()) out.push_back('}');
@@ -288,7 +293,12 @@ void render_json(const DecodedCall& call, OutBuf& out) {
         append_json_string(out, errno_message(err));
         put(out, "}");
     } else {
-        fmt::format_to(It(out), ",\"return\":{{\"value\":{}}}", call.ret);
+        fmt::format_to(It(out), ",\"return\":{{\"value\":{}", call.ret);
+        if (!call.ret_label.empty()) {
+            put(out, ",\"object\":");
+            append_json_string(out, std::string_view(call.ret_label.data(), call.ret_label.size()));
+        }
+        out.push_back('}');
     }
     put(out, ",\"finished\":true}");
 }

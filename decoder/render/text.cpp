@@ -135,6 +135,7 @@ void append_member(OutBuf& out, const FieldValue& v, const DecodedCall& call, Te
         return;
     }
     append_number(out, f, v.entry);
+    if (!v.label.empty()) fmt::format_to(It(out), "<{}>", std::string_view(v.label.data(), v.label.size()));
     if (phase == TextPhase::Complete && v.changed()) {
         put(out, " => ");
         append_number(out, f, v.exit);
@@ -201,6 +202,8 @@ void append_attr(OutBuf& out, const DecodedCall& call, TextPhase phase) {
 void append_return(OutBuf& out, const DecodedCall& call) {
     if (call.ret < 0) append_error_return(out, call.ret);
     else fmt::format_to(It(out), "{}", call.ret);
+    if (call.ret >= 0 && !call.ret_label.empty())
+        fmt::format_to(It(out), "<{}>", std::string_view(call.ret_label.data(), call.ret_label.size()));
 }
 
 // The indented lines under the call: data whose bytes do not go inline.

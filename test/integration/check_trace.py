@@ -189,6 +189,7 @@ class Trace:
         self.unfinished = 0      # calls shown <unfinished ...> and later resumed
         self.never_returned = 0  # calls that never returned (= ? <...>)
         self.pending = {}        # tid -> command shown unfinished, not yet resumed
+        self.fd_lines = []       # (tid, syscall, result) of close/dup*/fcntl lines
         self.last_event = None   # the last non-data line: ("call" | "exit", tid)
         self.pids = {}           # JSON: tid -> the set of pids its calls name
 
@@ -201,7 +202,9 @@ class Trace:
 
 
 CALL = re.compile(r"bpf\((BPF_[A-Z_]+|0x[0-9a-f]+ /\* BPF_\?\?\? \*/), ")
-TEXT_OK = re.compile(r".*\) = (\d+)")
+TEXT_OK = re.compile(r".*\) = (\d+)(?:<[^<>]*>)?")
+# Lines of the fd syscalls the model follows (close, dup*, fcntl, close_range).
+FD_LINE = re.compile(r"(close|close_range|dup|dup2|dup3|fcntl)\(.*\) = (-1 E[A-Z0-9]+ \(.*\)|\d+(?:<[^<>]*>)?)")
 TEXT_ERR = re.compile(r".*\) = -1 (E[A-Z0-9]+|E\?\?\?) \(.*\)")
 TEXT_UNFINISHED = re.compile(r".*, \d+ <unfinished \.\.\.>")
 TEXT_GONE = re.compile(r".*, \d+ <unfinished \.\.\.> = \? <(.*)>")
@@ -235,6 +238,10 @@ def parse_tracer_text(text, main_tid, attached=False):
         if m:
             t.exits.append((tid, "killed", m.group(1)))
             t.last_event = ("exit", tid)
+            continue
+        m = FD_LINE.fullmatch(line)
+        if m:
+            t.fd_lines.append((tid, m.group(1), m.group(2)))
             continue
         resumed = line.startswith("<... bpf resumed> ")
         if resumed:
@@ -292,6 +299,9 @@ def parse_tracer_json(text, attached=False):
             else:
                 t.exits.append((obj["pid"], "killed", obj.get("signal_name")))
             t.last_event = ("exit", obj["pid"])
+            continue
+        if obj.get("syscall") in ("close", "close_range", "dup", "dup2", "dup3", "fcntl"):
+            t.fd_lines.append((obj["tid"], obj["syscall"], obj["return"]["value"]))
             continue
         try:
             if obj["syscall"] != "bpf":

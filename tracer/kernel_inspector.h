@@ -1,0 +1,31 @@
+// Asks the kernel what a tracee's fd is: readlink of /proc/PID/fd/N says
+// which kind of file it is; for a BPF object, a duplicate of the fd taken
+// with pidfd_getfd (closed at once) lets BPF_OBJ_GET_INFO_BY_FD tell its id,
+// type, name and sizes. The tracer never keeps a tracee's object alive.
+#pragma once
+
+#include <sys/types.h>
+
+#include <unordered_map>
+
+#include "decoder/model/fd_model.h"
+
+namespace bpfsc::tracer {
+
+class KernelInspector : public model::ObjectInspector {
+public:
+    ~KernelInspector() override;
+    std::optional<model::ObjectFacts> inspect(pid_t pid, int fd) override;
+    bool still_exists(model::ObjectKind kind, uint32_t id) override;
+    // A process ended: drop its pidfd.
+    void forget(pid_t pid);
+
+private:
+    int pidfd(pid_t pid);
+    std::unordered_map<pid_t, int> pidfds_;
+};
+
+// Facts of a BPF object from an fd the tracer holds.
+std::optional<model::ObjectFacts> facts_of_own_fd(int fd, model::ObjectKind kind);
+
+} // namespace bpfsc::tracer

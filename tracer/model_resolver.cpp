@@ -1,0 +1,21 @@
+// The model-backed resolver (see model_resolver.h).
+#include "model_resolver.h"
+
+namespace bpfsc::tracer {
+
+std::optional<decoder::MapShape> ModelResolver::map_shape(int32_t fd) {
+    const model::FdRecord* r = model_.lookup(pid_, fd);
+    if (r == nullptr || r->object->facts.kind != model::ObjectKind::Map) return std::nullopt;
+    const model::ObjectFacts& f = r->object->facts;
+    if (f.id == 0) return fdinfo_.map_shape(fd);  // the kernel would not tell us more before
+    return decoder::MapShape{f.type, f.key_size, f.value_size, f.max_entries, f.map_flags};
+}
+
+void ModelResolver::fd_label(int32_t fd, std::pmr::string& out) {
+    const model::FdRecord* r = model_.lookup(pid_, fd);
+    if (r == nullptr) return;
+    const std::string& label = r->object->cached_label();
+    out.assign(label.data(), label.size());
+}
+
+} // namespace bpfsc::tracer
