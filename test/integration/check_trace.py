@@ -650,6 +650,51 @@ def test_bpftool(args, tmp):
                 pass
 
 
+def test_fdmodel(args, tmp):
+    """fd_lifecycle under the tracer: every fd that refers to the map carries
+    its label wherever it appears, the fd syscalls that touch it are shown
+    with their results, fork copies the table, and execve keeps exactly the
+    fds without close-on-exec."""
+    program = os.path.abspath(args.program)
+    out = os.path.join(tmp, "fd.trace")
+    rc, stdout, err = run([args.tracer, "-o", out, program], what="bpftrace-syscalls fd_lifecycle")
+    if rc != 0:
+        raise Failure(f"fd_lifecycle under the tracer exits with {exit_status(rc)}: {err.strip()}")
+    m = re.search(r"fds (\d+) (\d+) (\d+) (\d+)", stdout)
+    if not m:
+        raise Failure(f"fd_lifecycle printed no fd numbers: {stdout!r}")
+    mapfd, copy, fixed, cloexec = m.groups()
+    with open(out) as f:
+        text = f.read()
+    first = re.search(r"BPF_MAP_CREATE, .*\) = " + mapfd + r"<(map#\d+:array:lifecycle)>", text)
+    if not first:
+        raise Failure(f"no BPF_MAP_CREATE returning {mapfd}<map#N:array:lifecycle>:\n{text}")
+    L = "<" + first.group(1) + ">"
+    child = r"\[pid \d+\] "
+    expected = [
+        rf"dup\({mapfd}{L}\) = {copy}{L}",
+        rf"dup2\({mapfd}{L}, {fixed}\) = {fixed}{L}",
+        rf"fcntl\({mapfd}{L}, F_DUPFD_CLOEXEC, 30\) = {cloexec}{L}",
+        rf"fcntl\({copy}{L}, F_SETFD, FD_CLOEXEC\) = 0",
+        rf"fcntl\({copy}{L}, F_SETFD, 0\) = 0",
+        rf"close\({mapfd}{L}\) = 0",
+        rf"close_range\({fixed}, {fixed}, 0\) = 0",
+        rf"{child}close\({copy}{L}\) = 0",
+        rf"{child}bpf\(BPF_MAP_LOOKUP_ELEM, \{{map_fd={cloexec}{L}, .*\) = 0",
+        # after execve: the close-on-exec copy is gone, the plain one still names the map
+        rf"bpf\(BPF_MAP_LOOKUP_ELEM, \{{map_fd={copy}{L}, .*\) = 0",
+    ]
+    lines = [l for l in text.splitlines() if not l.startswith("  ")]
+    at = 0
+    for pattern in expected:
+        while at < len(lines) and not re.fullmatch(pattern, lines[at]):
+            at += 1
+        if at == len(lines):
+            raise Failure(f"no line matching {pattern!r} (in order) in:\n{text}")
+        at += 1
+    print(f"fd model: {len(expected)} lines as expected, label {L}")
+
+
 # --- the command line ----------------------------------------------------------
 
 def expect_one_line_error(args, tmp, argv, what, marker):
@@ -866,10 +911,10 @@ def main():
     ap.add_argument("--loop-program", help="bpf_threads, for --cli attach")
     ap.add_argument("--cli", choices=sorted(CLI), help="a command-line case")
     ap.add_argument("--keep", action="store_true", help="keep the temporary directory")
-    ap.add_argument("mode", nargs="?", choices=["trace", "strace", "bpftool"])
+    ap.add_argument("mode", nargs="?", choices=["trace", "strace", "bpftool", "fdmodel"])
     ap.add_argument("program", nargs="?")
     args = ap.parse_args()
-    if not args.cli and not (args.mode == "bpftool" or (args.mode and args.program)):
+    if not args.cli and not (args.mode == "bpftool" or (args.mode and args.program)):  # fdmodel needs PROGRAM
         ap.error("give --cli CASE, bpftool, or trace|strace PROGRAM")
 
     if not args.cli:
@@ -883,6 +928,8 @@ def main():
             test_trace(args, tmp)
         elif args.mode == "bpftool":
             test_bpftool(args, tmp)
+        elif args.mode == "fdmodel":
+            test_fdmodel(args, tmp)
         else:
             test_strace(args, tmp)
     except Failure as e:
