@@ -269,6 +269,16 @@ void Decoder::read_data(DecodedCall& call, FieldValue& v, const AttrView& entry_
         const uint64_t n = std::min<uint64_t>(d.wanted, limit);
         d.state = n < d.wanted ? DataState::Truncated : DataState::Ok;
         read_into(d, addr, n * d.elem_size);
+        if (f.content == Content::FdArray && resolver_ != nullptr) {
+            // Each fd carries its object, as fds do everywhere else.
+            const std::size_t got = d.bytes.size() / 4;
+            d.items.reserve(got);
+            for (std::size_t i = 0; i < got; ++i) {
+                Data& item = d.items.emplace_back(call.arena());
+                const int32_t fd = element<int32_t>(d, i);
+                if (fd > 0) resolver_->fd_label(fd, item.bytes);
+            }
+        }
         return;
     }
     case Content::StringArray: {

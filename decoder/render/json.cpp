@@ -168,6 +168,16 @@ void append_pointer(OutBuf& out, const FieldValue& v) {
             else fmt::format_to(It(out), "{}", element<uint32_t>(d, i));
         }
         out.push_back(']');
+        if (!d.items.empty()) {  // fd_array: what each fd is, null when unknown
+            put(out, ",\"objects\":[");
+            for (std::size_t i = 0; i < d.items.size(); ++i) {
+                if (i != 0) out.push_back(',');
+                const auto& label = d.items[i].bytes;
+                if (label.empty()) put(out, "null");
+                else append_json_string(out, std::string_view(label.data(), label.size()));
+            }
+            out.push_back(']');
+        }
         break;
     }
     case Content::StringArray: {

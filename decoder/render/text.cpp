@@ -85,7 +85,11 @@ void append_inline_data(OutBuf& out, const FieldValue& v) {
         for (std::size_t i = 0; i < n; ++i) {
             if (i != 0) put(out, ", ");
             if (v.field->content == Content::U64Array) append_hex(out, element<uint64_t>(d, i));
-            else if (v.field->content == Content::FdArray) fmt::format_to(It(out), "{}", element<int32_t>(d, i));
+            else if (v.field->content == Content::FdArray) {
+                fmt::format_to(It(out), "{}", element<int32_t>(d, i));
+                if (i < d.items.size() && !d.items[i].bytes.empty())
+                    fmt::format_to(It(out), "<{}>", std::string_view(d.items[i].bytes.data(), d.items[i].bytes.size()));
+            }
             else fmt::format_to(It(out), "{}", element<uint32_t>(d, i));
         }
         if (d.state == DataState::Truncated) put(out, n ? ", ..." : "...");
