@@ -90,6 +90,7 @@ void FdModel::closed(pid_t pid, int fd, const CallRef& by) {
 }
 
 void FdModel::duplicated(pid_t pid, int oldfd, int newfd, bool cloexec, const CallRef& by) {
+    if (oldfd == newfd) return;  // dup2(fd, fd) changes nothing
     const FdRecord* old = lookup(pid, oldfd);
     if (old == nullptr) return;
     std::shared_ptr<Object> object = old->object;
@@ -113,7 +114,10 @@ void FdModel::set_cloexec(pid_t pid, int fd, bool cloexec) {
 void FdModel::forked(pid_t parent, pid_t child, const CallRef& by) {
     Process& from = process(parent);
     Process& to = process(child);
+    // The child may have been seen (and some of its fds learnt from the
+    // kernel) before its parent's fork event: those records stay.
     for (const auto& [fd, index] : from.open) {
+        if (to.open.count(fd)) continue;
         FdRecord r = from.history[index];
         r.opened = by;  // the child's copy was born with the child
         r.closed.reset();

@@ -1,0 +1,302 @@
+// The end-of-trace summary: an fd model driven through opens, a pin, a dup,
+// a fork, close, execve (close-on-exec) and exit, against a fake inspector;
+// the exact text, the exact JSON lines (each of which must parse), why
+// objects outlive the trace, and names that would break a line or the JSON.
+#include <optional>
+#include <set>
+#include <sstream>
+#include <utility>
+
+#include <catch2/catch.hpp>
+
+#include "model/summary.h"
+#include "support.h"
+
+using namespace bpfsc::model;
+using bpfsc::test::valid_json;
+
+namespace {
+
+// What the kernel would say: the object behind each (pid, fd), and which
+// objects still exist. Records every still_exists question.
+class FakeInspector : public ObjectInspector {
+public:
+    std::map<std::pair<pid_t, int>, ObjectFacts> fds;
+    std::set<std::pair<ObjectKind, uint32_t>> existing;
+    std::vector<std::pair<ObjectKind, uint32_t>> asked;
+
+    std::optional<ObjectFacts> inspect(pid_t pid, int fd) override {
+        const auto it = fds.find({pid, fd});
+        if (it == fds.end()) return std::nullopt;
+        return it->second;
+    }
+    bool still_exists(ObjectKind kind, uint32_t id) override {
+        asked.emplace_back(kind, id);
+        return existing.count({kind, id}) != 0;
+    }
+};
+
+constexpr uint32_t kHash = 1;        // BPF_MAP_TYPE_HASH
+constexpr uint32_t kTracepoint = 5;  // BPF_PROG_TYPE_TRACEPOINT
+constexpr uint32_t kPerfEvent = 7;   // BPF_LINK_TYPE_PERF_EVENT
+
+ObjectFacts facts(ObjectKind kind, uint32_t id, uint32_t type = 0, std::string name = {}) {
+    ObjectFacts f;
+    f.kind = kind;
+    f.id = id;
+    f.type = type;
+    f.name = std::move(name);
+    return f;
+}
+
+ObjectFacts other(std::string what) {
+    ObjectFacts f;
+    f.what = std::move(what);
+    return f;
+}
+
+CallRef call(uint64_t seq, pid_t pid, std::string what) { return CallRef{seq, pid, std::move(what)}; }
+
+std::string text_of(const FdModel& model, FakeInspector& inspector) {
+    fmt::memory_buffer out;
+    render_summary(model, inspector, SummaryOptions{}, out);
+    return fmt::to_string(out);
+}
+
+std::string json_of(const FdModel& model, FakeInspector& inspector) {
+    fmt::memory_buffer out;
+    render_summary(model, inspector, SummaryOptions{.json = true}, out);
+    return fmt::to_string(out);
+}
+
+// The lines of JSON Lines output, each checked to parse on its own.
+std::vector<std::string> json_lines(const std::string& text) {
+    REQUIRE(text.ends_with('\n'));
+    std::vector<std::string> lines;
+    std::istringstream in(text);
+    for (std::string line; std::getline(in, line);) {
+        INFO(line);
+        CHECK(valid_json(line));
+        lines.push_back(line);
+    }
+    return lines;
+}
+
+constexpr pid_t kParent = 1234;
+constexpr pid_t kChild = 1240;
+
+// Calls carry the tracer's numbers; fork, execve and exit events have none
+// (seq 0), as in tracer/session.cpp.
+// A program that finds a prog that was open before tracing, gets a map by id
+// and pins it, creates a map, dups the first, opens a perf event, links the
+// prog, gets a BTF object and closes it, forks a child that exits, closes the
+// first map fd, execs (closing its close-on-exec fds) and exits.
+struct Scenario {
+    FakeInspector inspector;
+    FdModel model{inspector};
+
+    Scenario() {
+        inspector.fds[{kParent, 5}] = facts(ObjectKind::Prog, 80, kTracepoint, "hello");
+        inspector.fds[{kParent, 3}] = facts(ObjectKind::Map, 15, kHash, "config");
+        inspector.fds[{kParent, 4}] = facts(ObjectKind::Map, 19, kHash, "config");
+        inspector.fds[{kParent, 9}] = other("perf_event");
+        inspector.fds[{kParent, 7}] = facts(ObjectKind::Link, 4, kPerfEvent);
+        inspector.fds[{kParent, 8}] = facts(ObjectKind::Btf, 97);
+        inspector.existing = {{ObjectKind::Map, 15}, {ObjectKind::Prog, 80}, {ObjectKind::Link, 4}};
+
+        REQUIRE(model.lookup(kParent, 5) != nullptr);  // #1 uses fd 5, open before tracing
+        model.opened(kParent, 3, true, call(2, kParent, "BPF_MAP_GET_FD_BY_ID"));
+        model.object_of(kParent, 3)->pinned_at.push_back("/sys/fs/bpf/config");  // #3 BPF_OBJ_PIN
+        model.opened(kParent, 4, true, call(4, kParent, "BPF_MAP_CREATE"));
+        model.duplicated(kParent, 3, 6, false, call(5, kParent, "dup"));
+        model.opened(kParent, 9, true, call(6, kParent, "perf_event_open"));
+        model.opened(kParent, 7, true, call(7, kParent, "BPF_LINK_CREATE"));
+        model.object_by_id(ObjectKind::Prog, 80)->held_by_links.push_back(4);
+        model.opened(kParent, 8, true, call(8, kParent, "BPF_BTF_GET_FD_BY_ID"));
+        model.closed(kParent, 8, call(9, kParent, "close"));
+        model.forked(kParent, kChild, call(0, kParent, "fork"));  // the tracer numbers only calls: seq 0
+        model.closed(kParent, 3, call(11, kParent, "close"));
+        model.exited(kChild, call(0, kChild, "exit"));
+        model.execed(kParent, call(13, kParent, "execve"));
+        model.exited(kParent, call(14, kParent, "exit"));
+    }
+};
+
+} // namespace
+
+TEST_CASE("summary text: every way an fd ends, and what outlives the trace", "[summary]") {
+    Scenario s;
+    CHECK(text_of(s.model, s.inspector) ==
+          "--- fds of pid 1234 ---\n"
+          "  fd 5  prog#80:tracepoint:hello   opened before tracing               closed at exit\n"
+          "  fd 3  map#15:hash:config         opened by #2 BPF_MAP_GET_FD_BY_ID   closed by #11 close\n"
+          "  fd 4  map#19:hash:config         opened by #4 BPF_MAP_CREATE         "
+          "closed by #13 execve (close-on-exec)\n"
+          "  fd 6  map#15:hash:config         opened by #5 dup                    closed at exit\n"
+          "  fd 7  link#4:perf_event          opened by #7 BPF_LINK_CREATE        "
+          "closed by #13 execve (close-on-exec)\n"
+          "  fd 8  btf#97                     opened by #8 BPF_BTF_GET_FD_BY_ID   closed by #9 close\n"
+          "--- fds of pid 1240 ---\n"
+          "  fd 3  map#15:hash:config         opened by fork   closed at exit\n"
+          "  fd 4  map#19:hash:config         opened by fork   closed at exit\n"
+          "  fd 5  prog#80:tracepoint:hello   opened by fork   closed at exit\n"
+          "  fd 6  map#15:hash:config         opened by fork   closed at exit\n"
+          "  fd 7  link#4:perf_event          opened by fork   closed at exit\n"
+          "--- objects alive after the trace ---\n"
+          "  prog#80:tracepoint:hello   held by link#4\n"
+          "  map#15:hash:config   pinned at /sys/fs/bpf/config\n"
+          "  link#4:perf_event   held by another process or by the kernel (not by this program)\n");
+}
+
+TEST_CASE("summary asks the kernel once per object, and only about known ids", "[summary]") {
+    Scenario s;
+    // An object of unknown id cannot be asked about, and is left out.
+    s.inspector.fds[{kParent, 11}] = facts(ObjectKind::Map, 0, kHash, "anon");
+    s.model.opened(kParent, 11, true, call(15, kParent, "BPF_MAP_CREATE"));
+    const Summary summary = summarize(s.model, s.inspector);
+    using P = std::pair<ObjectKind, uint32_t>;
+    CHECK(s.inspector.asked == std::vector<P>{{ObjectKind::Prog, 80}, {ObjectKind::Link, 4}, {ObjectKind::Map, 15},
+                                             {ObjectKind::Map, 19}, {ObjectKind::Btf, 97}});
+    REQUIRE(summary.alive.size() == 3);
+    CHECK(summary.alive[0].object->label() == "prog#80:tracepoint:hello");
+    REQUIRE(summary.alive[0].reasons.size() == 1);
+    CHECK(summary.alive[0].reasons[0].kind == AliveReason::Kind::HeldByLink);
+    CHECK(summary.alive[0].reasons[0].link_id == 4);
+    REQUIRE(summary.alive[1].reasons.size() == 1);
+    CHECK(summary.alive[1].reasons[0].kind == AliveReason::Kind::Pinned);
+    CHECK(summary.alive[1].reasons[0].path == "/sys/fs/bpf/config");
+    REQUIRE(summary.alive[2].reasons.size() == 1);
+    CHECK(summary.alive[2].reasons[0].kind == AliveReason::Kind::Elsewhere);
+    // The perf event fd (not a BPF object) is not in the fd lists.
+    REQUIRE(summary.processes.size() == 2);
+    for (const ProcessFds& p : summary.processes)
+        for (const FdRecord& r : p.fds) CHECK(r.object->facts.kind != ObjectKind::Other);
+}
+
+TEST_CASE("summary JSON: one valid object per line with the same content", "[summary]") {
+    Scenario s;
+    const std::vector<std::string> lines = json_lines(json_of(s.model, s.inspector));
+    REQUIRE(lines.size() == 3);
+    CHECK(lines[0] ==
+          "{\"event\":\"fds\",\"pid\":1234,\"fds\":["
+          "{\"fd\":5,\"object\":\"prog#80:tracepoint:hello\",\"kind\":\"prog\",\"id\":80,\"opened\":null,"
+          "\"closed\":{\"seq\":14,\"call\":\"exit\"}},"
+          "{\"fd\":3,\"object\":\"map#15:hash:config\",\"kind\":\"map\",\"id\":15,"
+          "\"opened\":{\"seq\":2,\"call\":\"BPF_MAP_GET_FD_BY_ID\"},\"closed\":{\"seq\":11,\"call\":\"close\"}},"
+          "{\"fd\":4,\"object\":\"map#19:hash:config\",\"kind\":\"map\",\"id\":19,"
+          "\"opened\":{\"seq\":4,\"call\":\"BPF_MAP_CREATE\"},\"closed\":{\"seq\":13,\"call\":\"execve\"}},"
+          "{\"fd\":6,\"object\":\"map#15:hash:config\",\"kind\":\"map\",\"id\":15,"
+          "\"opened\":{\"seq\":5,\"call\":\"dup\"},\"closed\":{\"seq\":14,\"call\":\"exit\"}},"
+          "{\"fd\":7,\"object\":\"link#4:perf_event\",\"kind\":\"link\",\"id\":4,"
+          "\"opened\":{\"seq\":7,\"call\":\"BPF_LINK_CREATE\"},\"closed\":{\"seq\":13,\"call\":\"execve\"}},"
+          "{\"fd\":8,\"object\":\"btf#97\",\"kind\":\"btf\",\"id\":97,"
+          "\"opened\":{\"seq\":8,\"call\":\"BPF_BTF_GET_FD_BY_ID\"},\"closed\":{\"seq\":9,\"call\":\"close\"}}]}");
+    CHECK(lines[1].starts_with("{\"event\":\"fds\",\"pid\":1240,\"fds\":[{\"fd\":3,\"object\":\"map#15:hash:config\","
+                               "\"kind\":\"map\",\"id\":15,\"opened\":{\"seq\":null,\"call\":\"fork\"},"
+                               "\"closed\":{\"seq\":null,\"call\":\"exit\"}},"));
+    CHECK(lines[2] ==
+          "{\"event\":\"alive\",\"objects\":["
+          "{\"object\":\"prog#80:tracepoint:hello\",\"kind\":\"prog\",\"id\":80,\"reasons\":[\"held by link#4\"]},"
+          "{\"object\":\"map#15:hash:config\",\"kind\":\"map\",\"id\":15,"
+          "\"reasons\":[\"pinned at /sys/fs/bpf/config\"]},"
+          "{\"object\":\"link#4:perf_event\",\"kind\":\"link\",\"id\":4,"
+          "\"reasons\":[\"held by another process or by the kernel (not by this program)\"]}]}");
+}
+
+TEST_CASE("summary: an fd still open when the trace ends keeps its object alive", "[summary]") {
+    FakeInspector inspector;
+    FdModel model{inspector};
+    inspector.fds[{1300, 3}] = facts(ObjectKind::Map, 15, kHash, "config");
+    inspector.fds[{1300, 4}] = facts(ObjectKind::Prog, 80, kTracepoint, "hello");
+    inspector.existing = {{ObjectKind::Map, 15}, {ObjectKind::Prog, 80}};
+    model.opened(1300, 3, false, call(1, 1300, "BPF_MAP_GET_FD_BY_ID"));
+    model.object_of(1300, 3)->pinned_at.push_back("/sys/fs/bpf/config");
+    model.opened(1300, 4, true, call(2, 1300, "BPF_PROG_LOAD"));
+    model.object_of(1300, 4)->attached = true;  // #3 BPF_PROG_ATTACH
+    // The trace ends (a detach): no close, no exit.
+    CHECK(text_of(model, inspector) ==
+          "--- fds of pid 1300 ---\n"
+          "  fd 3  map#15:hash:config         opened by #1 BPF_MAP_GET_FD_BY_ID   still open\n"
+          "  fd 4  prog#80:tracepoint:hello   opened by #2 BPF_PROG_LOAD          still open\n"
+          "--- objects alive after the trace ---\n"
+          "  map#15:hash:config   pinned at /sys/fs/bpf/config, open as fd 3 of pid 1300\n"
+          "  prog#80:tracepoint:hello   attached, open as fd 4 of pid 1300\n");
+    const std::vector<std::string> lines = json_lines(json_of(model, inspector));
+    REQUIRE(lines.size() == 2);
+    CHECK(lines[0].find("\"opened\":{\"seq\":1,\"call\":\"BPF_MAP_GET_FD_BY_ID\"},\"closed\":null}") !=
+          std::string::npos);
+    CHECK(lines[1].find("\"reasons\":[\"attached\",\"open as fd 4 of pid 1300\"]") != std::string::npos);
+}
+
+TEST_CASE("summary: nothing outlives the trace", "[summary]") {
+    FakeInspector inspector;
+    FdModel model{inspector};
+    inspector.fds[{42, 3}] = facts(ObjectKind::Map, 15, kHash, "config");
+    inspector.fds[{42, 4}] = other("socket");
+    inspector.fds[{43, 5}] = other("perf_event");
+    model.opened(42, 3, true, call(1, 42, "BPF_MAP_CREATE"));
+    model.opened(42, 4, true, call(2, 42, "socket"));
+    model.opened(43, 5, true, call(3, 43, "perf_event_open"));  // a process with no BPF fd: no block
+    model.opened(42, 6, true, call(4, 42, "openat"));            // the kernel could not say: not a BPF object
+    model.execed(42, call(0, 42, "execve"));
+    model.exited(42, call(0, 42, "exit"));
+    model.exited(43, call(0, 43, "exit"));
+    CHECK(text_of(model, inspector) ==
+          "--- fds of pid 42 ---\n"
+          "  fd 3  map#15:hash:config   opened by #1 BPF_MAP_CREATE   closed by execve (close-on-exec)\n"
+          "--- objects alive after the trace ---\n"
+          "  none\n");
+    const std::vector<std::string> lines = json_lines(json_of(model, inspector));
+    REQUIRE(lines.size() == 2);
+    CHECK(lines[0].ends_with("\"opened\":{\"seq\":1,\"call\":\"BPF_MAP_CREATE\"},"
+                             "\"closed\":{\"seq\":null,\"call\":\"execve\"}}]}"));
+    CHECK(lines[1] == "{\"event\":\"alive\",\"objects\":[]}");
+
+    FakeInspector empty_inspector;
+    FdModel empty{empty_inspector};
+    CHECK(text_of(empty, empty_inspector) == "--- objects alive after the trace ---\n  none\n");
+    CHECK(json_of(empty, empty_inspector) == "{\"event\":\"alive\",\"objects\":[]}\n");
+}
+
+TEST_CASE("summary: a link that went away holds nothing; dup2 over an open fd", "[summary]") {
+    FakeInspector inspector;
+    FdModel model{inspector};
+    inspector.fds[{7, 3}] = facts(ObjectKind::Prog, 80, kTracepoint, "hello");
+    inspector.fds[{7, 4}] = facts(ObjectKind::Map, 19, kHash, "config");
+    inspector.existing = {{ObjectKind::Prog, 80}};  // link#4 is gone
+    model.opened(7, 3, true, call(1, 7, "BPF_PROG_LOAD"));
+    model.object_of(7, 3)->held_by_links.push_back(4);
+    model.opened(7, 4, true, call(2, 7, "BPF_MAP_CREATE"));
+    model.duplicated(7, 3, 4, false, call(3, 7, "dup2"));
+    model.exited(7, call(4, 7, "exit"));
+    CHECK(text_of(model, inspector) ==
+          "--- fds of pid 7 ---\n"
+          "  fd 3  prog#80:tracepoint:hello   opened by #1 BPF_PROG_LOAD    closed at exit\n"
+          "  fd 4  map#19:hash:config         opened by #2 BPF_MAP_CREATE   closed by #3 dup2\n"
+          "  fd 4  prog#80:tracepoint:hello   opened by #3 dup2             closed at exit\n"
+          "--- objects alive after the trace ---\n"
+          "  prog#80:tracepoint:hello   held by another process or by the kernel (not by this program)\n");
+}
+
+TEST_CASE("summary: names and paths cannot break a line or the JSON", "[summary]") {
+    FakeInspector inspector;
+    FdModel model{inspector};
+    inspector.fds[{9, 3}] = facts(ObjectKind::Map, 15, kHash, std::string("a\"b\nc\xff", 6));
+    inspector.existing = {{ObjectKind::Map, 15}};
+    model.opened(9, 3, true, call(1, 9, "BPF_MAP_CREATE"));
+    model.object_of(9, 3)->pinned_at.push_back("/sys/fs/bpf/x\ny \"z\"");
+    model.object_of(9, 3)->pinned_at.push_back("/sys/fs/bpf/plain");
+    model.closed(9, 3, call(2, 9, "clo\tse"));
+    const std::string text = text_of(model, inspector);
+    CHECK(text == "--- fds of pid 9 ---\n"
+                  "  fd 3  \"map#15:hash:a\\\"b\\nc\\377\"   opened by #1 BPF_MAP_CREATE   closed by #2 \"clo\\tse\"\n"
+                  "--- objects alive after the trace ---\n"
+                  "  \"map#15:hash:a\\\"b\\nc\\377\"   pinned at \"/sys/fs/bpf/x\\ny \\\"z\\\"\", "
+                  "pinned at /sys/fs/bpf/plain\n");
+    const std::vector<std::string> lines = json_lines(json_of(model, inspector));
+    REQUIRE(lines.size() == 2);
+    CHECK(lines[0].find("\"object\":\"map#15:hash:a\\\"b\\nc\\ufffd\"") != std::string::npos);
+    CHECK(lines[0].find("\"call\":\"clo\\tse\"") != std::string::npos);
+    CHECK(lines[1].find("\"reasons\":[\"pinned at /sys/fs/bpf/x\\ny \\\"z\\\"\",\"pinned at /sys/fs/bpf/plain\"]") !=
+          std::string::npos);
+}
