@@ -4,9 +4,12 @@
 #include <signal.h>
 #include <string.h>
 
+#include <cstdio>
 #include <cstring>
 #include <sys/wait.h>
 
+#include "decoder/model/summary.h"
+#include "decoder/notes/notes.h"
 #include "decoder/render/json.h"
 #include "decoder/render/text.h"
 #include "decoder/uapi/bpf_attr.h"
@@ -65,6 +68,13 @@ int Session::run() {
         case Event::Kind::TracerSignal: on_signal(e->status, e->thread); break;
         }
         backend_.resume(*e);
+    }
+    if (!options_.quiet && !model_.objects().empty()) {
+        // What each fd held, and what outlives the program (when the trace
+        // saw any BPF object at all).
+        model::SummaryOptions summary;
+        summary.json = options_.format == Format::Json;
+        model::render_summary(model_, inspector_, summary, out_.buffer());
     }
     out_.flush();
     if (WIFSIGNALED(main_status_)) return 128 + WTERMSIG(main_status_);
@@ -133,7 +143,11 @@ void Session::on_exit(const Event& e) {
                 p.shown_unfinished = true;
             }
         }
+        notes_.clear();
+        if (!options_.quiet || options_.format == Format::Json)
+            notes::explain_bpf(*done.call, done.tgid, model_, environment(done.tgid), notes_);
         print_call(e.tid, done.tgid, *done.call, false, done.shown_unfinished);
+        notes_.clear();
     }
     pool_.push_back(std::move(done.call));
 }
@@ -173,6 +187,39 @@ void Session::on_task_exit(const Event& e) {
         else fmt::format_to(std::back_inserter(buf), "+++ exited with {} +++\n", WEXITSTATUS(e.status));
     }
     out_.end_record();
+}
+
+const notes::Environment& Session::environment(pid_t tgid) {
+    // Read once per process: the sysctl, and whether the process holds
+    // CAP_BPF (39) or CAP_SYS_ADMIN (21) in its effective set.
+    if (environment_.unprivileged_bpf_disabled == -2) {
+        environment_.unprivileged_bpf_disabled = -1;
+        if (FILE* f = std::fopen("/proc/sys/kernel/unprivileged_bpf_disabled", "re")) {
+            if (std::fscanf(f, "%d", &environment_.unprivileged_bpf_disabled) != 1)
+                environment_.unprivileged_bpf_disabled = -1;
+            std::fclose(f);
+        }
+    }
+    auto it = privileged_.find(tgid);
+    if (it == privileged_.end()) {
+        bool privileged = true;
+        char path[64];
+        std::snprintf(path, sizeof path, "/proc/%d/status", int(tgid));
+        if (FILE* f = std::fopen(path, "re")) {
+            char line[256];
+            while (std::fgets(line, sizeof line, f)) {
+                unsigned long long caps = 0;
+                if (std::sscanf(line, "CapEff: %llx", &caps) == 1) {
+                    privileged = (caps >> 39 & 1) || (caps >> 21 & 1);
+                    break;
+                }
+            }
+            std::fclose(f);
+        }
+        it = privileged_.emplace(tgid, privileged).first;
+    }
+    environment_.tracee_privileged = it->second;
+    return environment_;
 }
 
 void Session::update_model(pid_t tgid, uint64_t seq, DecodedCall& call) {
@@ -248,8 +295,17 @@ void Session::print_call(pid_t tid, pid_t tgid, const DecodedCall& call, bool un
         // Splice pid/tid (and the note) in front of the call's own members.
         fmt::format_to(std::back_inserter(buf), "{{\"pid\":{},\"tid\":{},", tgid, tid);
         if (!note.empty()) fmt::format_to(std::back_inserter(buf), "\"note\":\"{}\",", note);
-        buf.append(obj.data() + 1, obj.data() + obj.size());
-        buf.push_back('\n');
+        buf.append(obj.data() + 1, obj.data() + obj.size() - 1);
+        if (!unfinished && !notes_.empty()) {
+            const std::string_view key = ",\"notes\":[";
+            buf.append(key.data(), key.data() + key.size());
+            for (std::size_t i = 0; i < notes_.size(); ++i) {
+                if (i != 0) buf.push_back(',');
+                append_json_string(buf, notes_[i]);
+            }
+            buf.push_back(']');
+        }
+        buf.append(std::string_view("}\n"));
         out_.end_record();
         return;
     }
@@ -270,6 +326,8 @@ void Session::print_call(pid_t tid, pid_t tgid, const DecodedCall& call, bool un
             buf.append(rest.data(), rest.data() + rest.size());
         }
     }
+    if (!unfinished && !options_.quiet)
+        for (const std::string& line : notes_) fmt::format_to(std::back_inserter(buf), "  # {}\n", line);
     out_.end_record();
 }
 

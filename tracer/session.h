@@ -16,6 +16,7 @@
 #include "backend.h"
 #include "decoder/decode.h"
 #include "decoder/model/fd_model.h"
+#include "decoder/notes/notes.h"
 #include "kernel_inspector.h"
 #include "model_resolver.h"
 #include "seccomp_filter.h"
@@ -58,6 +59,7 @@ private:
     bool on_fd_entry(const Event& e, Syscall kind);
     void on_fd_exit(const Event& e, FdCall& call);
     model::CallRef ref(uint64_t seq, pid_t tgid, std::string_view what) const;
+    const notes::Environment& environment(pid_t tgid);
     void on_task_exit(const Event& e);
     void on_signal(int sig, bool sent_to_tracer);
     void print_call(pid_t tid, pid_t tgid, const decoder::DecodedCall& call, bool unfinished, bool resumed,
@@ -80,6 +82,9 @@ private:
     int signals_seen_ = 0;
     std::unordered_map<pid_t, Pending> pending_;
     std::unordered_map<pid_t, FdCall> fd_pending_;
+    std::vector<std::string> notes_;               // the commentary of the call being printed
+    notes::Environment environment_{-2, true};      // -2: not read yet
+    std::unordered_map<pid_t, bool> privileged_;
     std::vector<std::unique_ptr<decoder::DecodedCall>> pool_;
 };
 

@@ -190,6 +190,7 @@ class Trace:
         self.never_returned = 0  # calls that never returned (= ? <...>)
         self.pending = {}        # tid -> command shown unfinished, not yet resumed
         self.fd_lines = []       # (tid, syscall, result) of close/dup*/fcntl lines
+        self.summary = []        # the end-of-trace summary: text lines or JSON objects
         self.last_event = None   # the last non-data line: ("call" | "exit", tid)
         self.pids = {}           # JSON: tid -> the set of pids its calls name
 
@@ -220,6 +221,9 @@ def parse_tracer_text(text, main_tid, attached=False):
     after_call = False
     for n, line in enumerate(text.splitlines(), 1):
         where = f"trace line {n}: {line[:160]!r}"
+        if line.startswith("--- "):
+            t.summary = text.splitlines()[n - 1:]
+            break  # the end-of-trace summary
         if line.startswith("  "):
             if not after_call:
                 raise Failure(f"{where}: a data line that follows no call")
@@ -293,6 +297,9 @@ def parse_tracer_json(text, attached=False):
             raise Failure(f"{where}: not JSON: {e}")
         if not isinstance(obj, dict):
             raise Failure(f"{where}: not an object")
+        if obj.get("event") in ("fds", "alive"):
+            t.summary.append(obj)
+            continue
         if obj.get("event") == "exit":
             if "exit_code" in obj:
                 t.exits.append((obj["pid"], "exited", obj["exit_code"]))
