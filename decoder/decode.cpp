@@ -2,6 +2,9 @@
 // at entry and exit, and pointed-to data read through Memory.
 #include "decode.h"
 
+#include "insn_maps.h"
+#include "uapi/bpf_attr.h"
+
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
@@ -53,6 +56,7 @@ void DecodedCall::reset() {
     std::pmr::vector<FieldValue>(&arena_).swap(fields);
     std::pmr::string(&arena_).swap(tail);
     std::pmr::string(&arena_).swap(ret_label);
+    std::pmr::vector<InsnMap>(&arena_).swap(insn_maps);
     arena_.release();
     cmd = 0;
     command = nullptr;
@@ -129,6 +133,8 @@ void Decoder::decode_entry(DecodedCall& call, uint32_t cmd, RemoteAddr attr, uin
         if (f.kind == Kind::Fd && int32_t(v.entry) > 0 && resolver_ != nullptr) resolver_->fd_label(int32_t(v.entry), v.label);
         if (has_content(f) && f.dir == Dir::In) read_data(call, v, view, false);
     }
+
+    if (cmd == uapi::BPF_PROG_LOAD && call.attr_state == AttrState::Ok) find_insn_maps(memory_, resolver_, call);
 
     // Non-zero bytes past the last member the kernel knows.
     const uint32_t known = call.command->known_size;

@@ -59,6 +59,14 @@ struct FieldValue {
     bool changed() const { return has_exit && exit != entry; }
 };
 
+// A map an instruction of BPF_PROG_LOAD refers to (insn_maps.h).
+struct InsnMap {
+    int32_t fd = -1;
+    uint32_t insn = 0;            // the first instruction that names it
+    std::pmr::string label;       // what the fd is
+    explicit InsnMap(std::pmr::memory_resource* r) : label(r) {}
+};
+
 enum class AttrState : uint8_t {
     Ok,
     Null,        // attr pointer is NULL
@@ -94,6 +102,7 @@ public:
     int64_t ret = 0;                  // the syscall's return value (-errno on error)
 
     std::pmr::string ret_label{&arena_};  // what a returned fd is (set by the caller after exit)
+    std::pmr::vector<InsnMap> insn_maps{&arena_};  // BPF_PROG_LOAD: maps named by instructions
 
     // The map the call's keys and values belong to, asked once per call.
     bool map_asked = false;

@@ -288,6 +288,19 @@ void render_json(const DecodedCall& call, OutBuf& out) {
         append_hex_string(out, std::string_view(call.tail.data(), call.tail.size()));
         out.push_back('}');
     }
+    if (!call.insn_maps.empty()) {
+        put(out, ",\"insn_maps\":[");
+        for (std::size_t i = 0; i < call.insn_maps.size(); ++i) {
+            const InsnMap& m = call.insn_maps[i];
+            fmt::format_to(It(out), "{}{{\"insn\":{},\"fd\":{}", i ? "," : "", m.insn, m.fd);
+            if (!m.label.empty()) {
+                put(out, ",\"object\":");
+                append_json_string(out, std::string_view(m.label.data(), m.label.size()));
+            }
+            out.push_back('}');
+        }
+        out.push_back(']');
+    }
     fmt::format_to(It(out), "}},\"size\":{}", call.size);
     if (!call.exited) {
         put(out, ",\"finished\":false}");

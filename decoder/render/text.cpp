@@ -248,6 +248,18 @@ void append_data_lines(OutBuf& out, const DecodedCall& call, TextPhase phase) {
     }
 }
 
+// Maps the instructions of a program load refer to.
+void append_insn_maps(OutBuf& out, const DecodedCall& call) {
+    if (call.insn_maps.empty()) return;
+    put(out, "  maps in the instructions:");
+    for (const InsnMap& m : call.insn_maps) {
+        fmt::format_to(It(out), " {}", m.fd);
+        if (!m.label.empty()) fmt::format_to(It(out), "<{}>", std::string_view(m.label.data(), m.label.size()));
+        fmt::format_to(It(out), " (insn {})", m.insn);
+    }
+    out.push_back('\n');
+}
+
 } // namespace
 
 void render_text(const DecodedCall& call, TextPhase phase, const TextOptions& options, OutBuf& out) {
@@ -264,7 +276,10 @@ void render_text(const DecodedCall& call, TextPhase phase, const TextOptions& op
         append_return(out, call);
         out.push_back('\n');
     }
-    if (options.data_lines) append_data_lines(out, call, phase);
+    if (options.data_lines) {
+        append_data_lines(out, call, phase);
+        append_insn_maps(out, call);
+    }
 }
 
 } // namespace bpfsc::decoder
