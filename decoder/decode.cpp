@@ -37,6 +37,14 @@ std::string_view char_array(const DecodedCall& call, const Field& f) {
     return std::string_view(base, nul ? std::size_t(static_cast<const char*>(nul) - base) : avail);
 }
 
+bool map_values_are_fds(uint32_t t) {
+    // PROG_ARRAY, PERF_EVENT_ARRAY, CGROUP_ARRAY, ARRAY_OF_MAPS, HASH_OF_MAPS,
+    // SOCKMAP, XSKMAP, SOCKHASH, REUSEPORT_SOCKARRAY
+    return t == 3 || t == 4 || t == 8 || t == 12 || t == 13 || t == 15 || t == 17 || t == 18 || t == 20;
+}
+
+bool map_values_are_ids(uint32_t t) { return t == 3 || t == 12 || t == 13; }
+
 bool is_percpu_map_type(uint32_t t) {
     // BPF_MAP_TYPE_PERCPU_HASH, _PERCPU_ARRAY, _LRU_PERCPU_HASH, _PERCPU_CGROUP_STORAGE
     return t == 5 || t == 6 || t == 10 || t == 21;
@@ -320,6 +328,19 @@ void Decoder::read_data(DecodedCall& call, FieldValue& v, const AttrView& entry_
         const uint64_t n = std::min<uint64_t>(d.wanted, options_.data_limit);
         d.state = n < d.wanted ? DataState::Truncated : DataState::Ok;
         read_into(d, addr, n);
+        const bool values = !keys && d.elem_size >= 4;
+        if (values && f.dir == Dir::In && map_values_are_fds(map->map_type)) {
+            // Written as fds: each carries its object, as fds do everywhere.
+            d.meaning = ValueMeaning::Fds;
+            for (std::size_t off = 0; off + 4 <= d.bytes.size(); off += d.elem_size) {
+                Data& item = d.items.emplace_back(call.arena());
+                int32_t fd;
+                std::memcpy(&fd, d.bytes.data() + off, 4);
+                if (fd >= 0) resolver_->fd_label(fd, item.bytes);
+            }
+        } else if (values && f.dir != Dir::In && map_values_are_ids(map->map_type)) {
+            d.meaning = ValueMeaning::Ids;
+        }
         return;
     }
     }

@@ -25,6 +25,14 @@ struct DecodeOptions {
     uint32_t data_limit = 4096;   // bytes read of one key or value
 };
 
+// What the values of a map are, beyond bytes: fd-holding maps take fds on
+// update and give back ids on lookup (program arrays, maps of maps).
+enum class ValueMeaning : uint8_t {
+    Bytes,
+    Fds,   // each 4-byte value is an fd of the tracee (items[i].bytes: its label)
+    Ids,   // each 4-byte value is a kernel object id
+};
+
 // Pointed-to data as far as it could be read.
 enum class DataState : uint8_t {
     NotRead,     // opaque pointer, or not this phase
@@ -41,7 +49,8 @@ struct Data {
     uint64_t wanted = 0;                 // bytes (or elements, for arrays) that exist
     uint32_t elem_size = 1;              // bytes per element for arrays, keys, values
     std::pmr::string bytes;              // what was read
-    std::pmr::vector<Data> items;        // StringArray: one per string
+    std::pmr::vector<Data> items;        // StringArray: one per string; fd values: labels
+    ValueMeaning meaning = ValueMeaning::Bytes;
 
     explicit Data(std::pmr::memory_resource* r) : bytes(r), items(r) {}
 };

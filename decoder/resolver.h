@@ -32,6 +32,12 @@ public:
 
 // True for map types whose user-space values hold one slot per possible CPU.
 bool is_percpu_map_type(uint32_t map_type);
+// Map types whose values user space writes as fds (of programs, maps,
+// perf events, cgroups, sockets).
+bool map_values_are_fds(uint32_t map_type);
+// Map types whose values read back from user space are object ids
+// (program arrays: program ids; maps of maps: inner map ids).
+bool map_values_are_ids(uint32_t map_type);
 // Bytes of one value buffer as user space passes it for this map.
 uint64_t user_value_size(const MapShape& map, uint32_t possible_cpus);
 

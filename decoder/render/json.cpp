@@ -200,6 +200,19 @@ void append_pointer(OutBuf& out, const FieldValue& v) {
     case Content::MapValues:
         fmt::format_to(It(out), ",\"element_size\":{}", d.elem_size);
         [[fallthrough]];
+    case Content::MapKey:
+    case Content::MapValue:
+        if (d.meaning == ValueMeaning::Fds) {  // fd-holding maps: what each fd written is
+            put(out, ",\"objects\":[");
+            for (std::size_t i = 0; i < d.items.size(); ++i) {
+                if (i != 0) out.push_back(',');
+                if (d.items[i].bytes.empty()) put(out, "null");
+                else append_json_string(out, std::string_view(d.items[i].bytes.data(), d.items[i].bytes.size()));
+            }
+            out.push_back(']');
+        }
+        if (d.meaning == ValueMeaning::Ids) put(out, ",\"values_are\":\"ids\"");
+        [[fallthrough]];
     default:
         put(out, ",\"hex\":");
         append_hex_string(out, std::string_view(d.bytes.data(), d.bytes.size()));

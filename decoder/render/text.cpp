@@ -210,6 +210,27 @@ void append_return(OutBuf& out, const DecodedCall& call) {
         fmt::format_to(It(out), "<{}>", std::string_view(call.ret_label.data(), call.ret_label.size()));
 }
 
+// One key or value: hex bytes, or for fd-holding maps "fd 5<prog#...>" /
+// "id 80", with the bytes after it.
+void append_value_bytes(OutBuf& out, const Data& d, std::size_t off, std::size_t len, std::size_t index) {
+    if (d.meaning != ValueMeaning::Bytes && len >= 4) {
+        int32_t v;
+        std::memcpy(&v, d.bytes.data() + off, 4);
+        if (d.meaning == ValueMeaning::Fds) {
+            fmt::format_to(It(out), "fd {}", v);
+            if (index < d.items.size() && !d.items[index].bytes.empty())
+                fmt::format_to(It(out), "<{}>", std::string_view(d.items[index].bytes.data(), d.items[index].bytes.size()));
+        } else {
+            fmt::format_to(It(out), "id {}", uint32_t(v));
+        }
+        put(out, " (");
+        append_hex_bytes(out, std::string_view(d.bytes.data() + off, len));
+        out.push_back(')');
+        return;
+    }
+    append_hex_bytes(out, std::string_view(d.bytes.data() + off, len));
+}
+
 // The indented lines under the call: data whose bytes do not go inline.
 void append_data_lines(OutBuf& out, const DecodedCall& call, TextPhase phase) {
     for (const FieldValue& v : call.fields) {
@@ -230,12 +251,12 @@ void append_data_lines(OutBuf& out, const DecodedCall& call, TextPhase phase) {
         if (many) {
             for (std::size_t off = 0, i = 0; off < d.bytes.size(); off += each, ++i) {
                 fmt::format_to(It(out), "  {}[{}]: ", label, i);
-                append_hex_bytes(out, std::string_view(d.bytes.data() + off, std::min(each, d.bytes.size() - off)));
+                append_value_bytes(out, d, off, std::min(each, d.bytes.size() - off), i);
                 out.push_back('\n');
             }
         } else if (!d.bytes.empty() || d.state == DataState::Truncated) {
             fmt::format_to(It(out), "  {}: ", label);
-            append_hex_bytes(out, std::string_view(d.bytes.data(), d.bytes.size()));
+            append_value_bytes(out, d, 0, d.bytes.size(), 0);
             if (d.state == DataState::Truncated) fmt::format_to(It(out), "{}... ({} bytes)", d.bytes.empty() ? "" : " ", d.wanted);
             out.push_back('\n');
         }
