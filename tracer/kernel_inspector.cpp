@@ -151,13 +151,20 @@ bool KernelInspector::still_exists(ObjectKind kind, uint32_t id) {
     case ObjectKind::Link: cmd = BPF_LINK_GET_FD_BY_ID; break;
     default: return false;
     }
-    union bpf_attr a;
-    std::memset(&a, 0, sizeof a);
-    a.map_id = id;  // the same member for every *_GET_FD_BY_ID
-    const long fd = sys_bpf(cmd, &a, sizeof a);
-    if (fd < 0) return errno != ENOENT;  // EPERM and the like: assume it is there
-    close(int(fd));
-    return true;
+    // The kernel frees an object after its last reference goes, but later
+    // (RCU, a workqueue): right after the program exits, its objects may
+    // linger a moment. Ask again for a while (200 ms for the whole trace).
+    for (;;) {
+        union bpf_attr a;
+        std::memset(&a, 0, sizeof a);
+        a.map_id = id;  // the same member for every *_GET_FD_BY_ID
+        const long fd = sys_bpf(cmd, &a, sizeof a);
+        if (fd < 0) return errno != ENOENT;  // EPERM and the like: assume it is there
+        close(int(fd));
+        if (settle_budget_us_ <= 0) return true;
+        usleep(5000);
+        settle_budget_us_ -= 5000;
+    }
 }
 
 } // namespace bpfsc::tracer

@@ -23,6 +23,7 @@ public:
 private:
     int pidfd(pid_t pid);
     std::unordered_map<pid_t, int> pidfds_;
+    long settle_budget_us_ = 200000;  // how long still_exists may wait for deferred frees
 };
 
 // Facts of a BPF object from an fd the tracer holds.
