@@ -114,6 +114,13 @@ void Session::on_fd_exit(const Event& e, FdCall& call) {
     const model::CallRef by = ref(call.seq, pid, name_of(call.kind));
     const int fd = int(call.args[0]);
     int new_fd = -1;
+    // Objects this call may let go of, for the commentary.
+    std::vector<std::shared_ptr<model::Object>> released;
+    if (ret >= 0 && call.kind == Syscall::Close)
+        if (const model::FdRecord* r = model_.find(pid, fd)) released.push_back(r->object);
+    if (ret >= 0 && call.kind == Syscall::CloseRange && !(call.args[2] & CLOSE_RANGE_CLOEXEC))
+        for (const model::FdRecord* r : model_.open_in_range(pid, unsigned(call.args[0]), unsigned(call.args[1])))
+            released.push_back(r->object);
     if (ret >= 0) {
         switch (call.kind) {
         case Syscall::Close: model_.closed(pid, fd, by); break;
@@ -174,6 +181,21 @@ void Session::on_fd_exit(const Event& e, FdCall& call) {
     else fmt::format_to(std::back_inserter(buf), "{}", ret);
     if (born != nullptr) fmt::format_to(std::back_inserter(buf), "<{}>", born->object->cached_label());
     buf.push_back('\n');
+    if (!options_.quiet) {
+        for (const auto& object : released) {
+            if (object->facts.kind == model::ObjectKind::Other) continue;
+            const std::vector<int> still = model_.open_fds_of(pid, *object);
+            if (still.empty())
+                fmt::format_to(std::back_inserter(buf), "  # no fd of this process refers to {} any more\n",
+                               object->cached_label());
+            else
+                fmt::format_to(std::back_inserter(buf), "  # {} is still open here as fd {}\n", object->cached_label(),
+                               still.front());
+        }
+        if (born != nullptr && born->object->facts.kind != model::ObjectKind::Other)
+            fmt::format_to(std::back_inserter(buf), "  # fd {} is another reference to {}{}\n", new_fd,
+                           born->object->cached_label(), born->cloexec ? " (closed on exec)" : "");
+    }
     out_.end_record();
 }
 

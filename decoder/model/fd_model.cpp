@@ -50,6 +50,15 @@ const FdRecord* FdModel::find(pid_t pid, int fd) const {
     return it != p->second.open.end() ? &p->second.history[it->second] : nullptr;
 }
 
+std::vector<int> FdModel::open_fds_of(pid_t pid, const Object& object) const {
+    std::vector<int> out;
+    const auto p = processes_.find(pid);
+    if (p == processes_.end()) return out;
+    for (const auto& [fd, index] : p->second.open)
+        if (p->second.history[index].object.get() == &object) out.push_back(fd);
+    return out;
+}
+
 std::vector<const FdRecord*> FdModel::open_in_range(pid_t pid, unsigned lo, unsigned hi) const {
     std::vector<const FdRecord*> out;
     const auto p = processes_.find(pid);

@@ -42,6 +42,8 @@ public:
 
     // The open fd `fd` of process `pid` if the table has it (never asks).
     const FdRecord* find(pid_t pid, int fd) const;
+    // The open fds of a process that refer to `object`.
+    std::vector<int> open_fds_of(pid_t pid, const Object& object) const;
     // The open fds of the table in [lo, hi].
     std::vector<const FdRecord*> open_in_range(pid_t pid, unsigned lo, unsigned hi) const;
     // The open fd `fd` of process `pid`: from the table, or asked of the

@@ -27,8 +27,8 @@ bool map_create(Ctx& c) {
         const std::string label = c.created(fd, ObjectKind::Map, uint32_t(type), c.chars("map_name"));
         const std::string shape = ring(type)      ? fmt::format("a {}-byte ring buffer", max)
                                   : keyless(type) ? fmt::format("{}-byte values, up to {} of them", value, max)
-                                                  : fmt::format("{}-byte keys, {}-byte values, up to {} entries", key,
-                                                                value, max);
+                                                  : fmt::format("{}-byte keys, {}-byte values, up to {} {}", key,
+                                                                value, max, max == 1 ? "entry" : "entries");
         c.say(fmt::format("created {} ({}): fd {} holds a reference to it", label, shape, fd));
         return true;
     }

@@ -246,6 +246,7 @@ def parse_tracer_text(text, main_tid, attached=False):
         m = FD_LINE.fullmatch(line)
         if m:
             t.fd_lines.append((tid, m.group(1), m.group(2)))
+            after_call = True  # its commentary follows
             continue
         resumed = line.startswith("<... bpf resumed> ")
         if resumed:
