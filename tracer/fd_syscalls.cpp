@@ -158,8 +158,8 @@ void Session::on_fd_exit(const Event& e, FdCall& call) {
     auto& buf = out_.buffer();
     const model::FdRecord* born = new_fd >= 0 && ret >= 0 ? model_.find(pid, new_fd) : nullptr;
     if (options_.format == Format::Json) {
-        fmt::format_to(std::back_inserter(buf), "{{\"pid\":{},\"tid\":{},\"syscall\":\"{}\",\"line\":", pid, e.tid,
-                       name_of(kind));
+        fmt::format_to(std::back_inserter(buf), "{{\"pid\":{},\"tid\":{},\"seq\":{},\"syscall\":\"{}\",\"line\":", pid,
+                       e.tid, call.seq, name_of(kind));
         decoder::append_json_string(buf, call.text);
         fmt::format_to(std::back_inserter(buf), ",\"return\":{{\"value\":{}", ret < 0 ? -1 : ret);
         if (ret < 0) fmt::format_to(std::back_inserter(buf), ",\"errno\":{}", -ret);

@@ -34,7 +34,9 @@ int install_syscall_filter(FilterAction action, std::string* error) {
     }
     // The filter also covers 32-bit (i386) programs on x86-64.
     if (seccomp_arch_native() == SCMP_ARCH_X86_64) seccomp_arch_add(ctx, SCMP_ARCH_X86);
-    const uint32_t act = action == FilterAction::Trace ? SCMP_ACT_TRACE(0) : SCMP_ACT_NOTIFY;
+    const uint32_t act = action == FilterAction::Trace  ? SCMP_ACT_TRACE(0)
+                         : action == FilterAction::Log ? SCMP_ACT_LOG
+                                                       : SCMP_ACT_NOTIFY;
     int rc = seccomp_rule_add(ctx, act, SCMP_SYS(bpf), 0);
     for (const int nr : {SCMP_SYS(close), SCMP_SYS(close_range), SCMP_SYS(dup), SCMP_SYS(dup2), SCMP_SYS(dup3)})
         if (rc == 0) rc = seccomp_rule_add(ctx, act, nr, 0);

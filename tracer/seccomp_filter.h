@@ -14,6 +14,7 @@ namespace bpfsc::tracer {
 enum class FilterAction : uint8_t {
     Trace,       // SECCOMP_RET_TRACE: a ptrace stop (ptrace backend)
     UserNotify,  // SECCOMP_RET_USER_NOTIF (seccomp backend)
+    Log,         // SECCOMP_RET_LOG: run the call, log it (the benchmark's filter-only run)
 };
 
 // Installs the filter in the calling process (the child, before exec).

@@ -146,7 +146,9 @@ void Session::on_exit(const Event& e) {
         notes_.clear();
         if (!options_.quiet || options_.format == Format::Json)
             notes::explain_bpf(*done.call, done.tgid, model_, environment(done.tgid), notes_);
+        printing_seq_ = done.seq;
         print_call(e.tid, done.tgid, *done.call, false, done.shown_unfinished);
+        printing_seq_ = 0;
         notes_.clear();
     }
     pool_.push_back(std::move(done.call));
@@ -294,6 +296,7 @@ void Session::print_call(pid_t tid, pid_t tgid, const DecodedCall& call, bool un
         render_json(call, obj);
         // Splice pid/tid (and the note) in front of the call's own members.
         fmt::format_to(std::back_inserter(buf), "{{\"pid\":{},\"tid\":{},", tgid, tid);
+        if (printing_seq_ != 0) fmt::format_to(std::back_inserter(buf), "\"seq\":{},", printing_seq_);
         if (!note.empty()) fmt::format_to(std::back_inserter(buf), "\"note\":\"{}\",", note);
         buf.append(obj.data() + 1, obj.data() + obj.size() - 1);
         if (!unfinished && !notes_.empty()) {

@@ -83,6 +83,7 @@ private:
     std::unordered_map<pid_t, Pending> pending_;
     std::unordered_map<pid_t, FdCall> fd_pending_;
     std::vector<std::string> notes_;               // the commentary of the call being printed
+    uint64_t printing_seq_ = 0;                    // its number (the summary's #N), for JSON
     notes::Environment environment_{-2, true};      // -2: not read yet
     std::unordered_map<pid_t, bool> privileged_;
     std::vector<std::unique_ptr<decoder::DecodedCall>> pool_;
