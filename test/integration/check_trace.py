@@ -703,6 +703,28 @@ def test_fdmodel(args, tmp):
     print(f"fd model: {len(expected)} lines as expected, label {L}")
 
 
+def test_hostile(args, tmp):
+    """A hostile tracee (random commands, sizes and pointers, an attr flipped
+    by another thread while in use, exit_group with calls in flight): the
+    tracer survives, exits with the program's status (3), and its trace,
+    text and JSON, accounts for every call: each has its result or is shown
+    as never returning."""
+    program = os.path.abspath(args.program)
+    for fmt in ("text", "json"):
+        out = os.path.join(tmp, "hostile." + fmt)
+        argv = [args.tracer, "-o", out] + (["--format=json"] if fmt == "json" else []) + [program]
+        rc, _, err = run(argv, what=f"bpftrace-syscalls hostile ({fmt})")
+        if exit_status(rc) != 3:
+            raise Failure(f"{fmt}: bpftrace-syscalls exits with {exit_status(rc)}, the program with 3: {err.strip()}")
+        with open(out, errors="strict") as f:  # the output is valid UTF-8 whatever the input bytes
+            text = f.read()
+        trace = parse_tracer_json(text, attached=True) if fmt == "json" else parse_tracer_text(text, None, attached=True)
+        calls = sum(map(len, trace.seqs.values()))
+        if calls < 3000:
+            raise Failure(f"{fmt}: only {calls} calls in the trace of at least 3,000")
+        print(f"{fmt}: {calls} calls, {trace.never_returned} never returned, all accounted for")
+
+
 # --- the command line ----------------------------------------------------------
 
 def expect_one_line_error(args, tmp, argv, what, marker):
@@ -919,7 +941,7 @@ def main():
     ap.add_argument("--loop-program", help="bpf_threads, for --cli attach")
     ap.add_argument("--cli", choices=sorted(CLI), help="a command-line case")
     ap.add_argument("--keep", action="store_true", help="keep the temporary directory")
-    ap.add_argument("mode", nargs="?", choices=["trace", "strace", "bpftool", "fdmodel"])
+    ap.add_argument("mode", nargs="?", choices=["trace", "strace", "bpftool", "fdmodel", "hostile"])
     ap.add_argument("program", nargs="?")
     args = ap.parse_args()
     if not args.cli and not (args.mode == "bpftool" or (args.mode and args.program)):  # fdmodel needs PROGRAM
@@ -938,6 +960,8 @@ def main():
             test_bpftool(args, tmp)
         elif args.mode == "fdmodel":
             test_fdmodel(args, tmp)
+        elif args.mode == "hostile":
+            test_hostile(args, tmp)
         else:
             test_strace(args, tmp)
     except Failure as e:

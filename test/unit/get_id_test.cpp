@@ -10,6 +10,7 @@
 
 #include <unistd.h>
 
+#include "kernel_objects.h"
 #include "support.h"
 
 using namespace bpfsc::test;
@@ -25,26 +26,6 @@ namespace {
 namespace u = bpfsc::uapi;
 constexpr uint32_t kRdonly = 1u << 3;
 constexpr uint32_t kTokenFd = 1u << 16;
-
-// An fd closed at scope exit.
-struct Fd {
-    int fd = -1;
-    explicit Fd(int64_t f) : fd(int(f)) {}
-    ~Fd() { if (fd >= 0) close(fd); }
-    Fd(const Fd&) = delete;
-    Fd& operator=(const Fd&) = delete;
-};
-
-const u::bpf_insn_raw k_ret0[] = {{0xb7, 0x00, 0, 0}, {0x95, 0x00, 0, 0}};  // r0 = 0; exit
-
-int64_t load_prog(uint32_t prog_type) {
-    u::prog_load_attr a{};
-    a.prog_type = prog_type;
-    a.insn_cnt = 2;
-    a.insns = u64_of(k_ret0);
-    a.license = u64_of("GPL");
-    return real_bpf(u::BPF_PROG_LOAD, &a, sizeof a);
-}
 
 int64_t create_map() {
     u::map_create_attr a{};

@@ -8,20 +8,16 @@
 // kernel, built without kprobes/fprobe, answers), uprobe_multi, netfilter,
 // tracing, perf_event, iter, struct_ops and netkit. Also: the size cases,
 // unknown attach types and flag bits, and the JSON nesting of the groups.
-#include <fcntl.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include <array>
-#include <fstream>
-#include <sstream>
+#include <string_view>
 
 #include <catch2/catch.hpp>
 
+#include "kernel_objects.h"
 #include "support.h"
 
 using namespace bpfsc::test;
-using bpfsc::uapi::bpf_insn_raw;
 using bpfsc::uapi::link_create_attr;
 
 static CoverCommand cover{bpfsc::uapi::BPF_LINK_CREATE};
@@ -34,73 +30,11 @@ constexpr uint32_t kBefore = 1u << 3;
 constexpr uint32_t kById = 1u << 5;
 constexpr uint32_t kLink = 1u << 13;
 
-struct Fd {
-    int fd = -1;
-    explicit Fd(int64_t f) : fd(int(f)) {}
-    ~Fd() {
-        if (fd >= 0) close(fd);
-    }
-    Fd(const Fd&) = delete;
-    Fd& operator=(const Fd&) = delete;
-};
-
-int64_t load_prog(uint32_t type, int32_t ret, uint32_t expected_attach_type = 0) {
-    const std::array<bpf_insn_raw, 2> insns = {bpf_insn_raw{0xb7, 0, 0, ret}, bpf_insn_raw{0x95, 0, 0, 0}};
-    bpfsc::uapi::prog_load_attr a{};
-    a.prog_type = type;
-    a.insn_cnt = insns.size();
-    a.insns = u64_of(insns.data());
-    a.license = u64_of("GPL");
-    a.expected_attach_type = expected_attach_type;
-    return real_bpf(bpfsc::uapi::BPF_PROG_LOAD, &a, sizeof a);
-}
-
 int64_t load_cgroup_skb() { return load_prog(8 /* BPF_PROG_TYPE_CGROUP_SKB */, 1, kIngress); }
 int64_t load_xdp() { return load_prog(6 /* BPF_PROG_TYPE_XDP */, 2 /* XDP_PASS */); }
 int64_t load_tc() { return load_prog(3 /* BPF_PROG_TYPE_SCHED_CLS */, -1 /* TCX_NEXT */); }
 
-uint32_t prog_id_of(int prog_fd) {
-    std::array<uint32_t, 2> info{};  // struct bpf_prog_info: type, id
-    bpfsc::uapi::info_attr a{};
-    a.bpf_fd = uint32_t(prog_fd);
-    a.info_len = sizeof info;
-    a.info = u64_of(info.data());
-    REQUIRE(real_bpf(bpfsc::uapi::BPF_OBJ_GET_INFO_BY_FD, &a, sizeof a) == 0);
-    return info[1];
-}
-
-std::string cgroup2_root() {
-    std::ifstream mounts("/proc/mounts");
-    std::string line;
-    while (std::getline(mounts, line)) {
-        std::istringstream fields(line);
-        std::string dev, dir, type;
-        fields >> dev >> dir >> type;
-        if (type == "cgroup2") return dir;
-    }
-    return {};
-}
-
-// A child cgroup made for one test and removed when it ends.
-struct TestCgroup {
-    std::string path;
-    int fd = -1;
-    TestCgroup() {
-        static int serial = 0;
-        const std::string root = cgroup2_root();
-        REQUIRE(!root.empty());
-        path = fmt::format("{}/bpfsc-links-create-{}-{}", root, getpid(), ++serial);
-        REQUIRE(mkdir(path.c_str(), 0755) == 0);
-        fd = open(path.c_str(), O_RDONLY | O_DIRECTORY);
-        REQUIRE(fd >= 0);
-    }
-    ~TestCgroup() {
-        if (fd >= 0) close(fd);
-        rmdir(path.c_str());
-    }
-    TestCgroup(const TestCgroup&) = delete;
-    TestCgroup& operator=(const TestCgroup&) = delete;
-};
+constexpr std::string_view kCgroupTag = "links-create";  // bpfsc-links-create-<pid>-<serial>
 
 link_create_attr link_attr(int prog_fd, int target, uint32_t type, uint32_t flags = 0) {
     link_create_attr a{};
@@ -118,7 +52,7 @@ const char kRecvmsg[] = "tcp_recvmsg";
 
 TEST_CASE("BPF_LINK_CREATE size cases: a real cgroup link", "[BPF_LINK_CREATE]") {
     BPFSC_REQUIRE_BPF();
-    const TestCgroup cg;
+    const TestCgroup cg{kCgroupTag};
     const Fd prog(load_cgroup_skb());
     REQUIRE(prog.fd >= 0);
     SizeCases c;
@@ -136,7 +70,7 @@ TEST_CASE("BPF_LINK_CREATE size cases: a real cgroup link", "[BPF_LINK_CREATE]")
 
 TEST_CASE("BPF_LINK_CREATE of a cgroup link returns a link fd; JSON", "[BPF_LINK_CREATE]") {
     BPFSC_REQUIRE_BPF();
-    const TestCgroup cg;
+    const TestCgroup cg{kCgroupTag};
     const Fd prog(load_cgroup_skb());
     REQUIRE(prog.fd >= 0);
     GuardedPage page;
@@ -157,7 +91,7 @@ TEST_CASE("BPF_LINK_CREATE of a cgroup link returns a link fd; JSON", "[BPF_LINK
 
 TEST_CASE("BPF_LINK_CREATE of a cgroup link ordered before another: cgroup.relative_fd", "[BPF_LINK_CREATE]") {
     BPFSC_REQUIRE_BPF();
-    const TestCgroup cg;
+    const TestCgroup cg{kCgroupTag};
     const Fd first_prog(load_cgroup_skb());
     const Fd second_prog(load_cgroup_skb());
     REQUIRE(first_prog.fd >= 0);
@@ -460,7 +394,7 @@ TEST_CASE("BPF_LINK_CREATE struct_ops (map_fd) and netkit (simulated)", "[BPF_LI
 
 TEST_CASE("BPF_LINK_CREATE unknown attach type and flag bits stay visible", "[BPF_LINK_CREATE]") {
     BPFSC_REQUIRE_BPF();
-    const TestCgroup cg;
+    const TestCgroup cg{kCgroupTag};
     const Fd prog(load_cgroup_skb());
     REQUIRE(prog.fd >= 0);
     GuardedPage page;
@@ -487,7 +421,7 @@ TEST_CASE("BPF_LINK_CREATE unknown attach type and flag bits stay visible", "[BP
 
 TEST_CASE("BPF_LINK_CREATE with a bad program fd", "[BPF_LINK_CREATE]") {
     BPFSC_REQUIRE_BPF();
-    const TestCgroup cg;
+    const TestCgroup cg{kCgroupTag};
     GuardedPage page;
     const link_create_attr a = link_attr(-1, cg.fd, kIngress);
     std::byte* attr = page.place(&a, 16);

@@ -6,21 +6,19 @@
 // walking /sys/kernel/btf/vmlinux), linked with BPF_LINK_CREATE
 // (BPF_TRACE_ITER) and opened with BPF_ITER_CREATE. The tests check the
 // size cases, unknown flag bits, bad and wrong-kind fds, and JSON.
-#include <fcntl.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include <array>
 #include <fstream>
 #include <iterator>
-#include <sstream>
+#include <string_view>
 
 #include <catch2/catch.hpp>
 
+#include "kernel_objects.h"
 #include "support.h"
 
 using namespace bpfsc::test;
-using bpfsc::uapi::bpf_insn_raw;
 using bpfsc::uapi::iter_create_attr;
 using bpfsc::uapi::link_create_attr;
 using bpfsc::uapi::link_detach_attr;
@@ -37,29 +35,7 @@ constexpr uint32_t kIngress = 0;  // BPF_CGROUP_INET_INGRESS
 constexpr uint32_t kReplace = 1u << 2;
 constexpr uint32_t kTraceIter = 28;
 
-struct Fd {
-    int fd = -1;
-    explicit Fd(int64_t f) : fd(int(f)) {}
-    ~Fd() {
-        if (fd >= 0) close(fd);
-    }
-    Fd(const Fd&) = delete;
-    Fd& operator=(const Fd&) = delete;
-};
-
-int64_t load_prog(uint32_t type, uint32_t expected_attach_type = 0, uint32_t attach_btf_id = 0) {
-    const std::array<bpf_insn_raw, 2> insns = {bpf_insn_raw{0xb7, 0, 0, 0}, bpf_insn_raw{0x95, 0, 0, 0}};
-    bpfsc::uapi::prog_load_attr a{};
-    a.prog_type = type;
-    a.insn_cnt = insns.size();
-    a.insns = u64_of(insns.data());
-    a.license = u64_of("GPL");
-    a.expected_attach_type = expected_attach_type;
-    a.attach_btf_id = attach_btf_id;
-    return real_bpf(bpfsc::uapi::BPF_PROG_LOAD, &a, sizeof a);
-}
-
-int64_t load_cgroup_skb() { return load_prog(8 /* BPF_PROG_TYPE_CGROUP_SKB */, kIngress); }
+int64_t load_cgroup_skb() { return load_prog(8 /* BPF_PROG_TYPE_CGROUP_SKB */, 0, kIngress); }
 
 // The id of a BTF_KIND_FUNC named `name` in the kernel's BTF, or 0.
 uint32_t vmlinux_func_id(std::string_view name) {
@@ -93,41 +69,11 @@ uint32_t vmlinux_func_id(std::string_view name) {
     return 0;
 }
 
-std::string cgroup2_root() {
-    std::ifstream mounts("/proc/mounts");
-    std::string line;
-    while (std::getline(mounts, line)) {
-        std::istringstream fields(line);
-        std::string dev, dir, type;
-        fields >> dev >> dir >> type;
-        if (type == "cgroup2") return dir;
-    }
-    return {};
-}
-
-struct TestCgroup {
-    std::string path;
-    int fd = -1;
-    TestCgroup() {
-        static int serial = 0;
-        const std::string root = cgroup2_root();
-        REQUIRE(!root.empty());
-        path = fmt::format("{}/bpfsc-links-ops-{}-{}", root, getpid(), ++serial);
-        REQUIRE(mkdir(path.c_str(), 0755) == 0);
-        fd = open(path.c_str(), O_RDONLY | O_DIRECTORY);
-        REQUIRE(fd >= 0);
-    }
-    ~TestCgroup() {
-        if (fd >= 0) close(fd);
-        rmdir(path.c_str());
-    }
-    TestCgroup(const TestCgroup&) = delete;
-    TestCgroup& operator=(const TestCgroup&) = delete;
-};
+constexpr std::string_view kCgroupTag = "links-ops";  // bpfsc-links-ops-<pid>-<serial>
 
 // A cgroup link of one program, and a second program to swap in.
 struct CgroupLink {
-    TestCgroup cg;
+    TestCgroup cg{kCgroupTag};
     Fd prog{load_cgroup_skb()};
     Fd other{load_cgroup_skb()};
     Fd link{-1};
@@ -158,7 +104,7 @@ struct MapIterator {
     MapIterator() {
         const uint32_t btf_id = vmlinux_func_id("bpf_iter_bpf_map");
         REQUIRE(btf_id != 0);
-        prog.fd = int(load_prog(26 /* BPF_PROG_TYPE_TRACING */, kTraceIter, btf_id));
+        prog.fd = int(load_prog(26 /* BPF_PROG_TYPE_TRACING */, 0, kTraceIter, btf_id));
         REQUIRE(prog.fd >= 0);
     }
     link_create_attr link_attr() const {

@@ -13,6 +13,7 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include "kernel_objects.h"
 #include "support.h"
 
 using namespace bpfsc::test;
@@ -27,14 +28,6 @@ constexpr uint32_t kInfo = u::BPF_OBJ_GET_INFO_BY_FD;
 constexpr uint32_t kMapInfoSize = 104;  // sizeof(struct bpf_map_info) in 6.18: hash and hash_size (6.18) follow
                                         // map_extra, which ended the 6.1 struct at 88
 constexpr uint32_t kBtfInfoSize = 32;   // sizeof(struct bpf_btf_info) since 5.11
-
-struct Fd {
-    int fd = -1;
-    explicit Fd(int64_t f) : fd(int(f)) {}
-    ~Fd() { if (fd >= 0) close(fd); }
-    Fd(const Fd&) = delete;
-    Fd& operator=(const Fd&) = delete;
-};
 
 int64_t create_map() {
     u::map_create_attr a{};
@@ -58,16 +51,6 @@ int64_t load_btf() {
     a.btf = u64_of(&blob);
     a.btf_size = sizeof blob;
     return real_bpf(u::BPF_BTF_LOAD, &a, sizeof a);
-}
-
-int64_t load_prog() {
-    static const u::bpf_insn_raw insns[] = {{0xb7, 0x00, 0, 0}, {0x95, 0x00, 0, 0}};  // r0 = 0; exit
-    u::prog_load_attr a{};
-    a.prog_type = 1;  // BPF_PROG_TYPE_SOCKET_FILTER
-    a.insn_cnt = 2;
-    a.insns = u64_of(insns);
-    a.license = u64_of("GPL");
-    return real_bpf(u::BPF_PROG_LOAD, &a, sizeof a);
 }
 
 info_attr info_of(int fd, uint32_t len, const void* buf) {
@@ -184,7 +167,7 @@ TEST_CASE("BPF_OBJ_GET_INFO_BY_FD of a BTF object and a program", "[BPF_OBJ_GET_
 
     // struct bpf_prog_info's size depends on the release: take what the
     // kernel reports and check the decoder shows exactly that.
-    const Fd prog(load_prog());
+    const Fd prog(load_prog(1 /* BPF_PROG_TYPE_SOCKET_FILTER */));
     REQUIRE(prog.fd >= 0);
     std::memset(buf, 0, sizeof buf);
     a = info_of(prog.fd, sizeof buf, buf);

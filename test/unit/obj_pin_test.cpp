@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "kernel_objects.h"
 #include "support.h"
 
 using namespace bpfsc::test;
@@ -70,15 +71,6 @@ private:
             return;                                                                    \
         }                                                                              \
     } while (0)
-
-// An fd closed at scope exit.
-struct Fd {
-    int fd = -1;
-    explicit Fd(int64_t f) : fd(int(f)) {}
-    ~Fd() { if (fd >= 0) close(fd); }
-    Fd(const Fd&) = delete;
-    Fd& operator=(const Fd&) = delete;
-};
 
 int64_t create_array_map() {
     bpfsc::uapi::map_create_attr a{};

@@ -7,20 +7,16 @@
 // writes at exit for a query (attach_flags, prog_cnt, revision: before =>
 // after; prog_ids and link_ids read as `[N, ...]`), unknown attach types
 // and flag bits, unreadable arrays, and the JSON shape.
-#include <fcntl.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include <array>
-#include <fstream>
-#include <sstream>
+#include <string_view>
 
 #include <catch2/catch.hpp>
 
+#include "kernel_objects.h"
 #include "support.h"
 
 using namespace bpfsc::test;
-using bpfsc::uapi::bpf_insn_raw;
 using bpfsc::uapi::prog_attach_attr;
 using bpfsc::uapi::query_attr;
 
@@ -37,76 +33,12 @@ constexpr uint32_t kAllowMulti = 1u << 1;
 constexpr uint32_t kBefore = 1u << 3;
 constexpr uint32_t kById = 1u << 5;
 
-struct Fd {
-    int fd = -1;
-    explicit Fd(int64_t f) : fd(int(f)) {}
-    ~Fd() {
-        if (fd >= 0) close(fd);
-    }
-    Fd(const Fd&) = delete;
-    Fd& operator=(const Fd&) = delete;
-};
-
-int64_t load_prog(uint32_t type, int32_t ret, uint32_t expected_attach_type = 0) {
-    const std::array<bpf_insn_raw, 2> insns = {bpf_insn_raw{0xb7, 0, 0, ret}, bpf_insn_raw{0x95, 0, 0, 0}};
-    bpfsc::uapi::prog_load_attr a{};
-    a.prog_type = type;
-    a.insn_cnt = insns.size();
-    a.insns = u64_of(insns.data());
-    a.license = u64_of("GPL");
-    a.expected_attach_type = expected_attach_type;
-    return real_bpf(bpfsc::uapi::BPF_PROG_LOAD, &a, sizeof a);
-}
-
 // A cgroup_skb program that lets every packet through.
 int64_t load_cgroup_skb() { return load_prog(8 /* BPF_PROG_TYPE_CGROUP_SKB */, 1, kIngress); }
 // A tc program that hands the packet on (TCX_NEXT).
 int64_t load_tc() { return load_prog(3 /* BPF_PROG_TYPE_SCHED_CLS */, -1); }
 
-uint32_t prog_id_of(int prog_fd) {
-    std::array<uint32_t, 2> info{};  // struct bpf_prog_info: type, id
-    bpfsc::uapi::info_attr a{};
-    a.bpf_fd = uint32_t(prog_fd);
-    a.info_len = sizeof info;
-    a.info = u64_of(info.data());
-    REQUIRE(real_bpf(bpfsc::uapi::BPF_OBJ_GET_INFO_BY_FD, &a, sizeof a) == 0);
-    return info[1];
-}
-
-// Where cgroup2 is mounted (/sys/fs/cgroup, or /sys/fs/cgroup/unified on hybrid systems).
-std::string cgroup2_root() {
-    std::ifstream mounts("/proc/mounts");
-    std::string line;
-    while (std::getline(mounts, line)) {
-        std::istringstream fields(line);
-        std::string dev, dir, type;
-        fields >> dev >> dir >> type;
-        if (type == "cgroup2") return dir;
-    }
-    return {};
-}
-
-// A child cgroup made for one test, removed when it ends (programs still
-// attached to it are released with it).
-struct TestCgroup {
-    std::string path;
-    int fd = -1;
-    TestCgroup() {
-        static int serial = 0;
-        const std::string root = cgroup2_root();
-        REQUIRE(!root.empty());
-        path = fmt::format("{}/bpfsc-links-{}-{}", root, getpid(), ++serial);
-        REQUIRE(mkdir(path.c_str(), 0755) == 0);
-        fd = open(path.c_str(), O_RDONLY | O_DIRECTORY);
-        REQUIRE(fd >= 0);
-    }
-    ~TestCgroup() {
-        if (fd >= 0) close(fd);
-        rmdir(path.c_str());
-    }
-    TestCgroup(const TestCgroup&) = delete;
-    TestCgroup& operator=(const TestCgroup&) = delete;
-};
+constexpr std::string_view kCgroupTag = "links";  // bpfsc-links-<pid>-<serial>
 
 prog_attach_attr attach_attr(int target, int prog_fd, uint32_t type, uint32_t flags) {
     prog_attach_attr a{};
@@ -155,7 +87,7 @@ std::string revision_text(const std::byte* attr) {
 
 TEST_CASE("BPF_PROG_ATTACH size cases: a cgroup_skb program on a child cgroup", "[BPF_PROG_ATTACH]") {
     BPFSC_REQUIRE_BPF();
-    const TestCgroup cg;
+    const TestCgroup cg{kCgroupTag};
     const Fd prog(load_cgroup_skb());
     REQUIRE(prog.fd >= 0);
     SizeCases c;
@@ -173,7 +105,7 @@ TEST_CASE("BPF_PROG_ATTACH size cases: a cgroup_skb program on a child cgroup", 
 
 TEST_CASE("BPF_PROG_DETACH size cases: detaching the cgroup_skb program", "[BPF_PROG_DETACH]") {
     BPFSC_REQUIRE_BPF();
-    const TestCgroup cg;
+    const TestCgroup cg{kCgroupTag};
     const Fd prog(load_cgroup_skb());
     REQUIRE(prog.fd >= 0);
     prog_attach_attr a = attach_attr(cg.fd, prog.fd, kIngress, kAllowMulti);
@@ -192,7 +124,7 @@ TEST_CASE("BPF_PROG_DETACH size cases: detaching the cgroup_skb program", "[BPF_
 
 TEST_CASE("BPF_PROG_DETACH of a program that is not attached", "[BPF_PROG_DETACH]") {
     BPFSC_REQUIRE_BPF();
-    const TestCgroup cg;
+    const TestCgroup cg{kCgroupTag};
     const Fd prog(load_cgroup_skb());
     REQUIRE(prog.fd >= 0);
     GuardedPage page;
@@ -207,7 +139,7 @@ TEST_CASE("BPF_PROG_DETACH of a program that is not attached", "[BPF_PROG_DETACH
 
 TEST_CASE("BPF_PROG_QUERY size cases: the program attached to the child cgroup", "[BPF_PROG_QUERY]") {
     BPFSC_REQUIRE_BPF();
-    const TestCgroup cg;
+    const TestCgroup cg{kCgroupTag};
     const Fd prog(load_cgroup_skb());
     REQUIRE(prog.fd >= 0);
     const uint32_t id = prog_id_of(prog.fd);
@@ -238,7 +170,7 @@ TEST_CASE("BPF_PROG_QUERY size cases: the program attached to the child cgroup",
 
 TEST_CASE("BPF_PROG_ATTACH, BPF_PROG_QUERY, BPF_PROG_DETACH: a whole cgroup round trip", "[BPF_PROG_QUERY]") {
     BPFSC_REQUIRE_BPF();
-    const TestCgroup cg;
+    const TestCgroup cg{kCgroupTag};
     const Fd prog(load_cgroup_skb());
     REQUIRE(prog.fd >= 0);
     const uint32_t id = prog_id_of(prog.fd);
@@ -302,7 +234,7 @@ TEST_CASE("BPF_PROG_ATTACH, BPF_PROG_QUERY, BPF_PROG_DETACH: a whole cgroup roun
 
 TEST_CASE("BPF_PROG_QUERY with a prog_ids array too small: ENOSPC", "[BPF_PROG_QUERY]") {
     BPFSC_REQUIRE_BPF();
-    const TestCgroup cg;
+    const TestCgroup cg{kCgroupTag};
     const Fd one(load_cgroup_skb());
     const Fd two(load_cgroup_skb());
     REQUIRE(one.fd >= 0);
@@ -391,7 +323,7 @@ TEST_CASE("BPF_PROG_ATTACH and BPF_PROG_DETACH on the loopback's tcx egress: tar
 
 TEST_CASE("BPF_PROG_ATTACH unknown attach type and flag bits stay visible", "[BPF_PROG_ATTACH]") {
     BPFSC_REQUIRE_BPF();
-    const TestCgroup cg;
+    const TestCgroup cg{kCgroupTag};
     const Fd prog(load_cgroup_skb());
     REQUIRE(prog.fd >= 0);
     GuardedPage page;
@@ -422,7 +354,7 @@ TEST_CASE("BPF_PROG_ATTACH unknown attach type and flag bits stay visible", "[BP
 
 TEST_CASE("BPF_PROG_ATTACH with BPF_F_REPLACE names the replaced program", "[BPF_PROG_ATTACH]") {
     BPFSC_REQUIRE_BPF();
-    const TestCgroup cg;
+    const TestCgroup cg{kCgroupTag};
     const Fd old_prog(load_cgroup_skb());
     const Fd new_prog(load_cgroup_skb());
     REQUIRE(old_prog.fd >= 0);
@@ -443,7 +375,7 @@ TEST_CASE("BPF_PROG_ATTACH with BPF_F_REPLACE names the replaced program", "[BPF
 
 TEST_CASE("BPF_PROG_QUERY unknown query flags and attach type", "[BPF_PROG_QUERY]") {
     BPFSC_REQUIRE_BPF();
-    const TestCgroup cg;
+    const TestCgroup cg{kCgroupTag};
     GuardedPage page;
     std::array<uint32_t, 4> ids{};
     query_attr q = query_of(cg.fd, 0x77, ids.data(), 4);
@@ -461,7 +393,7 @@ TEST_CASE("BPF_PROG_QUERY unknown query flags and attach type", "[BPF_PROG_QUERY
 
 TEST_CASE("BPF_PROG_QUERY with an unreadable prog_ids array", "[BPF_PROG_QUERY]") {
     BPFSC_REQUIRE_BPF();
-    const TestCgroup cg;
+    const TestCgroup cg{kCgroupTag};
     const Fd prog(load_cgroup_skb());
     REQUIRE(prog.fd >= 0);
     prog_attach_attr a = attach_attr(cg.fd, prog.fd, kIngress, kAllowMulti);

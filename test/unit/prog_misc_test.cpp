@@ -17,6 +17,7 @@
 
 #include <catch2/catch.hpp>
 
+#include "kernel_objects.h"
 #include "support.h"
 
 using namespace bpfsc::test;
@@ -36,16 +37,6 @@ constexpr uint32_t kBind = bpfsc::uapi::BPF_PROG_BIND_MAP;
 constexpr uint32_t kToken = bpfsc::uapi::BPF_TOKEN_CREATE;
 constexpr uint32_t kStream = bpfsc::uapi::BPF_PROG_STREAM_READ_BY_FD;
 constexpr uint32_t kStderr = 2;  // BPF_STREAM_STDERR
-
-struct Fd {
-    int fd = -1;
-    explicit Fd(int64_t f) : fd(int(f)) {}
-    ~Fd() {
-        if (fd >= 0) close(fd);
-    }
-    Fd(const Fd&) = delete;
-    Fd& operator=(const Fd&) = delete;
-};
 
 int64_t load_socket_filter() {
     const std::array<bpf_insn_raw, 2> insns = {bpf_insn_raw{0xb7, 0, 0, 0}, bpf_insn_raw{0x95, 0, 0, 0}};

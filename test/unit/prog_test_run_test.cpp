@@ -14,6 +14,7 @@
 
 #include <catch2/catch.hpp>
 
+#include "kernel_objects.h"
 #include "support.h"
 
 using namespace bpfsc::test;
@@ -26,17 +27,6 @@ namespace {
 
 constexpr uint32_t kCmd = bpfsc::uapi::BPF_PROG_TEST_RUN;
 constexpr uint32_t kPinnedDuration = 777;
-
-// An fd closed when the test ends.
-struct Fd {
-    int fd = -1;
-    explicit Fd(int64_t f) : fd(int(f)) {}
-    ~Fd() {
-        if (fd >= 0) close(fd);
-    }
-    Fd(const Fd&) = delete;
-    Fd& operator=(const Fd&) = delete;
-};
 
 constexpr bpf_insn_raw insn(uint8_t code, uint8_t dst, uint8_t src, int16_t off, int32_t imm) {
     return bpf_insn_raw{code, uint8_t(dst | (src << 4)), off, imm};

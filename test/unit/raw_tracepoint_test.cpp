@@ -10,6 +10,7 @@
 
 #include <catch2/catch.hpp>
 
+#include "kernel_objects.h"
 #include "support.h"
 
 using namespace bpfsc::test;
@@ -21,16 +22,6 @@ static CoverCommand cover{bpfsc::uapi::BPF_RAW_TRACEPOINT_OPEN};
 namespace {
 
 constexpr uint32_t kCmd = bpfsc::uapi::BPF_RAW_TRACEPOINT_OPEN;
-
-struct Fd {
-    int fd = -1;
-    explicit Fd(int64_t f) : fd(int(f)) {}
-    ~Fd() {
-        if (fd >= 0) close(fd);
-    }
-    Fd(const Fd&) = delete;
-    Fd& operator=(const Fd&) = delete;
-};
 
 // r0 = 0; exit
 constexpr std::array<bpf_insn_raw, 2> kReturnZero = {bpf_insn_raw{0xb7, 0, 0, 0}, bpf_insn_raw{0x95, 0, 0, 0}};

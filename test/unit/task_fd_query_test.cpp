@@ -13,6 +13,7 @@
 
 #include <catch2/catch.hpp>
 
+#include "kernel_objects.h"
 #include "support.h"
 
 using namespace bpfsc::test;
@@ -24,16 +25,6 @@ static CoverCommand cover{bpfsc::uapi::BPF_TASK_FD_QUERY};
 namespace {
 
 constexpr uint32_t kCmd = bpfsc::uapi::BPF_TASK_FD_QUERY;
-
-struct Fd {
-    int fd = -1;
-    explicit Fd(int64_t f) : fd(int(f)) {}
-    ~Fd() {
-        if (fd >= 0) close(fd);
-    }
-    Fd(const Fd&) = delete;
-    Fd& operator=(const Fd&) = delete;
-};
 
 constexpr std::array<bpf_insn_raw, 2> kReturnZero = {bpf_insn_raw{0xb7, 0, 0, 0}, bpf_insn_raw{0x95, 0, 0, 0}};
 
@@ -51,17 +42,6 @@ int64_t open_sched_switch(int prog_fd) {
     a.name = u64_of("sched_switch");
     a.prog_fd = uint32_t(prog_fd);
     return real_bpf(bpfsc::uapi::BPF_RAW_TRACEPOINT_OPEN, &a, sizeof a);
-}
-
-// The program's id, from BPF_OBJ_GET_INFO_BY_FD (struct bpf_prog_info: type, id).
-uint32_t prog_id_of(int prog_fd) {
-    std::array<uint32_t, 2> info{};
-    bpfsc::uapi::info_attr a{};
-    a.bpf_fd = uint32_t(prog_fd);
-    a.info_len = sizeof info;
-    a.info = u64_of(info.data());
-    REQUIRE(real_bpf(bpfsc::uapi::BPF_OBJ_GET_INFO_BY_FD, &a, sizeof a) == 0);
-    return info[1];
 }
 
 // A raw tracepoint program attached to sched_switch: the fd to query.

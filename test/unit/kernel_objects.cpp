@@ -1,0 +1,73 @@
+// Real kernel objects for the unit tests (see kernel_objects.h).
+#include "kernel_objects.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <array>
+#include <fstream>
+#include <sstream>
+
+#include <catch2/catch.hpp>
+#include <fmt/format.h>
+
+#include "support.h"
+
+namespace bpfsc::test {
+
+Fd::~Fd() {
+    if (fd >= 0) close(fd);
+}
+
+int64_t load_prog(uint32_t type, int32_t ret, uint32_t expected_attach_type, uint32_t attach_btf_id) {
+    using bpfsc::uapi::bpf_insn_raw;
+    const std::array<bpf_insn_raw, 2> insns = {bpf_insn_raw{0xb7, 0, 0, ret}, bpf_insn_raw{0x95, 0, 0, 0}};
+    bpfsc::uapi::prog_load_attr a{};
+    a.prog_type = type;
+    a.insn_cnt = insns.size();
+    a.insns = u64_of(insns.data());
+    a.license = u64_of("GPL");
+    a.expected_attach_type = expected_attach_type;
+    a.attach_btf_id = attach_btf_id;
+    return real_bpf(bpfsc::uapi::BPF_PROG_LOAD, &a, sizeof a);
+}
+
+uint32_t prog_id_of(int prog_fd) {
+    std::array<uint32_t, 2> info{};  // struct bpf_prog_info: type, id
+    bpfsc::uapi::info_attr a{};
+    a.bpf_fd = uint32_t(prog_fd);
+    a.info_len = sizeof info;
+    a.info = u64_of(info.data());
+    REQUIRE(real_bpf(bpfsc::uapi::BPF_OBJ_GET_INFO_BY_FD, &a, sizeof a) == 0);
+    return info[1];
+}
+
+std::string cgroup2_root() {
+    std::ifstream mounts("/proc/mounts");
+    std::string line;
+    while (std::getline(mounts, line)) {
+        std::istringstream fields(line);
+        std::string dev, dir, type;
+        fields >> dev >> dir >> type;
+        if (type == "cgroup2") return dir;
+    }
+    return {};
+}
+
+TestCgroup::TestCgroup(std::string_view tag) {
+    static int serial = 0;
+    const std::string root = cgroup2_root();
+    REQUIRE(!root.empty());
+    path = fmt::format("{}/bpfsc-{}-{}-{}", root, tag, getpid(), ++serial);
+    REQUIRE(mkdir(path.c_str(), 0755) == 0);
+    fd = open(path.c_str(), O_RDONLY | O_DIRECTORY);
+    REQUIRE(fd >= 0);
+}
+
+TestCgroup::~TestCgroup() {
+    if (fd >= 0) close(fd);
+    rmdir(path.c_str());
+}
+
+} // namespace bpfsc::test
