@@ -4,6 +4,7 @@
 #include <signal.h>
 #include <string.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <cstring>
 #include <sys/wait.h>
@@ -249,6 +250,16 @@ void Session::update_model(pid_t tgid, uint64_t seq, DecodedCall& call) {
                 std::string where = path != nullptr ? read_c_string(backend_.memory(tgid), path->entry, 4096) : "";
                 object->pinned_at.push_back(where.empty() ? std::string("a path") : std::move(where));
             }
+        }
+        break;
+    case uapi::BPF_OBJ_GET:
+        // Opened from a pin: the object is pinned there (perhaps by someone else).
+        if (auto object = model_.object_of(tgid, int(call.ret))) {
+            const FieldValue* path = member("pathname");
+            std::string where = path != nullptr ? read_c_string(backend_.memory(tgid), path->entry, 4096) : "";
+            if (!where.empty() &&
+                std::find(object->pinned_at.begin(), object->pinned_at.end(), where) == object->pinned_at.end())
+                object->pinned_at.push_back(std::move(where));
         }
         break;
     case uapi::BPF_MAP_FREEZE:

@@ -650,6 +650,20 @@ def test_bpftool(args, tmp):
                     if needle not in text:
                         raise Failure(f"{what}: the trace lacks the data line {needle!r}")
             print(f"{what}: {len(calls)} calls, the same as strace's")
+        # What keeps a pinned map alive: the summary says where it is pinned.
+        out = os.path.join(tmp, "pinned.trace")
+        rc, _, err = run([args.tracer, "-o", out, bpftool, "map", "show", "pinned", pins[0]], what="bpftool map show")
+        if rc != 0:
+            raise Failure(f"bpftool map show pinned under bpftrace-syscalls exits with {exit_status(rc)}: {err}")
+        with open(out) as f:
+            text = f.read()
+        m = re.search(r"^--- objects alive after the trace ---\n  (map#\d+:hash:config)   pinned at (.*)$", text, re.M)
+        if not m or m.group(2) != pins[0]:
+            raise Failure(f"the summary does not say the map is pinned at {pins[0]}:\n{text}")
+        if not re.search(r"^  fd \d+ +" + re.escape(m.group(1)) + r" +opened by #1 BPF_OBJ_GET +closed by #\d+ close$",
+                         text, re.M):
+            raise Failure(f"the summary lacks the fd opened by BPF_OBJ_GET and closed by close:\n{text}")
+        print(f"bpftool map show pinned: {m.group(1)} pinned at {m.group(2)}")
     finally:
         for pin in pins:
             try:
