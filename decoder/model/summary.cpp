@@ -230,7 +230,7 @@ std::string describe(const AliveReason& reason, bool for_text) {
     case AliveReason::Kind::OpenFd: return fmt::format("open as fd {} of pid {}", reason.fd, reason.pid);
     case AliveReason::Kind::Elsewhere: break;
     }
-    return "not held by this program: by another process, or by the kernel (attached, or still being freed)";
+    return "not held by this program: pinned where it was not seen, attached, held by another process, or still being freed";
 }
 
 void render_summary(const Summary& summary, const SummaryOptions& options, fmt::memory_buffer& out) {

@@ -61,7 +61,7 @@ struct Summary {
 Summary summarize(const FdModel& model, ObjectInspector& inspector);
 
 // "pinned at /sys/fs/bpf/config", "held by link#4", "attached", "open as fd 3 of pid 1234",
-// "not held by this program: by another process, or by the kernel (attached, or still being freed)". With `for_text`,
+// "not held by this program: pinned where it was not seen, attached, held by another process, or still being freed". With `for_text`,
 // a path that is not plain printable ASCII is quoted as strace quotes strings.
 std::string describe(const AliveReason& reason, bool for_text = true);
 

@@ -145,7 +145,7 @@ TEST_CASE("summary text: every way an fd ends, and what outlives the trace", "[s
           "--- objects alive after the trace ---\n"
           "  prog#80:tracepoint:hello   held by link#4\n"
           "  map#15:hash:config   pinned at /sys/fs/bpf/config\n"
-          "  link#4:perf_event   not held by this program: by another process, or by the kernel (attached, or still being freed)\n");
+          "  link#4:perf_event   not held by this program: pinned where it was not seen, attached, held by another process, or still being freed\n");
 }
 
 TEST_CASE("summary asks the kernel once per object, and only about known ids", "[summary]") {
@@ -200,7 +200,7 @@ TEST_CASE("summary JSON: one valid object per line with the same content", "[sum
           "{\"object\":\"map#15:hash:config\",\"kind\":\"map\",\"id\":15,"
           "\"reasons\":[\"pinned at /sys/fs/bpf/config\"]},"
           "{\"object\":\"link#4:perf_event\",\"kind\":\"link\",\"id\":4,"
-          "\"reasons\":[\"not held by this program: by another process, or by the kernel (attached, or still being freed)\"]}]}");
+          "\"reasons\":[\"not held by this program: pinned where it was not seen, attached, held by another process, or still being freed\"]}]}");
 }
 
 TEST_CASE("summary: an fd still open when the trace ends keeps its object alive", "[summary]") {
@@ -275,7 +275,7 @@ TEST_CASE("summary: a link that went away holds nothing; dup2 over an open fd", 
           "  fd 4  map#19:hash:config         opened by #2 BPF_MAP_CREATE   closed by #3 dup2\n"
           "  fd 4  prog#80:tracepoint:hello   opened by #3 dup2             closed at exit\n"
           "--- objects alive after the trace ---\n"
-          "  prog#80:tracepoint:hello   not held by this program: by another process, or by the kernel (attached, or still being freed)\n");
+          "  prog#80:tracepoint:hello   not held by this program: pinned where it was not seen, attached, held by another process, or still being freed\n");
 }
 
 TEST_CASE("summary: names and paths cannot break a line or the JSON", "[summary]") {
