@@ -174,6 +174,7 @@ void Session::on_fd_exit(const Event& e, FdCall& call) {
         return;
     }
     prefix(e.tid);
+    if (options_.numbers) fmt::format_to(std::back_inserter(buf), "#{} ", call.seq);
     buf.append(call.text.data(), call.text.data() + call.text.size());
     const std::string_view eq = " = ";
     buf.append(eq.data(), eq.data() + eq.size());

@@ -35,6 +35,8 @@ std::string usage_text() {
            "                           Ctrl-C detaches and leaves it running\n"
            "  -q, --quiet              print only the strace-shaped lines: no data lines,\n"
            "                           no commentary, no summary\n"
+           "  -n, --numbers            number each call line (#N), as the end-of-trace\n"
+           "                           summary names calls\n"
            "  -e trace=SET             which lines: bpf (bpf() only) or bpf,fd (default:\n"
            "                           also close, close_range, dup, dup2, dup3 and fcntl\n"
            "                           calls that touch a BPF fd; the fd model follows\n"
@@ -76,6 +78,7 @@ ParseResult parse_options(int argc, char** argv, Options& o) {
         {"attach", required_argument, nullptr, 'p'},
         {"quiet", no_argument, nullptr, 'q'},
         {"expr", required_argument, nullptr, 'e'},
+        {"numbers", no_argument, nullptr, 'n'},
         {"backend", required_argument, nullptr, kBackend},
         {"help", no_argument, nullptr, 'h'},
         {"version", no_argument, nullptr, 'V'},
@@ -85,7 +88,7 @@ ParseResult parse_options(int argc, char** argv, Options& o) {
     optind = 1;
     for (;;) {
         const int prev = optind;
-        const int c = getopt_long(argc, argv, "+:o:s:fp:qe:hV", longs, nullptr);
+        const int c = getopt_long(argc, argv, "+:o:s:fp:qe:nhV", longs, nullptr);
         if (c == -1) break;
         uint64_t n = 0;
         switch (c) {
@@ -106,6 +109,7 @@ ParseResult parse_options(int argc, char** argv, Options& o) {
             o.attach_pid = pid_t(n);
             break;
         case 'q': o.quiet = true; break;
+        case 'n': o.numbers = true; break;
         case 'e': {
             // strace's -e trace=SET: which lines to show. bpf() always; fd
             // syscalls (close, close_range, dup*, fcntl) that touch a BPF fd

@@ -21,6 +21,7 @@ struct Options {
     bool follow_forks = true;           // -f (default) / --no-follow
     bool quiet = false;                 // -q
     bool show_fd_lines = true;          // -e trace=bpf hides close/dup/fcntl lines
+    bool numbers = false;               // -n: number each call line (#N, as the summary names calls)
     BackendKind backend = BackendKind::Ptrace;
 };
 

@@ -57,7 +57,8 @@ int Session::run() {
             // Threads killed by execve never return from their calls.
             for (auto it = pending_.begin(); it != pending_.end();) {
                 if (it->second.call && it->second.tgid == e->tgid && it->first != e->tid) {
-                    if (shown(e->tgid)) print_call(it->first, e->tgid, *it->second.call, true, false, "thread gone: execve");
+                    if (shown(e->tgid)) print_call(it->first, e->tgid, *it->second.call, true, false, it->second.seq,
+                                                   "thread gone: execve");
                     pool_.push_back(std::move(it->second.call));
                     it = pending_.erase(it);
                 } else {
@@ -140,16 +141,14 @@ void Session::on_exit(const Event& e) {
         // as unfinished first, so the trace keeps the order things happened.
         for (auto& [tid, p] : pending_) {
             if (p.call && p.seq < done.seq && !p.shown_unfinished && shown(p.tgid)) {
-                print_call(tid, p.tgid, *p.call, true, false);
+                print_call(tid, p.tgid, *p.call, true, false, p.seq);
                 p.shown_unfinished = true;
             }
         }
         notes_.clear();
         if (!options_.quiet || options_.format == Format::Json)
             notes::explain_bpf(*done.call, done.tgid, model_, environment(done.tgid), notes_);
-        printing_seq_ = done.seq;
-        print_call(e.tid, done.tgid, *done.call, false, done.shown_unfinished);
-        printing_seq_ = 0;
+        print_call(e.tid, done.tgid, *done.call, false, done.shown_unfinished, done.seq);
         notes_.clear();
     }
     pool_.push_back(std::move(done.call));
@@ -160,7 +159,7 @@ void Session::on_task_exit(const Event& e) {
     if (it != pending_.end() && !it->second.call) {
         pending_.erase(it);
     } else if (it != pending_.end()) {
-        if (shown(it->second.tgid)) print_call(e.tid, it->second.tgid, *it->second.call, true, false, "exited");
+        if (shown(it->second.tgid)) print_call(e.tid, it->second.tgid, *it->second.call, true, false, it->second.seq, "exited");
         pool_.push_back(std::move(it->second.call));
         pending_.erase(it);
     }
@@ -300,14 +299,14 @@ void Session::prefix(pid_t tid) {
 }
 
 void Session::print_call(pid_t tid, pid_t tgid, const DecodedCall& call, bool unfinished, bool resumed,
-                         std::string_view note) {
+                         uint64_t seq, std::string_view note) {
     auto& buf = out_.buffer();
     if (options_.format == Format::Json) {
         fmt::memory_buffer obj;
         render_json(call, obj);
         // Splice pid/tid (and the note) in front of the call's own members.
         fmt::format_to(std::back_inserter(buf), "{{\"pid\":{},\"tid\":{},", tgid, tid);
-        if (printing_seq_ != 0) fmt::format_to(std::back_inserter(buf), "\"seq\":{},", printing_seq_);
+        if (seq != 0) fmt::format_to(std::back_inserter(buf), "\"seq\":{},", seq);
         if (!note.empty()) fmt::format_to(std::back_inserter(buf), "\"note\":\"{}\",", note);
         buf.append(obj.data() + 1, obj.data() + obj.size() - 1);
         if (!unfinished && !notes_.empty()) {
@@ -324,6 +323,7 @@ void Session::print_call(pid_t tid, pid_t tgid, const DecodedCall& call, bool un
         return;
     }
     prefix(tid);
+    if (options_.numbers && seq != 0) fmt::format_to(std::back_inserter(buf), "#{} ", seq);
     if (resumed) fmt::format_to(std::back_inserter(buf), "<... bpf resumed> ");
     TextOptions topts;
     topts.data_lines = !options_.quiet;

@@ -63,7 +63,7 @@ private:
     void on_task_exit(const Event& e);
     void on_signal(int sig, bool sent_to_tracer);
     void print_call(pid_t tid, pid_t tgid, const decoder::DecodedCall& call, bool unfinished, bool resumed,
-                    std::string_view note = {});
+                    uint64_t seq, std::string_view note = {});
     void prefix(pid_t tid);
     bool shown(pid_t tgid) const;
     std::unique_ptr<decoder::DecodedCall> take_call();
@@ -83,7 +83,6 @@ private:
     std::unordered_map<pid_t, Pending> pending_;
     std::unordered_map<pid_t, FdCall> fd_pending_;
     std::vector<std::string> notes_;               // the commentary of the call being printed
-    uint64_t printing_seq_ = 0;                    // its number (the summary's #N), for JSON
     notes::Environment environment_{-2, true};      // -2: not read yet
     std::unordered_map<pid_t, bool> privileged_;
     std::vector<std::unique_ptr<decoder::DecodedCall>> pool_;

@@ -722,6 +722,23 @@ def test_fdmodel(args, tmp):
         at += 1
     print(f"fd model: {len(expected)} lines as expected, label {L}")
 
+    # -n numbers the lines as the summary names the calls that opened and closed each fd.
+    out = os.path.join(tmp, "numbered.trace")
+    rc, stdout, err = run([args.tracer, "-n", "-o", out, program], what="bpftrace-syscalls -n fd_lifecycle")
+    if rc != 0:
+        raise Failure(f"fd_lifecycle under the tracer with -n exits with {exit_status(rc)}: {err.strip()}")
+    m = re.search(r"fds (\d+) ", stdout)
+    with open(out) as f:
+        text = f.read()
+    created = re.search(r"^#(\d+) bpf\(BPF_MAP_CREATE, .*\) = " + m.group(1) + r"<", text, re.M)
+    closed = re.search(r"^#(\d+) close\(" + m.group(1) + r"<", text, re.M)
+    if not created or not closed:
+        raise Failure(f"-n: no numbered BPF_MAP_CREATE and close of fd {m.group(1)}:\n{text}")
+    row = rf"^  fd {m.group(1)} +map#\d+:array:lifecycle +opened by #{created.group(1)} BPF_MAP_CREATE +closed by #{closed.group(1)} close$"
+    if not re.search(row, text, re.M):
+        raise Failure(f"-n: the summary does not name calls #{created.group(1)} and #{closed.group(1)}:\n{text}")
+    print(f"-n: fd {m.group(1)} opened by #{created.group(1)}, closed by #{closed.group(1)}, as the summary says")
+
 
 def test_hostile(args, tmp):
     """A hostile tracee (random commands, sizes and pointers, an attr flipped
