@@ -39,4 +39,7 @@ struct TestCgroup {
     TestCgroup& operator=(const TestCgroup&) = delete;
 };
 
+// Possible CPUs as the kernel counts them for per-CPU values ("0-1", "0-3,8-11").
+uint32_t possible_cpus();
+
 } // namespace bpfsc::test

@@ -13,6 +13,7 @@
 
 #include <catch2/catch.hpp>
 
+#include "kernel_objects.h"
 #include "support.h"
 
 using namespace bpfsc::test;
@@ -95,26 +96,6 @@ bool contains(const std::string& s, const std::string& part) { return s.find(par
 // The data line of a key or value that could not be read at all.
 std::string unreadable_line(const char* label, const void* at) {
     return fmt::format("  {}: unreadable at {} after 0 bytes: EFAULT\n", label, hex(at));
-}
-
-// Possible CPUs as the kernel counts them for per-CPU values ("0-1", "0-3,8-11").
-uint32_t possible_cpus() {
-    std::ifstream in("/sys/devices/system/cpu/possible");
-    std::string ranges;
-    std::getline(in, ranges);
-    uint32_t n = 0;
-    std::size_t at = 0;
-    while (at < ranges.size()) {
-        std::size_t end = ranges.find(',', at);
-        if (end == std::string::npos) end = ranges.size();
-        const std::string part = ranges.substr(at, end - at);
-        const std::size_t dash = part.find('-');
-        const uint32_t lo = uint32_t(std::stoul(part.substr(0, dash)));
-        const uint32_t hi = dash == std::string::npos ? lo : uint32_t(std::stoul(part.substr(dash + 1)));
-        n += hi - lo + 1;
-        at = end + 1;
-    }
-    return n;
 }
 
 } // namespace
