@@ -150,10 +150,13 @@ public:
 
     const DecodeOptions& options() const { return options_; }
 
+    // Reads a NUL-terminated string of at most `limit` bytes into d.bytes
+    // (state Ok, Truncated or Unreadable with what came before the failure).
+    void read_string(Data& d, RemoteAddr addr, uint32_t limit);
+
 private:
     void read_data(DecodedCall& call, FieldValue& v, const AttrView& view, bool at_exit);
     bool read_into(Data& d, RemoteAddr addr, uint64_t len);
-    void read_string(Data& d, RemoteAddr addr, uint32_t limit);
     uint64_t length_of(const FieldValue& v, const AttrView& view, bool at_exit, const DecodedCall& call) const;
 
     Memory& memory_;

@@ -84,18 +84,13 @@ int Session::run() {
 }
 
 namespace {
-std::string read_c_string(Memory& memory, uint64_t addr, std::size_t max) {
-    std::string out;
-    char chunk[256];
-    while (addr != 0 && out.size() < max) {
-        const std::size_t n = std::min<std::size_t>(sizeof chunk, kPageSize - addr % kPageSize);
-        const ReadResult r = memory.read(RemoteAddr{addr}, std::as_writable_bytes(std::span(chunk, n)));
-        const auto* nul = static_cast<const char*>(std::memchr(chunk, 0, r.bytes));
-        out.append(chunk, nul ? std::size_t(nul - chunk) : r.bytes);
-        if (nul || r.bytes < n) break;
-        addr += n;
-    }
-    return out;
+// A whole path from the tracee (up to PATH_MAX), not the -s cut the line shows.
+std::string read_path(Memory& memory, uint64_t addr) {
+    if (addr == 0) return {};
+    Decoder reader(memory, nullptr);
+    Data data(std::pmr::get_default_resource());
+    reader.read_string(data, RemoteAddr{addr}, 4096);
+    return std::string(data.bytes.data(), data.bytes.size());
 }
 } // namespace
 
@@ -246,7 +241,7 @@ void Session::update_model(pid_t tgid, uint64_t seq, DecodedCall& call) {
             if (auto object = model_.object_of(tgid, int32_t(fd->entry))) {
                 // The whole path, not the -s cut of it the line shows.
                 const FieldValue* path = member("pathname");
-                std::string where = path != nullptr ? read_c_string(backend_.memory(tgid), path->entry, 4096) : "";
+                std::string where = path != nullptr ? read_path(backend_.memory(tgid), path->entry) : "";
                 object->pinned_at.push_back(where.empty() ? std::string("a path") : std::move(where));
             }
         }
@@ -255,7 +250,7 @@ void Session::update_model(pid_t tgid, uint64_t seq, DecodedCall& call) {
         // Opened from a pin: the object is pinned there (perhaps by someone else).
         if (auto object = model_.object_of(tgid, int(call.ret))) {
             const FieldValue* path = member("pathname");
-            std::string where = path != nullptr ? read_c_string(backend_.memory(tgid), path->entry, 4096) : "";
+            std::string where = path != nullptr ? read_path(backend_.memory(tgid), path->entry) : "";
             if (!where.empty() &&
                 std::find(object->pinned_at.begin(), object->pinned_at.end(), where) == object->pinned_at.end())
                 object->pinned_at.push_back(std::move(where));
