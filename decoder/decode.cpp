@@ -2,6 +2,7 @@
 // at entry and exit, and pointed-to data read through Memory.
 #include "decode.h"
 
+#include "btf/btf_types.h"
 #include "insn_maps.h"
 #include "uapi/bpf_attr.h"
 
@@ -139,6 +140,7 @@ void Decoder::decode_entry(DecodedCall& call, uint32_t cmd, RemoteAddr attr, uin
         v.entry = view.get(f.offset, f.width);
         v.partial = f.end() > size;
         if (f.kind == Kind::Fd && int32_t(v.entry) > 0 && resolver_ != nullptr) resolver_->fd_label(int32_t(v.entry), v.label);
+        if (f.kind == Kind::BtfTypeId && v.entry != 0) label_btf_type(v, view);
         if (has_content(f) && f.dir == Dir::In) read_data(call, v, view, false);
     }
 
@@ -183,6 +185,22 @@ void Decoder::decode_exit(DecodedCall& call, int64_t ret) {
         if (ret < 0 && !written_on_failure(call, f, ret)) continue;
         read_data(call, v, entry_view, true);
     }
+}
+
+const BtfTypes* Decoder::btf_for(const Field& f, const AttrView& view) {
+    if (resolver_ == nullptr) return nullptr;
+    const int32_t fd = f.btf == BtfFrom::Vmlinux ? 0 : int32_t(view.get(f.btf_fd_offset, 4));
+    if (fd > 0) return resolver_->btf_of_fd(fd);
+    if (f.btf == BtfFrom::FdMemberOrVmlinux || f.btf == BtfFrom::Vmlinux) return resolver_->vmlinux_btf();
+    return nullptr;
+}
+
+void Decoder::label_btf_type(FieldValue& v, const AttrView& view) {
+    const BtfTypes* btf = btf_for(*v.field, view);
+    if (btf == nullptr) return;
+    OutBuf name;
+    btf->append_type_name(name, uint32_t(v.entry));
+    v.label.assign(name.data(), name.size());
 }
 
 // The length of a pointer's data: In data from entry values; Out data from

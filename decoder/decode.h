@@ -62,7 +62,8 @@ struct FieldValue {
     bool has_exit = false;
     bool partial = false;      // the member straddles `size`; its upper bytes are zero
     Data data;                 // pointed-to data (entry for In, exit for Out)
-    std::pmr::string label;    // Kind::Fd: what the fd is ("map#15:hash:config"), at entry
+    std::pmr::string label;    // Kind::Fd: what the fd is ("map#15:hash:config"), at entry;
+                               // Kind::BtfTypeId: the type's C name ("struct user_msg_t")
 
     FieldValue(const Field* f, std::pmr::memory_resource* r) : field(f), data(r), label(r) {}
     bool changed() const { return has_exit && exit != entry; }
@@ -157,6 +158,9 @@ public:
 private:
     void read_data(DecodedCall& call, FieldValue& v, const AttrView& view, bool at_exit);
     bool read_into(Data& d, RemoteAddr addr, uint64_t len);
+    // The BTF a BtfTypeId member's id is in, and its label ("struct msg").
+    const BtfTypes* btf_for(const Field& f, const AttrView& view);
+    void label_btf_type(FieldValue& v, const AttrView& view);
     uint64_t length_of(const FieldValue& v, const AttrView& view, bool at_exit, const DecodedCall& call) const;
 
     Memory& memory_;

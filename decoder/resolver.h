@@ -10,12 +10,19 @@
 
 namespace bpfsc::decoder {
 
+class BtfTypes;
+
 struct MapShape {
     uint32_t map_type = 0;
     uint32_t key_size = 0;
     uint32_t value_size = 0;
     uint32_t max_entries = 0;
     uint32_t map_flags = 0;
+    // The map's BTF and the types of its keys and values (0: none), when
+    // it was created with BTF and the tracer could get that BTF.
+    const BtfTypes* btf = nullptr;
+    uint32_t btf_key_type_id = 0;
+    uint32_t btf_value_type_id = 0;
 };
 
 class ObjectResolver {
@@ -28,6 +35,11 @@ public:
     // What an fd of the traced process is, as a short label for the output
     // ("map#15:hash:config"); leaves `out` empty when it cannot tell.
     virtual void fd_label(int32_t fd, std::pmr::string& out) { (void)fd; (void)out; }
+    // The BTF an fd of the traced process leads to: a BTF object's own, or
+    // the BTF a map or program was created with. nullptr when unknown.
+    virtual const BtfTypes* btf_of_fd(int32_t fd) { (void)fd; return nullptr; }
+    // The running kernel's BTF (vmlinux), nullptr when unavailable.
+    virtual const BtfTypes* vmlinux_btf() { return nullptr; }
 };
 
 // True for map types whose user-space values hold one slot per possible CPU.

@@ -30,6 +30,15 @@ enum class Kind : uint8_t {
     KernVersion, // KERNEL_VERSION(a, b, c)
     CharArray,   // inline char[N], NUL-terminated name
     Pointer,     // an address in the tracee; Field::content says what it holds
+    BtfTypeId,   // a type id in a BTF object (Field::btf says which)
+};
+
+// Which BTF object a BtfTypeId member's id belongs to.
+enum class BtfFrom : uint8_t {
+    None,
+    FdMember,          // the BTF (or the BTF of the map or program) of the fd at btf_fd_offset
+    FdMemberOrVmlinux, // that fd when non-zero, else the kernel's own BTF
+    Vmlinux,           // the kernel's own BTF
 };
 
 // What a pointer member points at.
@@ -118,6 +127,8 @@ struct Field {
     std::string_view group{};     // nested struct name, e.g. "kprobe_multi"
     std::string_view since{};     // kernel release that added it, "" for the first
     OnFailure failure_policy = OnFailure::NotWritten;  // whether a failed call wrote this output
+    BtfFrom btf = BtfFrom::None;  // BtfTypeId: which BTF object
+    uint16_t btf_fd_offset = 0;   // ... the member holding its fd
 
     // Fluent constexpr modifiers, so a table row reads like a sentence.
     constexpr Field as(Kind k) const { Field f = *this; f.kind = k; return f; }
@@ -132,6 +143,13 @@ struct Field {
     }
     // Outputs a failed call may still have written (see OnFailure).
     constexpr Field on_failure(OnFailure w) const { Field f = *this; f.failure_policy = w; return f; }
+    // A BTF type id of the BTF object whose fd is the member at `fd_off`
+    // (or_vmlinux: the kernel's BTF when that fd is 0).
+    constexpr Field btf_type_in(uint16_t fd_off, bool or_vmlinux = false) const {
+        Field f = *this; f.kind = Kind::BtfTypeId; f.btf = or_vmlinux ? BtfFrom::FdMemberOrVmlinux : BtfFrom::FdMember;
+        f.btf_fd_offset = fd_off; return f;
+    }
+    constexpr Field btf_type_in_vmlinux() const { Field f = *this; f.kind = Kind::BtfTypeId; f.btf = BtfFrom::Vmlinux; return f; }
     constexpr Field only_if(Predicate p) const { Field f = *this; f.when = p; return f; }
     constexpr Field in(std::string_view g) const { Field f = *this; f.group = g; return f; }
     constexpr Field added(std::string_view release) const { Field f = *this; f.since = release; return f; }

@@ -68,6 +68,8 @@ std::optional<ObjectFacts> facts_of_own_fd(int fd, ObjectKind kind) {
         f.max_entries = info.max_entries;
         f.map_flags = info.map_flags;
         f.btf_id = info.btf_id;
+        f.btf_key_type_id = info.btf_key_type_id;
+        f.btf_value_type_id = info.btf_value_type_id;
         return f;
     }
     case ObjectKind::Prog: {

@@ -8,7 +8,25 @@ std::optional<decoder::MapShape> ModelResolver::map_shape(int32_t fd) {
     if (r == nullptr || r->object->facts.kind != model::ObjectKind::Map) return std::nullopt;
     const model::ObjectFacts& f = r->object->facts;
     if (f.id == 0) return fdinfo_.map_shape(fd);  // the kernel would not tell us more before
-    return decoder::MapShape{f.type, f.key_size, f.value_size, f.max_entries, f.map_flags};
+    decoder::MapShape shape{f.type, f.key_size, f.value_size, f.max_entries, f.map_flags};
+    if (f.btf_key_type_id != 0 || f.btf_value_type_id != 0) {
+        shape.btf = btf_.by_id(f.btf_id);
+        shape.btf_key_type_id = f.btf_key_type_id;
+        shape.btf_value_type_id = f.btf_value_type_id;
+    }
+    return shape;
+}
+
+const decoder::BtfTypes* ModelResolver::btf_of_fd(int32_t fd) {
+    const model::FdRecord* r = model_.lookup(pid_, fd);
+    if (r == nullptr) return nullptr;
+    const model::ObjectFacts& f = r->object->facts;
+    switch (f.kind) {
+    case model::ObjectKind::Btf: return btf_.by_id(f.id);
+    case model::ObjectKind::Map:
+    case model::ObjectKind::Prog: return btf_.by_id(f.btf_id);
+    default: return nullptr;
+    }
 }
 
 void ModelResolver::fd_label(int32_t fd, std::pmr::string& out) {

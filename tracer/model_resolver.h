@@ -5,6 +5,7 @@
 
 #include <sys/types.h>
 
+#include "btf_cache.h"
 #include "decoder/model/fd_model.h"
 #include "fdinfo_resolver.h"
 
@@ -12,7 +13,7 @@ namespace bpfsc::tracer {
 
 class ModelResolver : public decoder::ObjectResolver {
 public:
-    explicit ModelResolver(model::FdModel& model) : model_(model) {}
+    ModelResolver(model::FdModel& model, BtfCache& btf) : model_(model), btf_(btf) {}
     void set_pid(pid_t pid) {
         pid_ = pid;
         fdinfo_.set_pid(pid);
@@ -20,9 +21,12 @@ public:
     std::optional<decoder::MapShape> map_shape(int32_t fd) override;
     uint32_t possible_cpus() override { return fdinfo_.possible_cpus(); }
     void fd_label(int32_t fd, std::pmr::string& out) override;
+    const decoder::BtfTypes* btf_of_fd(int32_t fd) override;
+    const decoder::BtfTypes* vmlinux_btf() override { return btf_.vmlinux(); }
 
 private:
     model::FdModel& model_;
+    BtfCache& btf_;
     FdinfoResolver fdinfo_;
     pid_t pid_ = 0;
 };

@@ -73,7 +73,8 @@ private:
     Output& out_;
     KernelInspector inspector_;
     model::FdModel model_{inspector_};
-    ModelResolver resolver_{model_};
+    BtfCache btf_;
+    ModelResolver resolver_{model_, btf_};
     pid_t main_pid_;
     int main_status_ = 0;
     bool main_exec_seen_ = false;

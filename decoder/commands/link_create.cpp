@@ -59,7 +59,7 @@ constexpr Field k_fields[] = {
     BPFSC_FIELD(A, flags).flags_of(xlat::bpf_attach_flags).only_if(not_xdp),
     // XDP links take the netlink XDP_FLAGS_* (include/uapi/linux/if_link.h).
     BPFSC_FIELD(A, flags).flags_of(xlat::xdp_flags).only_if(xdp),
-    BPFSC_FIELD(A, target_btf_id).only_if(plain_btf_id).added("5.10"),
+    BPFSC_FIELD(A, target_btf_id).btf_type_in_vmlinux().only_if(plain_btf_id).added("5.10"),
     BPFSC_FIELD(A, iter_info)
         .points_to(Content::HexBytes, count_of(BPFSC_OFF(A, iter_info_len), 4))
         .only_if(iter)
@@ -71,7 +71,7 @@ constexpr Field k_fields[] = {
     BPFSC_NESTED(A, kprobe_multi, syms).points_to(Content::StringArray, k_kcnt).only_if(kprobe_multi).added("5.18"),
     BPFSC_NESTED(A, kprobe_multi, addrs).points_to(Content::U64Array, k_kcnt).only_if(kprobe_multi).added("5.18"),
     BPFSC_NESTED(A, kprobe_multi, cookies).points_to(Content::U64Array, k_kcnt).only_if(kprobe_multi).added("5.18"),
-    BPFSC_NESTED(A, tracing, target_btf_id).only_if(tracing).added("5.19"),
+    BPFSC_NESTED(A, tracing, target_btf_id).btf_type_in(BPFSC_OFF(A, target_fd), true).only_if(tracing).added("5.19"),
     BPFSC_NESTED(A, tracing, cookie).only_if(tracing).added("5.19"),
     BPFSC_NESTED(A, netfilter, pf).only_if(netfilter).added("6.4"),
     BPFSC_NESTED(A, netfilter, hooknum).only_if(netfilter).added("6.4"),

@@ -34,7 +34,7 @@ constexpr Field k_fields[] = {
         .points_to(Content::Sized, records_of(BPFSC_OFF(A, line_info_cnt), BPFSC_OFF(A, line_info_rec_size)))
         .added("5.0"),
     BPFSC_FIELD(A, line_info_cnt).added("5.0"),
-    BPFSC_FIELD(A, attach_btf_id).added("5.5"),
+    BPFSC_FIELD(A, attach_btf_id).btf_type_in(BPFSC_OFF(A, attach_prog_fd), true).added("5.5"),
     // A program fd (5.5) or, for a BTF object fd, attach_btf_obj_fd (5.11).
     BPFSC_FIELD(A, attach_prog_fd).fd(Object::BpfAny).added("5.5"),
     BPFSC_FIELD(A, core_relo_cnt).added("5.17"),

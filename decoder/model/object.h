@@ -25,6 +25,8 @@ struct ObjectFacts {
     uint32_t max_entries = 0;
     uint32_t map_flags = 0;
     uint32_t btf_id = 0;           // maps and programs with BTF
+    uint32_t btf_key_type_id = 0;  // maps: the types of keys and values in that BTF
+    uint32_t btf_value_type_id = 0;
     uint32_t prog_id = 0;          // links: the program they hold
     std::string what;              // Other: "perf_event", "cgroup:/sys/fs/cgroup/x", "socket", ...
 };

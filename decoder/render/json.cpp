@@ -3,6 +3,8 @@
 
 #include <cstring>
 
+#include "../btf/map_values.h"
+
 namespace bpfsc::decoder {
 
 namespace {
@@ -137,7 +139,31 @@ void append_state(OutBuf& out, const Data& d) {
     }
 }
 
-void append_pointer(OutBuf& out, const FieldValue& v) {
+// "typed": keys or values as the map's BTF types them; for several
+// (batches), an array with null where an element does not fit its type.
+void append_typed(OutBuf& out, const MapShape& map, const FieldValue& v) {
+    const Data& d = v.data;
+    const Content c = v.field->content;
+    const bool key = c == Content::MapKey || c == Content::MapKeys;
+    if (map.btf == nullptr || (key ? map.btf_key_type_id : map.btf_value_type_id) == 0 || d.elem_size == 0) return;
+    const ValueFormat format{ValueStyle::Json, UINT32_MAX};
+    const std::string_view all(d.bytes.data(), d.bytes.size());
+    if (c == Content::MapKey || c == Content::MapValue) {
+        if (all.size() != d.elem_size) return;
+        const std::size_t mark = out.size();
+        put(out, ",\"typed\":");
+        if (!append_map_typed(out, map, key, all, format)) out.resize(mark);
+        return;
+    }
+    put(out, ",\"typed\":[");
+    for (std::size_t off = 0; off + d.elem_size <= all.size(); off += d.elem_size) {
+        if (off != 0) out.push_back(',');
+        if (!append_map_typed(out, map, key, all.substr(off, d.elem_size), format)) put(out, "null");
+    }
+    out.push_back(']');
+}
+
+void append_pointer(OutBuf& out, const FieldValue& v, const MapShape* map) {
     const Data& d = v.data;
     fmt::format_to(It(out), "{{\"addr\":{}", v.entry);
     if (d.state == DataState::NotRead || d.state == DataState::Null) {
@@ -212,6 +238,7 @@ void append_pointer(OutBuf& out, const FieldValue& v) {
             out.push_back(']');
         }
         if (d.meaning == ValueMeaning::Ids) put(out, ",\"values_are\":\"ids\"");
+        if (map != nullptr && d.meaning == ValueMeaning::Bytes) append_typed(out, *map, v);
         [[fallthrough]];
     default:
         put(out, ",\"hex\":");
@@ -225,7 +252,7 @@ void append_pointer(OutBuf& out, const FieldValue& v) {
 void append_value(OutBuf& out, const FieldValue& v, const DecodedCall& call) {
     const Field& f = *v.field;
     if (f.kind == Kind::CharArray) return append_bytes_string(out, char_array(call, f));
-    if (f.kind == Kind::Pointer) return append_pointer(out, v);
+    if (f.kind == Kind::Pointer) return append_pointer(out, v, call.map ? &*call.map : nullptr);
     if (v.changed()) {
         put(out, "{\"before\":");
         append_number(out, f, v.entry);
@@ -275,7 +302,7 @@ void append_fields(OutBuf& out, const DecodedCall& call) {
         append_value(out, v, call);
         if (!v.label.empty()) {
             // A sibling key keeps the fd itself a plain number.
-            fmt::format_to(It(out), ",\"{}_object\":", v.field->name);
+            fmt::format_to(It(out), ",\"{}_{}\":", v.field->name, v.field->kind == Kind::BtfTypeId ? "type" : "object");
             append_json_string(out, std::string_view(v.label.data(), v.label.size()));
         }
     }

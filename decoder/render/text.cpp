@@ -3,6 +3,8 @@
 
 #include <cstring>
 
+#include "../btf/map_values.h"
+
 namespace bpfsc::decoder {
 
 namespace {
@@ -32,6 +34,7 @@ void append_number(OutBuf& out, const Field& f, uint64_t v) {
     case Kind::Uint:
     case Kind::Id:
     case Kind::Ifindex:
+    case Kind::BtfTypeId:
         fmt::format_to(It(out), "{}", v);
         return;
     case Kind::Sint:
@@ -210,9 +213,29 @@ void append_return(OutBuf& out, const DecodedCall& call) {
         fmt::format_to(It(out), "<{}>", std::string_view(call.ret_label.data(), call.ret_label.size()));
 }
 
-// One key or value: hex bytes, or for fd-holding maps "fd 5<prog#...>" /
-// "id 80", with the bytes after it.
-void append_value_bytes(OutBuf& out, const Data& d, std::size_t off, std::size_t len, std::size_t index) {
+bool is_map_content(Content c) {
+    return c == Content::MapKey || c == Content::MapValue || c == Content::MapKeys || c == Content::MapValues;
+}
+
+// One key or value: typed by the map's BTF when it has one ("{pid=1,
+// message="Hi"}"), per CPU for per-CPU maps, for fd-holding maps
+// "fd 5<prog#...>" / "id 80" with the bytes after it, else hex bytes.
+void append_value_bytes(OutBuf& out, const DecodedCall& call, const FieldValue& v, std::size_t off, std::size_t len,
+                        std::size_t index) {
+    const Data& d = v.data;
+    if (is_map_content(v.field->content) && call.map && d.meaning == ValueMeaning::Bytes) {
+        const bool key = v.field->content == Content::MapKey || v.field->content == Content::MapKeys;
+        const std::string_view bytes(d.bytes.data() + off, len);
+        if (len == d.elem_size && append_map_typed(out, *call.map, key, bytes, ValueFormat{})) return;
+        const uint32_t slot = key ? 0 : percpu_slot(*call.map);
+        if (slot != 0 && len == d.elem_size && len % slot == 0) {
+            for (std::size_t cpu = 0; cpu * slot < len; ++cpu) {
+                fmt::format_to(It(out), "{}cpu{}=", cpu ? ", " : "", cpu);
+                append_hex_bytes(out, bytes.substr(cpu * slot, call.map->value_size));
+            }
+            return;
+        }
+    }
     if (d.meaning != ValueMeaning::Bytes && len >= 4) {
         int32_t v;
         std::memcpy(&v, d.bytes.data() + off, 4);
@@ -251,12 +274,12 @@ void append_data_lines(OutBuf& out, const DecodedCall& call, TextPhase phase) {
         if (many) {
             for (std::size_t off = 0, i = 0; off < d.bytes.size(); off += each, ++i) {
                 fmt::format_to(It(out), "  {}[{}]: ", label, i);
-                append_value_bytes(out, d, off, std::min(each, d.bytes.size() - off), i);
+                append_value_bytes(out, call, v, off, std::min(each, d.bytes.size() - off), i);
                 out.push_back('\n');
             }
         } else if (!d.bytes.empty() || d.state == DataState::Truncated) {
             fmt::format_to(It(out), "  {}: ", label);
-            append_value_bytes(out, d, 0, d.bytes.size(), 0);
+            append_value_bytes(out, call, v, 0, d.bytes.size(), 0);
             if (d.state == DataState::Truncated) fmt::format_to(It(out), "{}... ({} bytes)", d.bytes.empty() ? "" : " ", d.wanted);
             out.push_back('\n');
         }

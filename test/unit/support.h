@@ -47,9 +47,16 @@ public:
 class FakeResolver : public ObjectResolver {
 public:
     std::map<int32_t, MapShape> maps;
+    std::map<int32_t, const BtfTypes*> btfs;  // fds whose BTF is known
+    const BtfTypes* vmlinux = nullptr;
     uint32_t cpus = 2;
     std::optional<MapShape> map_shape(int32_t fd) override;
     uint32_t possible_cpus() override { return cpus; }
+    const BtfTypes* btf_of_fd(int32_t fd) override {
+        const auto it = btfs.find(fd);
+        return it != btfs.end() ? it->second : nullptr;
+    }
+    const BtfTypes* vmlinux_btf() override { return vmlinux; }
 };
 
 inline RemoteAddr addr_of(const void* p) { return RemoteAddr{reinterpret_cast<uintptr_t>(p)}; }
