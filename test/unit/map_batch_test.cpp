@@ -133,6 +133,14 @@ std::string json_hex_of(const void* p, std::size_t n) {
 }
 
 // The data lines "  label[i]: ..." of n elements of `size` bytes at p.
+// One per-CPU value of a 13-byte map: each CPU's bytes out of its 16-byte slot.
+std::string percpu_hex(const void* p, uint32_t cpus) {
+    std::string s;
+    for (uint32_t cpu = 0; cpu < cpus; ++cpu)
+        s += fmt::format("{}cpu{}={}", cpu ? ", " : "", cpu, hex_of(static_cast<const char*>(p) + cpu * 16, 13));
+    return s;
+}
+
 std::string lines(const char* label, const void* p, std::size_t n, std::size_t size) {
     std::string s;
     for (std::size_t i = 0; i < n; ++i)
@@ -287,7 +295,9 @@ TEST_CASE("BPF_MAP_LOOKUP_BATCH on a per-CPU array: round_up(value_size, 8) byte
     REQUIRE(r.ret == 0);
     CHECK(out == in);
     CHECK(r.text == lookup_head("BPF_MAP_LOOKUP_BATCH", nullptr, &token, keys, out.data(), "2", fd) + ") = 0\n" +
-                        "  keys[0]: 00 00 00 00\n  keys[1]: 01 00 00 00\n" + lines("values", in.data(), 2, each));
+                        "  keys[0]: 00 00 00 00\n  keys[1]: 01 00 00 00\n" +
+                        fmt::format("  values[0]: {}\n  values[1]: {}\n", percpu_hex(in.data(), cpus),
+                                    percpu_hex(in.data() + each, cpus)));
     CHECK(contains(r.json, fmt::format("\"values\":{{\"addr\":{},\"element_size\":{},\"hex\":\"{}\"}}",
                                        u64_of(out.data()), each, json_hex_of(in.data(), in.size()))));
 }
