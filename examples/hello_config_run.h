@@ -1,0 +1,49 @@
+/* What hello-buffer-config and hello-ring-buffer-config share in user
+ * space: their options, the config entries they write, the execs they make
+ * to have something to report, the printing of events and when to stop.
+ * Every run ends by itself: after -n events, -t seconds, or the message -m. */
+#ifndef HELLO_CONFIG_RUN_H
+#define HELLO_CONFIG_RUN_H
+
+#include <linux/types.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <time.h>
+
+#include "hello_config.h"
+
+struct hello_run {
+	const char *name;          /* the program's name, for messages */
+	int max_events;            /* -n: stop after this many events (0: no limit) */
+	int seconds;               /* -t: stop after this many seconds */
+	const char *until_message; /* -m: stop after an event with this message */
+	int events;                /* events printed so far */
+	bool message_seen;
+	struct timespec deadline, next_exec;
+};
+
+/* Parses the options; returns -1 to go on, else the status to exit with. */
+int hello_run_init(struct hello_run *run, const char *name, int argc, char **argv);
+
+/* Writes the lab's entries into the map config: uid 0 -> "Hey root!",
+ * uid 501 -> "Hi user 501!". Returns 0 or a negative errno. */
+int hello_write_config(int config_fd);
+
+/* One line for the user: where the program is attached and what it waits for. */
+void hello_announce(const struct hello_run *run, const char *hook);
+
+/* Prints one event ("PID UID COMMAND MESSAGE") and counts it. */
+void hello_event(struct hello_run *run, const void *data, size_t size);
+
+/* Starts /bin/true when it is time (every 200 ms), so that execve happens
+ * without outside activity, and reaps the ones that ended. */
+void hello_exec_tick(struct hello_run *run);
+
+/* True once a stop condition holds (count, message, time, SIGINT/SIGTERM). */
+bool hello_done(const struct hello_run *run);
+
+/* Reaps the last children and says how the run ended: 0 when it got what
+ * it waited for (or was stopped by a signal), 1 otherwise. */
+int hello_finish(struct hello_run *run);
+
+#endif
