@@ -73,7 +73,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "%s: cannot open the perf buffer: %s\n", name, strerror(errno));
 		status = 1;
 	} else {
-		hello_announce(&run, execve_hook_description(hook));
+		hello_announce(&run, execve_hook_description(hook), bpf_map__fd(skel->maps.config));
 		while (!hello_done(&run)) {
 			perf_buffer__poll(events, 50);
 			hello_exec_tick(&run);

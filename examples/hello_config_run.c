@@ -118,10 +118,14 @@ int hello_write_config(int config_fd)
 	return err ? err : write_message(config_fd, 501, "Hi user 501!");
 }
 
-void hello_announce(const struct hello_run *run, const char *hook)
+void hello_announce(const struct hello_run *run, const char *hook, int config_fd)
 {
-	printf("%s: attached to execve through %s; config: 0 -> \"Hey root!\", 501 -> \"Hi user 501!\"\n",
-	       run->name, hook);
+	struct bpf_map_info info = {0};
+	__u32 len = sizeof(info);
+
+	printf("%s: attached to execve through %s\n", run->name, hook);
+	if (bpf_obj_get_info_by_fd(config_fd, &info, &len) == 0)
+		printf("%s: map config is id %u: 0 -> \"Hey root!\", 501 -> \"Hi user 501!\"\n", run->name, info.id);
 	if (run->until_message)
 		printf("%s: waiting up to %d s for an event with \"%s\"\n", run->name, run->seconds,
 		       run->until_message);

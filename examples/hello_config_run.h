@@ -29,8 +29,9 @@ int hello_run_init(struct hello_run *run, const char *name, int argc, char **arg
  * uid 501 -> "Hi user 501!". Returns 0 or a negative errno. */
 int hello_write_config(int config_fd);
 
-/* One line for the user: where the program is attached and what it waits for. */
-void hello_announce(const struct hello_run *run, const char *hook);
+/* Tells the user where the program is attached, the id of its map config
+ * (for bpftool) and what the run waits for. */
+void hello_announce(const struct hello_run *run, const char *hook, int config_fd);
 
 /* Prints one event ("PID UID COMMAND MESSAGE") and counts it. */
 void hello_event(struct hello_run *run, const void *data, size_t size);

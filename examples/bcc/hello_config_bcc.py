@@ -131,7 +131,8 @@ class Run:
 
     def announce(self, hook):
         config = ", ".join(f'{uid} -> "{m.decode()}"' for uid, m in CONFIG.items())
-        print(f"{self.name}: attached to execve through {hook}; config: {config}", flush=True)
+        print(f"{self.name}: attached to execve through {hook}", flush=True)
+        print(f"{self.name}: map config: {config}", flush=True)
         if self.until:
             print(f'{self.name}: waiting up to {self.seconds} s for an event with "{self.until}"', flush=True)
         elif self.max_events:
