@@ -43,16 +43,16 @@ step() {
 }
 
 # traced NAME COMMAND...: runs COMMAND under the tracer, as the seed runs it
-# under strace.
+# under strace; -s 128 shows pin paths whole (the default stops at 32 bytes).
 traced() {
   local name=$1
   shift
   step "bpftrace-syscalls $*"
   # shellcheck disable=SC2086  # LAB_TRACER_ARGS is a list of options
   if [ -n "${LAB_TRACE_DIR:-}" ]; then
-    "$tracer" ${LAB_TRACER_ARGS:-} -o "$LAB_TRACE_DIR/$name.trace" "$@"
+    "$tracer" -s 128 ${LAB_TRACER_ARGS:-} -o "$LAB_TRACE_DIR/$name.trace" "$@"
   else
-    "$tracer" ${LAB_TRACER_ARGS:-} "$@"
+    "$tracer" -s 128 ${LAB_TRACER_ARGS:-} "$@"
   fi
 }
 
