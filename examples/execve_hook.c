@@ -1,6 +1,9 @@
 /* The choice between a kprobe and the tracepoint for execve (execve_hook.h). */
 #include "execve_hook.h"
 
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
 #include <unistd.h>
 
 /* A kernel with kprobes has the kprobe PMU (perf_event_open, what libbpf
@@ -37,4 +40,21 @@ struct bpf_link *execve_hook_attach(enum execve_hook hook, struct bpf_program *k
 	/* Both sections name their target (ksyscall/execve,
 	 * tracepoint/syscalls/sys_enter_execve): libbpf attaches by section. */
 	return bpf_program__attach(hook == EXECVE_KPROBE ? kprobe : tracepoint);
+}
+
+int execve_hook_try(const char *name, int (*load_and_attach)(enum execve_hook hook, void *ctx), void *ctx)
+{
+	enum execve_hook hook = execve_first_hook();
+	int err = load_and_attach(hook, ctx);
+
+	if (err && hook == EXECVE_KPROBE) {
+		fprintf(stderr, "%s: the kprobe on execve failed (%s); trying the tracepoint\n", name, strerror(-err));
+		hook = EXECVE_TRACEPOINT;
+		err = load_and_attach(hook, ctx);
+	}
+	if (err) {
+		errno = -err;
+		return -1;
+	}
+	return (int)hook;
 }

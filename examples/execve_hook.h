@@ -24,4 +24,10 @@ void execve_hook_select(enum execve_hook hook, struct bpf_program *kprobe, struc
 struct bpf_link *execve_hook_attach(enum execve_hook hook, struct bpf_program *kprobe,
 				    struct bpf_program *tracepoint);
 
+/* Calls load_and_attach(hook, ctx) with the first hook and, if that was the
+ * kprobe and it failed, says so on stderr and calls it again with the
+ * tracepoint. load_and_attach returns 0 or a negative errno and leaves
+ * nothing loaded when it fails. Returns the hook used, or -1 with errno set. */
+int execve_hook_try(const char *name, int (*load_and_attach)(enum execve_hook hook, void *ctx), void *ctx);
+
 #endif

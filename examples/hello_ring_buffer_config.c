@@ -13,27 +13,33 @@
 
 static const char *const name = "hello-ring-buffer-config";
 
-static struct hello_ring_buffer_config_bpf *load_and_attach(enum execve_hook hook, struct bpf_link **link)
+struct loaded {
+	struct hello_ring_buffer_config_bpf *skel;
+	struct bpf_link *link;
+};
+
+/* Opens, loads (only the program of this hook), writes config, attaches. */
+static int load_and_attach(enum execve_hook hook, void *ctx)
 {
-	struct hello_ring_buffer_config_bpf *skel = hello_ring_buffer_config_bpf__open();
+	struct loaded *l = ctx;
 	int err;
 
-	if (!skel)
-		return NULL;
-	execve_hook_select(hook, skel->progs.hello_kprobe, skel->progs.hello_tracepoint);
-	err = hello_ring_buffer_config_bpf__load(skel);
+	l->skel = hello_ring_buffer_config_bpf__open();
+	if (!l->skel)
+		return -errno;
+	execve_hook_select(hook, l->skel->progs.hello_kprobe, l->skel->progs.hello_tracepoint);
+	err = hello_ring_buffer_config_bpf__load(l->skel);
 	if (!err)
-		err = hello_write_config(bpf_map__fd(skel->maps.config));
+		err = hello_write_config(bpf_map__fd(l->skel->maps.config));
 	if (!err) {
-		*link = execve_hook_attach(hook, skel->progs.hello_kprobe, skel->progs.hello_tracepoint);
-		err = *link ? 0 : -errno;
+		l->link = execve_hook_attach(hook, l->skel->progs.hello_kprobe, l->skel->progs.hello_tracepoint);
+		err = l->link ? 0 : -errno;
 	}
 	if (err) {
-		hello_ring_buffer_config_bpf__destroy(skel);
-		errno = -err;
-		return NULL;
+		hello_ring_buffer_config_bpf__destroy(l->skel);
+		l->skel = NULL;
 	}
-	return skel;
+	return err;
 }
 
 static int on_event(void *ctx, void *data, size_t size)
@@ -44,31 +50,25 @@ static int on_event(void *ctx, void *data, size_t size)
 
 int main(int argc, char **argv)
 {
-	struct hello_ring_buffer_config_bpf *skel;
-	struct bpf_link *link = NULL;
+	struct loaded l = {0};
 	struct ring_buffer *events;
-	enum execve_hook hook = execve_first_hook();
+	int hook;
 	struct hello_run run;
 	int status = hello_run_init(&run, name, argc, argv);
 
 	if (status >= 0)
 		return status;
-	skel = load_and_attach(hook, &link);
-	if (!skel && hook == EXECVE_KPROBE) {
-		fprintf(stderr, "%s: the kprobe on execve failed (%s); trying the tracepoint\n", name, strerror(errno));
-		hook = EXECVE_TRACEPOINT;
-		skel = load_and_attach(hook, &link);
-	}
-	if (!skel) {
+	hook = execve_hook_try(name, load_and_attach, &l);
+	if (hook < 0) {
 		fprintf(stderr, "%s: cannot load and attach the program: %s\n", name, strerror(errno));
 		return 1;
 	}
-	events = ring_buffer__new(bpf_map__fd(skel->maps.output), on_event, &run, NULL);
+	events = ring_buffer__new(bpf_map__fd(l.skel->maps.output), on_event, &run, NULL);
 	if (!events) {
 		fprintf(stderr, "%s: cannot open the ring buffer: %s\n", name, strerror(errno));
 		status = 1;
 	} else {
-		hello_announce(&run, execve_hook_description(hook), bpf_map__fd(skel->maps.config));
+		hello_announce(&run, execve_hook_description(hook), bpf_map__fd(l.skel->maps.config));
 		while (!hello_done(&run)) {
 			ring_buffer__poll(events, 50);
 			hello_exec_tick(&run);
@@ -76,7 +76,7 @@ int main(int argc, char **argv)
 		status = hello_finish(&run);
 		ring_buffer__free(events);
 	}
-	bpf_link__destroy(link);
-	hello_ring_buffer_config_bpf__destroy(skel);
+	bpf_link__destroy(l.link);
+	hello_ring_buffer_config_bpf__destroy(l.skel);
 	return status;
 }

@@ -107,6 +107,21 @@ stop_examples() {
   fi
 }
 
+# wait_gone map|prog ID: waits (up to 5 s) until the kernel has freed the
+# object; fails if it has not.
+wait_gone() {
+  local i
+  for ((i = 0; i < 50; i++)); do
+    "$bpftool" "$1" show id "$2" >/dev/null 2>&1 || break
+    sleep 0.1
+  done
+  if "$bpftool" "$1" show id "$2" >/dev/null 2>&1; then
+    echo "lab: $1 $2 still exists" >&2
+    exit 1
+  fi
+  echo "$1 $2 is gone"
+}
+
 # show_example FILE: what an example printed.
 show_example() {
   local file

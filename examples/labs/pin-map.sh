@@ -27,12 +27,4 @@ traced dump-again "$bpftool" map dump pinned "$pin"
 
 step "rm $pin: nothing holds map $id any more"
 rm "$pin"
-for ((i = 0; i < 50; i++)); do
-  "$bpftool" map show id "$id" >/dev/null 2>&1 || break
-  sleep 0.1
-done
-if "$bpftool" map show id "$id" >/dev/null 2>&1; then
-  echo "lab: map $id still exists after its pin was removed" >&2
-  exit 1
-fi
-echo "map $id is gone"
+wait_gone map "$id"

@@ -15,12 +15,4 @@ traced prog-show "$bpftool" prog show pinned "$pin"
 id=$("$bpftool" prog show pinned "$pin" | sed -n 's/^\([0-9][0-9]*\): .*/\1/p')
 step "rm $pin: nothing holds program $id any more"
 rm "$pin"
-for ((i = 0; i < 50; i++)); do
-  "$bpftool" prog show id "$id" >/dev/null 2>&1 || break
-  sleep 0.1
-done
-if "$bpftool" prog show id "$id" >/dev/null 2>&1; then
-  echo "lab: program $id still exists after its pin was removed" >&2
-  exit 1
-fi
-echo "program $id is gone"
+wait_gone prog "$id"

@@ -347,7 +347,7 @@ def test_lab_prog_load_pin(args, tmp):
     got = traces["prog-show"].one("BPF_OBJ_GET", "bpftool prog show pinned", pathname=pin)
     expect(label(got) == progs[0], f"bpftool prog show pinned opens {label(got)}, not {progs[0]}")
     prog_id = progs[0].split("#")[1].split(":")[0]
-    expect(f"program {prog_id} is gone" in stdout, f"the lab does not show the program freed:\n{stdout}")
+    expect(f"prog {prog_id} is gone" in stdout, f"the lab does not show the program freed:\n{stdout}")
     print(f"prog-load-pin: {config} and two programs loaded, {progs[0]} pinned at {pin} and alive after "
           "bpftool, freed with the pin")
 
