@@ -53,6 +53,11 @@ static void on_lost(void *ctx, int cpu, __u64 count)
 		(unsigned long long)count, cpu);
 }
 
+static int poll_events(void *events)
+{
+	return perf_buffer__poll(events, 50);
+}
+
 int main(int argc, char **argv)
 {
 	struct loaded l = {0};
@@ -74,11 +79,7 @@ int main(int argc, char **argv)
 		status = 1;
 	} else {
 		hello_announce(&run, execve_hook_description(hook), bpf_map__fd(l.skel->maps.config));
-		while (!hello_done(&run)) {
-			perf_buffer__poll(events, 50);
-			hello_exec_tick(&run);
-		}
-		status = hello_finish(&run);
+		status = hello_run_events(&run, poll_events, events);
 		perf_buffer__free(events);
 	}
 	bpf_link__destroy(l.link);

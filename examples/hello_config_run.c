@@ -15,6 +15,8 @@ extern char **environ;
 
 static volatile sig_atomic_t stop_signal;
 
+static bool done(const struct hello_run *run);
+
 static void on_stop_signal(int sig)
 {
 	stop_signal = sig;
@@ -139,7 +141,7 @@ void hello_event(struct hello_run *run, const void *data, size_t size)
 {
 	const struct data_t *d = data;
 
-	if (size < sizeof(*d) || hello_done(run))
+	if (size < sizeof(*d) || done(run))
 		return;
 	printf("%u %u %.*s %.*s\n", d->pid, d->uid, (int)strnlen(d->command, sizeof(d->command)), d->command,
 	       (int)strnlen(d->message, sizeof(d->message)), d->message);
@@ -154,7 +156,7 @@ static void reap(bool wait_all)
 		;
 }
 
-void hello_exec_tick(struct hello_run *run)
+static void exec_tick(struct hello_run *run)
 {
 	char *const argv[] = {"/bin/true", NULL};
 	pid_t pid;
@@ -169,7 +171,7 @@ void hello_exec_tick(struct hello_run *run)
 	after(&run->next_exec, 200);
 }
 
-bool hello_done(const struct hello_run *run)
+static bool done(const struct hello_run *run)
 {
 	if (stop_signal || reached(&run->deadline))
 		return true;
@@ -178,7 +180,7 @@ bool hello_done(const struct hello_run *run)
 	return run->max_events && run->events >= run->max_events;
 }
 
-int hello_finish(struct hello_run *run)
+static int finish(struct hello_run *run)
 {
 	reap(true);
 	if (stop_signal) {
@@ -196,4 +198,13 @@ int hello_finish(struct hello_run *run)
 	}
 	printf("%s: %d events, done\n", run->name, run->events);
 	return 0;
+}
+
+int hello_run_events(struct hello_run *run, int (*poll)(void *events), void *events)
+{
+	while (!done(run)) {
+		poll(events);
+		exec_tick(run);
+	}
+	return finish(run);
 }

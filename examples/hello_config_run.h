@@ -36,15 +36,12 @@ void hello_announce(const struct hello_run *run, const char *hook, int config_fd
 /* Prints one event ("PID UID COMMAND MESSAGE") and counts it. */
 void hello_event(struct hello_run *run, const void *data, size_t size);
 
-/* Starts /bin/true when it is time (every 200 ms), so that execve happens
- * without outside activity, and reaps the ones that ended. */
-void hello_exec_tick(struct hello_run *run);
-
-/* True once a stop condition holds (count, message, time, SIGINT/SIGTERM). */
-bool hello_done(const struct hello_run *run);
-
-/* Reaps the last children and says how the run ended: 0 when it got what
- * it waited for (or was stopped by a signal), 1 otherwise. */
-int hello_finish(struct hello_run *run);
+/* The run itself: calls poll(events) (which waits up to 50 ms and hands
+ * what arrived to hello_event) and starts /bin/true every 200 ms, so that
+ * execve happens without outside activity, until a stop condition holds
+ * (-n, -t, -m, SIGINT/SIGTERM). Then reaps the children and says how it
+ * ended: returns 0 when the run got what it waited for (or was stopped by a
+ * signal), 1 otherwise. */
+int hello_run_events(struct hello_run *run, int (*poll)(void *events), void *events);
 
 #endif

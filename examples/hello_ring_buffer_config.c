@@ -48,6 +48,11 @@ static int on_event(void *ctx, void *data, size_t size)
 	return 0;
 }
 
+static int poll_events(void *events)
+{
+	return ring_buffer__poll(events, 50);
+}
+
 int main(int argc, char **argv)
 {
 	struct loaded l = {0};
@@ -69,11 +74,7 @@ int main(int argc, char **argv)
 		status = 1;
 	} else {
 		hello_announce(&run, execve_hook_description(hook), bpf_map__fd(l.skel->maps.config));
-		while (!hello_done(&run)) {
-			ring_buffer__poll(events, 50);
-			hello_exec_tick(&run);
-		}
-		status = hello_finish(&run);
+		status = hello_run_events(&run, poll_events, events);
 		ring_buffer__free(events);
 	}
 	bpf_link__destroy(l.link);
