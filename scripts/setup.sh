@@ -59,7 +59,13 @@ if [ ! -f build/build.ninja ]; then
 fi
 ninja -C build
 
-if [ "${1:-}" != "--no-demo" ] && [ -x build/tracer/bpftrace-syscalls ]; then
-  echo "setup: tracing examples' hello-buffer-config (3 execve events) with build/tracer/bpftrace-syscalls"
-  build/tracer/bpftrace-syscalls build/examples/hello-buffer-config -n 3
+# The demo: the book's chapter-4 example, traced end to end.
+if [ "${1:-}" != "--no-demo" ]; then
+  if [ -x build/examples/hello-buffer-config ]; then
+    echo "setup: tracing the example hello-buffer-config (3 execve events) with build/tracer/bpftrace-syscalls"
+    build/tracer/bpftrace-syscalls build/examples/hello-buffer-config -n 3
+  else
+    echo "setup: build/examples/hello-buffer-config was not built (see 'examples/ not built' in meson's output)" >&2
+    exit 1
+  fi
 fi
