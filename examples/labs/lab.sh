@@ -17,16 +17,16 @@ fi
 tracer=${BPFTRACE_SYSCALLS:-$lab_root/build/tracer/bpftrace-syscalls}
 examples=${EXAMPLES_BUILD:-$lab_root/build/examples}
 bpftool=$(command -v bpftool || echo /usr/sbin/bpftool)
-lab_tmp=$(mktemp -d /tmp/bpfsc-lab.XXXXXX)
-lab_pids=()   # examples running in the background
-lab_pins=()   # bpffs paths to remove at the end
-
 for needed in "$tracer" "$bpftool" "$examples/hello-buffer-config"; do
   if [ ! -x "$needed" ]; then
     echo "lab: $needed is missing: run scripts/setup.sh first" >&2
     exit 77
   fi
 done
+
+lab_tmp=$(mktemp -d /tmp/bpfsc-lab.XXXXXX)
+lab_pids=()   # examples running in the background
+lab_pins=()   # bpffs paths to remove at the end
 
 lab_cleanup() {
   local pid pin

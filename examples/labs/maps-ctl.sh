@@ -4,12 +4,11 @@
 # sends packets, shows what the program saw, and removes it all. Runs in a
 # private network namespace (unshare -n) so that the machine's own lo is
 # left alone; bpffs is shared, the pins go under a directory of their own.
-source "$(dirname "$0")/lab.sh"
-
 if [ -z "${LAB_IN_NETNS:-}" ]; then
   # Again, inside a new network namespace (its lo is down until set up).
   LAB_IN_NETNS=1 exec unshare -n -- bash "$0" "$@"
 fi
+source "$(dirname "$0")/lab.sh"
 ip link set dev lo up
 ctl=$examples/maps-ctl
 pins=/sys/fs/bpf/bpfsc-lab-maps-ctl-$$
