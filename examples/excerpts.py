@@ -89,10 +89,9 @@ EXCERPTS = {
          Keep(r"^bpf\(BPF_MAP_GET_NEXT_KEY, .*map#{first}:"), Keep(r"^bpf\(BPF_MAP_LOOKUP_ELEM, .*map#{first}:")],
         ids={"first": r"were ids (\d+) and"}, unordered=True),
     "lab-update-config": Excerpt(
-        "examples/labs/update-config.sh    # this step: bpftrace-syscalls bpftool map update id ID key hex ... value hex ...",
+        "examples/labs/update-config.sh    # this step: bpftrace-syscalls bpftool map update name config key hex ... value hex ...",
         ("lab", "update-config", "map-update"),
-        [Keep(r"^bpf\(BPF_MAP_GET_FD_BY_ID, \{map_id={id},", "first"),
-         Keep(r"^bpf\(BPF_MAP_UPDATE_ELEM, .*map#{id}:")],
+        [Keep(r"^bpf\(BPF_MAP_UPDATE_ELEM, .*map#{id}:")],
         ids={"id": r"its map config is id (\d+)"}),
     "lab-pin-map": Excerpt(
         "examples/labs/pin-map.sh    # this step: bpftrace-syscalls bpftool map show pinned PIN, after the program ended",
