@@ -4,6 +4,7 @@
 
 #include "btf/btf_types.h"
 #include "insn_maps.h"
+#include "whole_data.h"
 #include "uapi/bpf_attr.h"
 
 #include <algorithm>
@@ -59,6 +60,8 @@ uint64_t user_value_size(const MapShape& m, uint32_t cpus) {
 DecodedCall::DecodedCall()
     : fields(&arena_), tail(&arena_), arena_(initial_.data(), initial_.size()) {}
 
+DecodedCall::~DecodedCall() = default;
+
 void DecodedCall::reset() {
     // Every user of the arena gives its storage up (swapped into a
     // temporary that dies at once) before the arena is released.
@@ -66,6 +69,12 @@ void DecodedCall::reset() {
     std::pmr::string(&arena_).swap(tail);
     std::pmr::string(&arena_).swap(ret_label);
     std::pmr::vector<InsnMap>(&arena_).swap(insn_maps);
+    program.reset(&arena_);
+    std::pmr::string(&arena_).swap(log);
+    btf_blob.reset();
+    btf_blob_error = 0;
+    log_source = LogSource::None;
+    log_load_ret = 0;
     arena_.release();
     cmd = 0;
     command = nullptr;
@@ -144,7 +153,11 @@ void Decoder::decode_entry(DecodedCall& call, uint32_t cmd, RemoteAddr attr, uin
         if (has_content(f) && f.dir == Dir::In) read_data(call, v, view, false);
     }
 
-    if (cmd == uapi::BPF_PROG_LOAD && call.attr_state == AttrState::Ok) find_insn_maps(memory_, resolver_, call);
+    if (cmd == uapi::BPF_PROG_LOAD && call.attr_state == AttrState::Ok) {
+        find_insn_maps(memory_, resolver_, call);
+        read_program(memory_, resolver_, call);
+    }
+    if (cmd == uapi::BPF_BTF_LOAD && call.attr_state == AttrState::Ok) read_btf_blob(memory_, call);
 
     // Non-zero bytes past the last member the kernel knows.
     const uint32_t known = call.command->known_size;
@@ -185,6 +198,7 @@ void Decoder::decode_exit(DecodedCall& call, int64_t ret) {
         if (ret < 0 && !written_on_failure(call, f, ret)) continue;
         read_data(call, v, entry_view, true);
     }
+    if (call.cmd == uapi::BPF_PROG_LOAD || call.cmd == uapi::BPF_BTF_LOAD) read_log(memory_, call);
 }
 
 const BtfTypes* Decoder::btf_for(const Field& f, const AttrView& view) {

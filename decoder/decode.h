@@ -8,6 +8,7 @@
 #include <array>
 #include <cstring>
 #include <cstdint>
+#include <memory>
 #include <memory_resource>
 #include <optional>
 #include <span>
@@ -77,6 +78,38 @@ struct InsnMap {
     explicit InsnMap(std::pmr::memory_resource* r) : label(r) {}
 };
 
+class BtfTypes;
+
+// Where a verifier (or BTF checker) log in the output came from.
+enum class LogSource : uint8_t {
+    None,
+    Loader,   // the buffer the loader passed, as the kernel filled it
+    Tracer,   // the tracer loaded the same program again with its own buffer
+};
+
+// A BPF_PROG_LOAD's program, read whole at entry (whole_data.h).
+struct ProgramData {
+    std::pmr::string insns;             // the raw instructions (8 bytes each)
+    uint64_t insns_wanted = 0;          // bytes insn_cnt says there are
+    int insns_error = 0;                // why fewer were read, if they were
+    std::pmr::string func_info;         // bpf_func_info records
+    uint32_t func_info_rec_size = 0;
+    std::pmr::string line_info;         // bpf_line_info records
+    uint32_t line_info_rec_size = 0;
+    const BtfTypes* btf = nullptr;      // prog_btf_fd's BTF: function names, source lines
+    explicit ProgramData(std::pmr::memory_resource* r) : insns(r), func_info(r), line_info(r) {}
+    // Gives the storage up before the arena is released (DecodedCall::reset).
+    void reset(std::pmr::memory_resource* r) {
+        std::pmr::string(r).swap(insns);
+        std::pmr::string(r).swap(func_info);
+        std::pmr::string(r).swap(line_info);
+        insns_wanted = 0;
+        insns_error = 0;
+        func_info_rec_size = line_info_rec_size = 0;
+        btf = nullptr;
+    }
+};
+
 enum class AttrState : uint8_t {
     Ok,
     Null,        // attr pointer is NULL
@@ -90,6 +123,7 @@ enum class AttrState : uint8_t {
 class DecodedCall {
 public:
     DecodedCall();
+    ~DecodedCall();
     DecodedCall(const DecodedCall&) = delete;
     DecodedCall& operator=(const DecodedCall&) = delete;
 
@@ -113,6 +147,13 @@ public:
 
     std::pmr::string ret_label{&arena_};  // what a returned fd is (set by the caller after exit)
     std::pmr::vector<InsnMap> insn_maps{&arena_};  // BPF_PROG_LOAD: maps named by instructions
+
+    ProgramData program{&arena_};        // BPF_PROG_LOAD: the program, whole
+    std::unique_ptr<BtfTypes> btf_blob;  // BPF_BTF_LOAD: the blob, parsed (moved to a cache on success)
+    int btf_blob_error = 0;              // why it could not be read or parsed
+    std::pmr::string log{&arena_};       // the verifier's (or BTF checker's) log
+    LogSource log_source = LogSource::None;
+    int64_t log_load_ret = 0;            // LogSource::Tracer: what the tracer's own load returned
 
     // The map the call's keys and values belong to, asked once per call.
     bool map_asked = false;

@@ -37,6 +37,14 @@ std::string usage_text() {
            "                           no commentary, no summary\n"
            "  -n, --numbers            number each call line (#N), as the end-of-trace\n"
            "                           summary names calls\n"
+           "  -v, --verbose            show programs disassembled with their source lines,\n"
+           "                           BTF blobs as C types, and verifier logs whole\n"
+           "      --verifier-log=WHEN  when a program load fails and the loader asked for\n"
+           "                           no log, the tracer loads the same program again\n"
+           "                           itself (its own copies, closed at once) to show the\n"
+           "                           verifier's reason: auto (default: failed loads\n"
+           "                           without a log), always (every load, also successful\n"
+           "                           ones), never\n"
            "  -e trace=SET             which lines: bpf (bpf() only) or bpf,fd (default:\n"
            "                           also close, close_range, dup, dup2, dup3 and fcntl\n"
            "                           calls that touch a BPF fd; the fd model follows\n"
@@ -68,7 +76,7 @@ ParseResult error(std::string msg) {
 } // namespace
 
 ParseResult parse_options(int argc, char** argv, Options& o) {
-    enum { kFormat = 1000, kNoFollow, kBackend };
+    enum { kFormat = 1000, kNoFollow, kBackend, kVerifierLog };
     static const option longs[] = {
         {"output", required_argument, nullptr, 'o'},
         {"format", required_argument, nullptr, kFormat},
@@ -79,6 +87,8 @@ ParseResult parse_options(int argc, char** argv, Options& o) {
         {"quiet", no_argument, nullptr, 'q'},
         {"expr", required_argument, nullptr, 'e'},
         {"numbers", no_argument, nullptr, 'n'},
+        {"verbose", no_argument, nullptr, 'v'},
+        {"verifier-log", required_argument, nullptr, kVerifierLog},
         {"backend", required_argument, nullptr, kBackend},
         {"help", no_argument, nullptr, 'h'},
         {"version", no_argument, nullptr, 'V'},
@@ -88,7 +98,7 @@ ParseResult parse_options(int argc, char** argv, Options& o) {
     optind = 1;
     for (;;) {
         const int prev = optind;
-        const int c = getopt_long(argc, argv, "+:o:s:fp:qe:nhV", longs, nullptr);
+        const int c = getopt_long(argc, argv, "+:o:s:fp:qe:nvhV", longs, nullptr);
         if (c == -1) break;
         uint64_t n = 0;
         switch (c) {
@@ -110,6 +120,13 @@ ParseResult parse_options(int argc, char** argv, Options& o) {
             break;
         case 'q': o.quiet = true; break;
         case 'n': o.numbers = true; break;
+        case 'v': o.verbose = true; break;
+        case kVerifierLog:
+            if (std::strcmp(optarg, "auto") == 0) o.verifier_log = VerifierLog::Auto;
+            else if (std::strcmp(optarg, "always") == 0) o.verifier_log = VerifierLog::Always;
+            else if (std::strcmp(optarg, "never") == 0) o.verifier_log = VerifierLog::Never;
+            else return error(fmt::format("--verifier-log must be auto, always or never, not '{}'", optarg));
+            break;
         case 'e': {
             // strace's -e trace=SET: which lines to show. bpf() always; fd
             // syscalls (close, close_range, dup*, fcntl) that touch a BPF fd

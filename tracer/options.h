@@ -11,6 +11,8 @@ namespace bpfsc::tracer {
 
 enum class Format { Text, Json };
 enum class BackendKind { Ptrace };
+// When the tracer loads a program again itself to show the verifier's log.
+enum class VerifierLog { Auto, Always, Never };
 
 struct Options {
     std::vector<std::string> command;   // COMMAND [ARGS...]
@@ -22,6 +24,8 @@ struct Options {
     bool quiet = false;                 // -q
     bool show_fd_lines = true;          // -e trace=bpf hides close/dup/fcntl lines
     bool numbers = false;               // -n: number each call line (#N, as the summary names calls)
+    bool verbose = false;               // -v: disassembly, BTF types in C, whole verifier logs
+    VerifierLog verifier_log = VerifierLog::Auto;  // --verifier-log
     BackendKind backend = BackendKind::Ptrace;
 };
 

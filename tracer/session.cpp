@@ -1,6 +1,8 @@
 // The session loop (see session.h).
 #include "session.h"
 
+#include "verifier_replay.h"
+
 #include <signal.h>
 #include <string.h>
 
@@ -129,6 +131,12 @@ void Session::on_exit(const Event& e) {
     opts.string_limit = options_.string_limit;
     Decoder decoder(backend_.memory(e.tid), &resolver_, opts);
     decoder.decode_exit(*done.call, e.ret);
+    replay_note_.clear();
+    if (wants_replay(*done.call)) {
+        std::string why_not;
+        if (!replay_for_log(e.tgid, backend_.memory(e.tid), *done.call, &why_not))
+            replay_note_ = "the tracer did not load it again to get the verifier's log: " + why_not;
+    }
     update_model(done.tgid, done.seq, *done.call);
 
     if (shown(done.tgid)) {
@@ -143,9 +151,11 @@ void Session::on_exit(const Event& e) {
         notes_.clear();
         if (!options_.quiet || options_.format == Format::Json)
             notes::explain_bpf(*done.call, done.tgid, model_, environment(done.tgid), notes_);
+        if (!replay_note_.empty()) notes_.push_back(replay_note_);
         print_call(e.tid, done.tgid, *done.call, false, done.shown_unfinished, done.seq);
         notes_.clear();
     }
+    keep_btf(done.tgid, *done.call);
     pool_.push_back(std::move(done.call));
 }
 
@@ -217,6 +227,25 @@ const notes::Environment& Session::environment(pid_t tgid) {
     }
     environment_.tracee_privileged = it->second;
     return environment_;
+}
+
+bool Session::wants_replay(const DecodedCall& call) const {
+    if (call.cmd != uapi::BPF_PROG_LOAD && call.cmd != uapi::BPF_BTF_LOAD) return false;
+    if (call.log_source != LogSource::None || options_.verifier_log == VerifierLog::Never) return false;
+    if (options_.verifier_log == VerifierLog::Always) return true;
+    // Failures the verifier (or BTF checker) explains; not missing
+    // privileges, bad pointers or bad fds, which it never sees.
+    const int64_t err = -call.ret;
+    return call.ret < 0 && err != EPERM && err != EFAULT && err != EBADF && err != ENOMEM && err != EINTR;
+}
+
+void Session::keep_btf(pid_t tgid, DecodedCall& call) {
+    // A BTF blob the program loaded: parsed already, so the cache keeps it
+    // under the new object's id instead of fetching it again.
+    if (call.btf_blob == nullptr || call.ret < 0) return;
+    const model::FdRecord* r = model_.find(tgid, int(call.ret));
+    if (r != nullptr && r->object->facts.kind == model::ObjectKind::Btf)
+        btf_.adopt(r->object->facts.id, std::move(call.btf_blob));
 }
 
 void Session::update_model(pid_t tgid, uint64_t seq, DecodedCall& call) {
@@ -298,7 +327,7 @@ void Session::print_call(pid_t tid, pid_t tgid, const DecodedCall& call, bool un
     auto& buf = out_.buffer();
     if (options_.format == Format::Json) {
         fmt::memory_buffer obj;
-        render_json(call, obj);
+        render_json(call, obj, options_.verbose);
         // Splice pid/tid (and the note) in front of the call's own members.
         fmt::format_to(std::back_inserter(buf), "{{\"pid\":{},\"tid\":{},", tgid, tid);
         if (seq != 0) fmt::format_to(std::back_inserter(buf), "\"seq\":{},", seq);
@@ -322,6 +351,8 @@ void Session::print_call(pid_t tid, pid_t tgid, const DecodedCall& call, bool un
     if (resumed) fmt::format_to(std::back_inserter(buf), "<... bpf resumed> ");
     TextOptions topts;
     topts.data_lines = !options_.quiet;
+    topts.whole_data = !options_.quiet;
+    topts.verbose = options_.verbose;
     const std::size_t start = buf.size();
     render_text(call, unfinished ? TextPhase::Unfinished : TextPhase::Complete, topts, buf);
     if (!note.empty() && unfinished) {

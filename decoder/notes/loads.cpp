@@ -57,7 +57,10 @@ struct Log {
 
 // EINVAL and EACCES of a load: the verdict, and whether a log says why.
 void verdict(Ctx& c, const Log& log, std::string_view subject) {
-    if (c.in(log.level) == 0)
+    if (c.in(log.level) == 0 && c.call.log_source == decoder::LogSource::Tracer)
+        c.say(fmt::format("{}; no log was requested ({}=0): the {} above is the tracer's own load of the same input",
+                          subject, log.level, log.what));
+    else if (c.in(log.level) == 0)
         c.say(fmt::format("{}; no log was requested ({}=0): load it again with a log to see why", subject, log.level));
     else
         c.say(fmt::format("{}: see the {} in {}", subject, log.what, log.buf));

@@ -4,6 +4,7 @@
 #include <cstring>
 
 #include "../btf/map_values.h"
+#include "whole_data_render.h"
 
 namespace bpfsc::decoder {
 
@@ -313,7 +314,7 @@ void append_fields(OutBuf& out, const DecodedCall& call) {
 
 } // namespace
 
-void render_json(const DecodedCall& call, OutBuf& out) {
+void render_json(const DecodedCall& call, OutBuf& out, bool verbose) {
     put(out, "{\"syscall\":\"bpf\",\"cmd\":");
     const std::string_view name = call.command ? call.command->name : std::string_view();
     if (name.empty()) fmt::format_to(It(out), "{{\"value\":{},\"name\":null,\"unknown\":\"BPF_???\"}}", call.cmd);
@@ -363,6 +364,9 @@ void render_json(const DecodedCall& call, OutBuf& out) {
         }
         out.push_back('}');
     }
+    WholeDataOptions w;
+    w.verbose = verbose;
+    append_whole_data_json(out, call, w);
     put(out, ",\"finished\":true}");
 }
 

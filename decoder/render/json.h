@@ -8,8 +8,9 @@
 
 namespace bpfsc::decoder {
 
-// Writes one JSON object without a trailing newline.
-void render_json(const DecodedCall& call, OutBuf& out);
+// Writes one JSON object without a trailing newline. verbose (-v): with
+// the program's disassembly and BTF types in C.
+void render_json(const DecodedCall& call, OutBuf& out, bool verbose = false);
 
 // A JSON string literal for arbitrary bytes: invalid UTF-8 sequences become
 // U+FFFD; returns false when that happened (the caller may add the hex).

@@ -4,6 +4,7 @@
 #include <cstring>
 
 #include "../btf/map_values.h"
+#include "whole_data_render.h"
 
 namespace bpfsc::decoder {
 
@@ -323,6 +324,11 @@ void render_text(const DecodedCall& call, TextPhase phase, const TextOptions& op
     if (options.data_lines) {
         append_data_lines(out, call, phase);
         append_insn_maps(out, call);
+        if (options.whole_data && phase == TextPhase::Complete && call.exited) {
+            WholeDataOptions w;
+            w.verbose = options.verbose;
+            append_whole_data_text(out, call, w);
+        }
     }
 }
 

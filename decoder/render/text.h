@@ -16,6 +16,8 @@ enum class TextPhase : uint8_t {
 
 struct TextOptions {
     bool data_lines = true;  // print the indented data block (-q turns it off)
+    bool whole_data = false; // and below it the program, BTF and log lines (whole_data_render.h)
+    bool verbose = false;    // -v: types in C, disassembly, whole logs
 };
 
 void render_text(const DecodedCall& call, TextPhase phase, const TextOptions& options, OutBuf& out);

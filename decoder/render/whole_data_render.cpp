@@ -1,0 +1,115 @@
+// Rendering of whole data (see whole_data_render.h).
+#include "whole_data_render.h"
+
+#include <algorithm>
+
+#include "../btf/btf_types.h"
+#include "../uapi/bpf_attr.h"
+#include "program_render.h"
+#include "json.h"
+
+namespace bpfsc::decoder {
+
+namespace {
+
+using It = std::back_insert_iterator<OutBuf>;
+
+std::string_view view_of(const std::pmr::string& s) { return std::string_view(s.data(), s.size()); }
+
+// Each line of `text` indented by `indent`.
+void append_indented(OutBuf& out, std::string_view text, std::string_view indent) {
+    while (!text.empty()) {
+        const std::size_t nl = text.find('\n');
+        const std::string_view line = text.substr(0, nl);
+        put(out, indent);
+        put(out, line);
+        out.push_back('\n');
+        if (nl == std::string_view::npos) break;
+        text.remove_prefix(nl + 1);
+    }
+}
+
+std::size_t count_lines(std::string_view text) {
+    if (text.empty()) return 0;
+    return std::size_t(std::count(text.begin(), text.end(), '\n')) + (text.back() == '\n' ? 0 : 1);
+}
+
+// The last n lines of text.
+std::string_view last_lines(std::string_view text, std::size_t n) {
+    std::size_t at = text.size();
+    if (at != 0 && text[at - 1] == '\n') --at;
+    for (; at > 0; --at)
+        if (text[at - 1] == '\n' && n-- == 1) break;
+    return text.substr(at);
+}
+
+void append_btf_text(OutBuf& out, const DecodedCall& call, const WholeDataOptions& o) {
+    if (call.btf_blob == nullptr) {
+        if (call.btf_blob_error != 0) {
+            const std::string_view name = errno_name(call.btf_blob_error);
+            fmt::format_to(It(out), "  btf: not parsed ({})\n", name.empty() ? "E???" : name);
+        }
+        return;
+    }
+    put(out, "  btf: ");
+    call.btf_blob->append_kind_summary(out);
+    if (!o.verbose) put(out, " (-v prints them in C)");
+    out.push_back('\n');
+    if (!o.verbose) return;
+    OutBuf c;
+    call.btf_blob->append_c(c);
+    append_indented(out, std::string_view(c.data(), c.size()), "    ");
+}
+
+void append_log_text(OutBuf& out, const DecodedCall& call, const WholeDataOptions& o) {
+    if (call.log_source == LogSource::None) return;
+    const std::string_view log = view_of(call.log);
+    const std::string_view what = call.cmd == uapi::BPF_BTF_LOAD ? "BTF log" : "verifier log";
+    const std::size_t lines = count_lines(log);
+    if (call.log_source == LogSource::Loader)
+        fmt::format_to(It(out), "  {} ({} line{}, in the loader's buffer):\n", what, lines, lines == 1 ? "" : "s");
+    else
+        fmt::format_to(It(out), "  {} (the loader asked for none; the tracer loaded the same {} again to get it, "
+                                "and its load {}):\n",
+                       what, call.cmd == uapi::BPF_BTF_LOAD ? "BTF" : "program",
+                       call.log_load_ret < 0 ? "failed too" : "succeeded");
+    // A failed load's reason is at the end; a successful one's statistics too.
+    const std::size_t keep = o.verbose ? lines : (call.ret < 0 ? o.log_tail_lines : 3);
+    if (lines > keep) fmt::format_to(It(out), "    ... {} earlier lines (-v shows all)\n", lines - keep);
+    append_indented(out, lines > keep ? last_lines(log, keep) : log, "    ");
+}
+
+} // namespace
+
+void append_whole_data_text(OutBuf& out, const DecodedCall& call, const WholeDataOptions& options) {
+    if (call.cmd == uapi::BPF_BTF_LOAD) append_btf_text(out, call, options);
+    if (call.cmd == uapi::BPF_PROG_LOAD) append_program_text(out, call, options.verbose);
+    append_log_text(out, call, options);
+}
+
+void append_whole_data_json(OutBuf& out, const DecodedCall& call, const WholeDataOptions& options) {
+    if (call.btf_blob != nullptr) {
+        fmt::format_to(It(out), ",\"btf\":{{\"types\":{},\"summary\":", call.btf_blob->type_count() - 1);
+        OutBuf s;
+        call.btf_blob->append_kind_summary(s);
+        append_json_string(out, std::string_view(s.data(), s.size()));
+        if (options.verbose) {
+            OutBuf c;
+            call.btf_blob->append_c(c);
+            put(out, ",\"c\":");
+            append_json_string(out, std::string_view(c.data(), c.size()));
+        }
+        out.push_back('}');
+    }
+    if (call.cmd == uapi::BPF_PROG_LOAD) append_program_json(out, call, options.verbose);
+    if (call.log_source != LogSource::None) {
+        fmt::format_to(It(out), ",\"log\":{{\"source\":\"{}\"",
+                       call.log_source == LogSource::Loader ? "loader" : "tracer");
+        if (call.log_source == LogSource::Tracer) fmt::format_to(It(out), ",\"tracer_load_result\":{}", call.log_load_ret);
+        put(out, ",\"text\":");
+        append_json_string(out, view_of(call.log));
+        out.push_back('}');
+    }
+}
+
+} // namespace bpfsc::decoder

@@ -1,0 +1,100 @@
+// Whole reads of instructions, BTF blobs and logs (see whole_data.h).
+#include "whole_data.h"
+
+#include <algorithm>
+#include <vector>
+
+#include "btf/btf_types.h"
+#include "uapi/bpf_attr.h"
+
+namespace bpfsc::decoder {
+
+namespace {
+
+// Reads `len` bytes at addr into out; returns the errno of a short read.
+int read_whole(Memory& memory, uint64_t addr, uint64_t len, std::pmr::string& out) {
+    out.resize(len);
+    const ReadResult r = memory.read(RemoteAddr{addr}, std::as_writable_bytes(std::span(out.data(), len)));
+    out.resize(r.bytes);
+    return r.bytes < len ? (r.error != 0 ? r.error : EFAULT) : 0;
+}
+
+} // namespace
+
+void read_program(Memory& memory, ObjectResolver* resolver, DecodedCall& call) {
+    using A = uapi::prog_load_attr;
+    const AttrView v = call.entry_view();
+    ProgramData& p = call.program;
+    const uint64_t insns = v.get(offsetof(A, insns), 8);
+    p.insns_wanted = v.get(offsetof(A, insn_cnt), 4) * uint64_t(sizeof(uapi::bpf_insn_raw));
+    if (insns != 0 && p.insns_wanted != 0)
+        p.insns_error = read_whole(memory, insns, std::min(p.insns_wanted, kMaxInsnBytes), p.insns);
+
+    // Records are read only in the sizes this decoder understands (the
+    // kernel accepts larger records whose tail is zero).
+    const uint64_t func_info = v.get(offsetof(A, func_info), 8);
+    const uint32_t func_rec = uint32_t(v.get(offsetof(A, func_info_rec_size), 4));
+    const uint64_t func_cnt = v.get(offsetof(A, func_info_cnt), 4);
+    if (func_info != 0 && func_rec >= 8 && func_rec <= 256 && func_cnt * func_rec <= kMaxInsnBytes) {
+        p.func_info_rec_size = func_rec;
+        read_whole(memory, func_info, func_cnt * func_rec, p.func_info);
+    }
+    const uint64_t line_info = v.get(offsetof(A, line_info), 8);
+    const uint32_t line_rec = uint32_t(v.get(offsetof(A, line_info_rec_size), 4));
+    const uint64_t line_cnt = v.get(offsetof(A, line_info_cnt), 4);
+    if (line_info != 0 && line_rec >= 16 && line_rec <= 256 && line_cnt * line_rec <= kMaxInsnBytes) {
+        p.line_info_rec_size = line_rec;
+        read_whole(memory, line_info, line_cnt * line_rec, p.line_info);
+    }
+    const int32_t btf_fd = int32_t(v.get(offsetof(A, prog_btf_fd), 4));
+    if (btf_fd > 0 && resolver != nullptr) p.btf = resolver->btf_of_fd(btf_fd);
+}
+
+void read_btf_blob(Memory& memory, DecodedCall& call) {
+    using A = uapi::btf_load_attr;
+    const AttrView v = call.entry_view();
+    const uint64_t addr = v.get(offsetof(A, btf), 8);
+    const uint64_t size = v.get(offsetof(A, btf_size), 4);
+    if (addr == 0 || size == 0) return;
+    if (size > kMaxBlobBytes) {
+        call.btf_blob_error = E2BIG;
+        return;
+    }
+    std::vector<char> blob(size);
+    const ReadResult r = memory.read(RemoteAddr{addr}, std::as_writable_bytes(std::span(blob.data(), blob.size())));
+    if (r.bytes < size) {
+        call.btf_blob_error = r.error != 0 ? r.error : EFAULT;
+        return;
+    }
+    call.btf_blob = BtfTypes::parse(std::string_view(blob.data(), blob.size()), &call.btf_blob_error);
+}
+
+void read_log(Memory& memory, DecodedCall& call) {
+    // The two commands keep their log members in different places.
+    uint64_t buf, size, level, true_size = 0;
+    const AttrView v = call.entry_view();
+    if (call.cmd == uapi::BPF_PROG_LOAD) {
+        using A = uapi::prog_load_attr;
+        buf = v.get(offsetof(A, log_buf), 8);
+        size = v.get(offsetof(A, log_size), 4);
+        level = v.get(offsetof(A, log_level), 4);
+    } else if (call.cmd == uapi::BPF_BTF_LOAD) {
+        using A = uapi::btf_load_attr;
+        buf = v.get(offsetof(A, btf_log_buf), 8);
+        size = v.get(offsetof(A, btf_log_size), 4);
+        level = v.get(offsetof(A, btf_log_level), 4);
+    } else {
+        return;
+    }
+    if (buf == 0 || size == 0 || level == 0) return;
+    // What the kernel says it wrote (6.4+), when it says.
+    for (const FieldValue& f : call.fields)
+        if ((f.field->name == "log_true_size" || f.field->name == "btf_log_true_size") && f.has_exit) true_size = f.exit;
+    const uint64_t len = std::min({size, true_size != 0 ? true_size : size, kMaxBlobBytes});
+    read_whole(memory, buf, len, call.log);
+    const auto nul = call.log.find('\0');
+    if (nul != std::pmr::string::npos) call.log.resize(nul);
+    call.log_source = LogSource::Loader;
+}
+
+} // namespace bpfsc::decoder
