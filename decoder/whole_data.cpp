@@ -87,9 +87,17 @@ void read_log(Memory& memory, DecodedCall& call) {
         return;
     }
     if (buf == 0 || size == 0 || level == 0) return;
-    // What the kernel says it wrote (6.4+), when it says.
-    for (const FieldValue& f : call.fields)
-        if ((f.field->name == "log_true_size" || f.field->name == "btf_log_true_size") && f.has_exit) true_size = f.exit;
+    // What the kernel says it wrote (6.4+). A call it refused before
+    // looking at the program wrote nothing, not even this: the buffer then
+    // holds whatever the loader left there, which is no log.
+    bool has_true_size = false;
+    for (const FieldValue& f : call.fields) {
+        if ((f.field->name == "log_true_size" || f.field->name == "btf_log_true_size") && f.has_exit) {
+            has_true_size = true;
+            true_size = f.exit;
+        }
+    }
+    if (has_true_size && true_size == 0) return;
     const uint64_t len = std::min({size, true_size != 0 ? true_size : size, kMaxBlobBytes});
     read_whole(memory, buf, len, call.log);
     const auto nul = call.log.find('\0');

@@ -16,13 +16,23 @@ using It = std::back_insert_iterator<OutBuf>;
 
 std::string_view view_of(const std::pmr::string& s) { return std::string_view(s.data(), s.size()); }
 
+// A line of a log or dump as is, but for bytes a terminal should not get
+// (control characters, invalid text from a buggy loader): \xNN.
+void append_printable(OutBuf& out, std::string_view line) {
+    for (const char ch : line) {
+        const auto c = static_cast<unsigned char>(ch);
+        if ((c >= 0x20 && c < 0x7f) || c == '\t') out.push_back(ch);
+        else fmt::format_to(It(out), "\\x{:02x}", c);
+    }
+}
+
 // Each line of `text` indented by `indent`.
 void append_indented(OutBuf& out, std::string_view text, std::string_view indent) {
     while (!text.empty()) {
         const std::size_t nl = text.find('\n');
         const std::string_view line = text.substr(0, nl);
         put(out, indent);
-        put(out, line);
+        append_printable(out, line);
         out.push_back('\n');
         if (nl == std::string_view::npos) break;
         text.remove_prefix(nl + 1);

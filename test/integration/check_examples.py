@@ -98,11 +98,27 @@ def test_verifier_reject(args, tmp):
     expect(f["log_level"] == 0 and f["log_size"] == 0 and f["log_buf"].get("addr") == 0,
            f"{what}: the load asks for a log: {f}")
     expect(ret.get("error") == "EACCES", f"{what}: the load returns {ret}, not EACCES")
+    # The trace shows why anyway: the tracer loaded the program again itself.
+    log = loads[0].get("log") or {}
+    expect(log.get("source") == "tracer" and "invalid mem access 'map_value_or_null'" in log.get("text", ""),
+           f"{what}: the trace lacks the verifier's reason: {log}")
+    expect(log.get("tracer_load_result") == -13, f"{what}: the tracer's own load did not fail with EACCES: {log}")
+    expect(any("tracer's own load" in n for n in loads[0].get("notes", [])), f"{what}: no note on the log's origin")
+    # --verifier-log=never leaves it out; text output shows it under the call.
+    _, _, stderr = run([args.tracer, "--verifier-log=never", binary(args, "verifier-reject")], what=what)
+    expect("invalid mem access" not in stderr.split("verifier-reject: the verifier")[0],
+           f"{what}: --verifier-log=never still shows a log")
+    _, _, stderr = run([args.tracer, binary(args, "verifier-reject")], what=what)
+    expect("  verifier log (the loader asked for none; the tracer loaded the same program again" in stderr and
+           "    R0 invalid mem access 'map_value_or_null'" in stderr, f"{what}: the text trace lacks the log: {stderr}")
     rc, _, stderr, trace = trace_example(args, tmp, [binary(args, "verifier-reject"), "--log"], what, "log")
     loads = trace.of("BPF_PROG_LOAD", prog_name="reject_me")
     expect(rc == 1 and len(loads) == 2 and fields(loads[1])["log_level"] == 1 and fields(loads[1])["log_size"] > 0,
            f"{what} --log: expected a second load with log_level 1, got status {rc} and {len(loads)} loads")
     expect("invalid mem access 'map_value_or_null'" in stderr, f"{what} --log: no verifier log printed: {stderr}")
+    log = loads[1].get("log") or {}
+    expect(log.get("source") == "loader" and "invalid mem access" in log.get("text", ""),
+           f"{what} --log: the loader's own log is not in the trace: {log}")
     print(f"{what}: one load with log_level=0 and no log_buf, EACCES; --log shows the verifier's reason")
 
 
