@@ -72,6 +72,7 @@ void DecodedCall::reset() {
     program.reset(&arena_);
     std::pmr::string(&arena_).swap(log);
     btf_blob.reset();
+    type_btf = nullptr;
     btf_blob_error = 0;
     log_source = LogSource::None;
     log_load_ret = 0;
@@ -149,7 +150,7 @@ void Decoder::decode_entry(DecodedCall& call, uint32_t cmd, RemoteAddr attr, uin
         v.entry = view.get(f.offset, f.width);
         v.partial = f.end() > size;
         if (f.kind == Kind::Fd && int32_t(v.entry) > 0 && resolver_ != nullptr) resolver_->fd_label(int32_t(v.entry), v.label);
-        if (f.kind == Kind::BtfTypeId && v.entry != 0) label_btf_type(v, view);
+        if (f.kind == Kind::BtfTypeId && v.entry != 0) label_btf_type(call, v, view);
         if (has_content(f) && f.dir == Dir::In) read_data(call, v, view, false);
     }
 
@@ -209,9 +210,10 @@ const BtfTypes* Decoder::btf_for(const Field& f, const AttrView& view) {
     return nullptr;
 }
 
-void Decoder::label_btf_type(FieldValue& v, const AttrView& view) {
+void Decoder::label_btf_type(DecodedCall& call, FieldValue& v, const AttrView& view) {
     const BtfTypes* btf = btf_for(*v.field, view);
     if (btf == nullptr) return;
+    if (v.field->btf != BtfFrom::Vmlinux) call.type_btf = btf;
     OutBuf name;
     btf->append_type_name(name, uint32_t(v.entry));
     v.label.assign(name.data(), name.size());

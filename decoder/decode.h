@@ -150,6 +150,7 @@ public:
 
     ProgramData program{&arena_};        // BPF_PROG_LOAD: the program, whole
     std::unique_ptr<BtfTypes> btf_blob;  // BPF_BTF_LOAD: the blob, parsed (moved to a cache on success)
+    const BtfTypes* type_btf = nullptr;  // the BTF the call's type ids were named from (-v prints them)
     int btf_blob_error = 0;              // why it could not be read or parsed
     std::pmr::string log{&arena_};       // the verifier's (or BTF checker's) log
     LogSource log_source = LogSource::None;
@@ -201,7 +202,7 @@ private:
     bool read_into(Data& d, RemoteAddr addr, uint64_t len);
     // The BTF a BtfTypeId member's id is in, and its label ("struct msg").
     const BtfTypes* btf_for(const Field& f, const AttrView& view);
-    void label_btf_type(FieldValue& v, const AttrView& view);
+    void label_btf_type(DecodedCall& call, FieldValue& v, const AttrView& view);
     uint64_t length_of(const FieldValue& v, const AttrView& view, bool at_exit, const DecodedCall& call) const;
 
     Memory& memory_;

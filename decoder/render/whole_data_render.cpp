@@ -26,12 +26,14 @@ void append_printable(OutBuf& out, std::string_view line) {
     }
 }
 
-// Each line of `text` indented by `indent`.
+// Each line of `text` indented by `indent` (blank lines stay blank; those
+// at the end are dropped).
 void append_indented(OutBuf& out, std::string_view text, std::string_view indent) {
+    while (!text.empty() && text.back() == '\n') text.remove_suffix(1);
     while (!text.empty()) {
         const std::size_t nl = text.find('\n');
         const std::string_view line = text.substr(0, nl);
-        put(out, indent);
+        if (!line.empty()) put(out, indent);
         append_printable(out, line);
         out.push_back('\n');
         if (nl == std::string_view::npos) break;
@@ -71,6 +73,24 @@ void append_btf_text(OutBuf& out, const DecodedCall& call, const WholeDataOption
     append_indented(out, std::string_view(c.data(), c.size()), "    ");
 }
 
+// -v on a call naming types of a loader's BTF (BPF_MAP_CREATE's key and
+// value): each type in C.
+void append_named_types(OutBuf& out, const DecodedCall& call) {
+    if (call.type_btf == nullptr) return;
+    for (const FieldValue& v : call.fields) {
+        if (v.field->kind != Kind::BtfTypeId || v.entry == 0 || v.field->btf == BtfFrom::Vmlinux) continue;
+        fmt::format_to(It(out), "  {} {}:\n", v.field->name, v.entry);
+        OutBuf c;
+        const std::size_t before = c.size();
+        call.type_btf->append_c(c, uint32_t(v.entry));
+        if (c.size() == before) {  // a base type has no declaration of its own: its name
+            call.type_btf->append_type_name(c, uint32_t(v.entry));
+            c.push_back(';');
+        }
+        append_indented(out, std::string_view(c.data(), c.size()), "    ");
+    }
+}
+
 void append_log_text(OutBuf& out, const DecodedCall& call, const WholeDataOptions& o) {
     if (call.log_source == LogSource::None) return;
     const std::string_view log = view_of(call.log);
@@ -94,6 +114,7 @@ void append_log_text(OutBuf& out, const DecodedCall& call, const WholeDataOption
 void append_whole_data_text(OutBuf& out, const DecodedCall& call, const WholeDataOptions& options) {
     if (call.cmd == uapi::BPF_BTF_LOAD) append_btf_text(out, call, options);
     if (call.cmd == uapi::BPF_PROG_LOAD) append_program_text(out, call, options.verbose);
+    if (options.verbose) append_named_types(out, call);
     append_log_text(out, call, options);
 }
 

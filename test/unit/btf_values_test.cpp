@@ -181,6 +181,19 @@ TEST_CASE("type names on BPF_MAP_CREATE", "[btf]") {
     CHECK_THAT(out.text, Catch::Contains(fmt::format("btf_key_type_id={}<int>, btf_value_type_id={}<struct user_msg_t>",
                                                      t.t_int, t.t_msg)));
     CHECK_THAT(out.json, Catch::Contains(R"("btf_value_type_id_type":"struct user_msg_t")"));
+
+    // -v: the types in C below the call.
+    SelfMemory memory;
+    Decoder decoder(memory, &r);
+    DecodedCall call;
+    decoder.decode_entry(call, bpfsc::uapi::BPF_MAP_CREATE, addr_of(at), sizeof a);
+    decoder.decode_exit(call, 0);
+    OutBuf text;
+    render_text(call, TextPhase::Complete, TextOptions{.data_lines = true, .whole_data = true, .verbose = true}, text);
+    CHECK_THAT(fmt::to_string(text),
+               Catch::EndsWith(fmt::format("  btf_key_type_id {}:\n    int;\n  btf_value_type_id {}:\n"
+                                           "    struct user_msg_t {{\n    \tchar message[12];\n    }};\n",
+                                           t.t_int, t.t_msg)));
 }
 
 TEST_CASE("a config map round trips typed through update and lookup", "[btf]") {
