@@ -2,12 +2,16 @@
 // at entry and exit, and pointed-to data read through Memory.
 #include "decode.h"
 
+#include "info/decode_info.h"
+#include "info/info_struct.h"
 #include "insn_maps.h"
 #include "uapi/bpf_attr.h"
 
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <memory>
+#include <utility>
 
 namespace bpfsc::decoder {
 
@@ -65,6 +69,7 @@ void DecodedCall::reset() {
     std::pmr::string(&arena_).swap(tail);
     std::pmr::string(&arena_).swap(ret_label);
     std::pmr::vector<InsnMap>(&arena_).swap(insn_maps);
+    if (info != nullptr) std::destroy_at(std::exchange(info, nullptr));
     arena_.release();
     cmd = 0;
     command = nullptr;
@@ -143,6 +148,7 @@ void Decoder::decode_entry(DecodedCall& call, uint32_t cmd, RemoteAddr attr, uin
     }
 
     if (cmd == uapi::BPF_PROG_LOAD && call.attr_state == AttrState::Ok) find_insn_maps(memory_, resolver_, call);
+    if (cmd == uapi::BPF_OBJ_GET_INFO_BY_FD) info::decode_info_entry(memory_, resolver_, call);
 
     // Non-zero bytes past the last member the kernel knows.
     const uint32_t known = call.command->known_size;
@@ -183,6 +189,7 @@ void Decoder::decode_exit(DecodedCall& call, int64_t ret) {
         if (ret < 0 && !written_on_failure(call, f, ret)) continue;
         read_data(call, v, entry_view, true);
     }
+    if (call.info != nullptr) info::decode_info_exit(memory_, options_, call);
 }
 
 // The length of a pointer's data: In data from entry values; Out data from
@@ -263,6 +270,11 @@ void Decoder::read_data(DecodedCall& call, FieldValue& v, const AttrView& entry_
     switch (f.content) {
     case Content::Opaque:
     case Content::Sized: return;
+    case Content::InfoStruct:  // read by info/decode_info.cpp
+    case Content::Insns:
+    case Content::Tags:
+    case Content::FuncInfo:
+    case Content::LineInfo: return;
     case Content::String: read_string(d, addr, limit); return;
     case Content::Text:
     case Content::Bytes:

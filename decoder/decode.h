@@ -76,6 +76,8 @@ struct InsnMap {
     explicit InsnMap(std::pmr::memory_resource* r) : label(r) {}
 };
 
+struct InfoStruct;  // BPF_OBJ_GET_INFO_BY_FD's info struct, decoded (info/info_struct.h)
+
 enum class AttrState : uint8_t {
     Ok,
     Null,        // attr pointer is NULL
@@ -112,6 +114,7 @@ public:
 
     std::pmr::string ret_label{&arena_};  // what a returned fd is (set by the caller after exit)
     std::pmr::vector<InsnMap> insn_maps{&arena_};  // BPF_PROG_LOAD: maps named by instructions
+    InfoStruct* info = nullptr;                    // BPF_OBJ_GET_INFO_BY_FD: the info struct, in the arena
 
     // The map the call's keys and values belong to, asked once per call.
     bool map_asked = false;
@@ -153,10 +156,12 @@ public:
     // Reads a NUL-terminated string of at most `limit` bytes into d.bytes
     // (state Ok, Truncated or Unreadable with what came before the failure).
     void read_string(Data& d, RemoteAddr addr, uint32_t limit);
+    // Reads `len` bytes into d.bytes; a short read leaves what was read,
+    // state Unreadable and the error, and returns false.
+    bool read_into(Data& d, RemoteAddr addr, uint64_t len);
 
 private:
     void read_data(DecodedCall& call, FieldValue& v, const AttrView& view, bool at_exit);
-    bool read_into(Data& d, RemoteAddr addr, uint64_t len);
     uint64_t length_of(const FieldValue& v, const AttrView& view, bool at_exit, const DecodedCall& call) const;
 
     Memory& memory_;

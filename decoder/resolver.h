@@ -1,5 +1,6 @@
 // What the decoder may ask about the tracee's fds: the shape of a map, so
-// that keys and values are read with their real sizes, never guessed. The
+// that keys and values are read with their real sizes, never guessed, and
+// what kind of object an fd is, so an info struct is read as its own. The
 // tracer answers from /proc/PID/fdinfo; tests answer with fakes.
 #pragma once
 
@@ -8,7 +9,16 @@
 #include <optional>
 #include <string>
 
+#include "schema.h"
+
 namespace bpfsc::decoder {
+
+// What kind of BPF object an fd refers to, where a layout depends on it
+// (BPF_OBJ_GET_INFO_BY_FD's info struct): Object::None when unknown.
+struct FdObject {
+    Object kind = Object::None;
+    uint32_t link_type = 0;   // links: enum bpf_link_type
+};
 
 struct MapShape {
     uint32_t map_type = 0;
@@ -28,6 +38,9 @@ public:
     // What an fd of the traced process is, as a short label for the output
     // ("map#15:hash:config"); leaves `out` empty when it cannot tell.
     virtual void fd_label(int32_t fd, std::pmr::string& out) { (void)fd; (void)out; }
+    // What kind of object an fd of the traced process is (map, program,
+    // BTF object, link and its link type).
+    virtual FdObject fd_object(int32_t fd) { (void)fd; return {}; }
 };
 
 // True for map types whose user-space values hold one slot per possible CPU.

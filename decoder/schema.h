@@ -49,6 +49,12 @@ enum class Content : uint8_t {
     MapValue,    // one value of that map (per-CPU maps: one per CPU)
     MapKeys,     // Field::length.count_offset keys of that map
     MapValues,   // ... values of that map
+    // BPF_OBJ_GET_INFO_BY_FD (decoder/info/):
+    InfoStruct,  // the info struct; its layout depends on the object bpf_fd refers to
+    Insns,       // Field::length bytes of BPF instructions: the length is shown, not the content
+    Tags,        // Field::length program tags of 8 bytes, shown as hex
+    FuncInfo,    // Field::length records of struct bpf_func_info
+    LineInfo,    // Field::length records of struct bpf_line_info
 };
 
 enum class Dir : uint8_t {

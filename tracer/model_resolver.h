@@ -1,6 +1,7 @@
 // The decoder's questions answered from the fd model: what an fd is (its
-// label) and, for a map, its key and value sizes, known once per object
-// instead of read from /proc/PID/fdinfo on every call.
+// label, its kind of object and link type) and, for a map, its key and
+// value sizes, known once per object instead of read from /proc/PID/fdinfo
+// on every call.
 #pragma once
 
 #include <sys/types.h>
@@ -20,6 +21,7 @@ public:
     std::optional<decoder::MapShape> map_shape(int32_t fd) override;
     uint32_t possible_cpus() override { return fdinfo_.possible_cpus(); }
     void fd_label(int32_t fd, std::pmr::string& out) override;
+    decoder::FdObject fd_object(int32_t fd) override;
 
 private:
     model::FdModel& model_;

@@ -3,6 +3,9 @@
 
 #include <cstring>
 
+#include "../info/render_info.h"
+#include "members.h"
+
 namespace bpfsc::decoder {
 
 namespace {
@@ -225,7 +228,10 @@ void append_pointer(OutBuf& out, const FieldValue& v) {
 void append_value(OutBuf& out, const FieldValue& v, const DecodedCall& call) {
     const Field& f = *v.field;
     if (f.kind == Kind::CharArray) return append_bytes_string(out, char_array(call, f));
-    if (f.kind == Kind::Pointer) return append_pointer(out, v);
+    if (f.kind == Kind::Pointer) {
+        if (f.content == Content::InfoStruct && info::append_info_json(out, v, call)) return;
+        return append_pointer(out, v);
+    }
     if (v.changed()) {
         put(out, "{\"before\":");
         append_number(out, f, v.entry);
@@ -338,6 +344,10 @@ void render_json(const DecodedCall& call, OutBuf& out) {
     }
     put(out, ",\"finished\":true}");
 }
+
+void append_value_json(OutBuf& out, const FieldValue& v, const DecodedCall& call) { append_value(out, v, call); }
+
+void append_data_state_json(OutBuf& out, const Data& d) { append_state(out, d); }
 
 } // namespace bpfsc::decoder
 

@@ -3,6 +3,9 @@
 
 #include <cstring>
 
+#include "../info/render_info.h"
+#include "members.h"
+
 namespace bpfsc::decoder {
 
 namespace {
@@ -133,6 +136,7 @@ void append_member(OutBuf& out, const FieldValue& v, const DecodedCall& call, Te
         return;
     }
     if (f.kind == Kind::Pointer) {
+        if (f.content == Content::InfoStruct && info::append_info_text(out, v, call, phase)) return;
         const bool out_data = f.dir != Dir::In;
         if (inline_content(f.content) && !(out_data && phase == TextPhase::Unfinished)) append_inline_data(out, v);
         else append_addr(out, v.entry);
@@ -300,7 +304,12 @@ void render_text(const DecodedCall& call, TextPhase phase, const TextOptions& op
     if (options.data_lines) {
         append_data_lines(out, call, phase);
         append_insn_maps(out, call);
+        info::append_info_data_lines(out, call, phase);
     }
+}
+
+void append_member_text(OutBuf& out, const FieldValue& v, const DecodedCall& call, TextPhase phase) {
+    append_member(out, v, call, phase);
 }
 
 } // namespace bpfsc::decoder

@@ -47,9 +47,11 @@ public:
 class FakeResolver : public ObjectResolver {
 public:
     std::map<int32_t, MapShape> maps;
+    std::map<int32_t, FdObject> objects;   // what fd_object answers
     uint32_t cpus = 2;
     std::optional<MapShape> map_shape(int32_t fd) override;
     uint32_t possible_cpus() override { return cpus; }
+    FdObject fd_object(int32_t fd) override;
 };
 
 inline RemoteAddr addr_of(const void* p) { return RemoteAddr{reinterpret_cast<uintptr_t>(p)}; }
