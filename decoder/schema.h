@@ -129,6 +129,8 @@ struct Field {
     constexpr Field as(Kind k) const { Field f = *this; f.kind = k; return f; }
     constexpr Field enum_of(const Xlat& x) const { Field f = *this; f.kind = Kind::Enum; f.xlat = &x; return f; }
     constexpr Field flags_of(const Xlat& x) const { Field f = *this; f.kind = Kind::Flags; f.xlat = &x; return f; }
+    // An array whose elements are flags of `x` (BPF_PROG_QUERY prog_attach_flags).
+    constexpr Field elements_flags_of(const Xlat& x) const { Field f = *this; f.xlat = &x; return f; }
     constexpr Field fd(Object o) const { Field f = *this; f.kind = Kind::Fd; f.object = o; return f; }
     constexpr Field id(Object o) const { Field f = *this; f.kind = Kind::Id; f.object = o; return f; }
     constexpr Field out() const { Field f = *this; f.dir = Dir::Out; return f; }

@@ -171,6 +171,16 @@ void append_pointer(OutBuf& out, const FieldValue& v) {
             else fmt::format_to(It(out), "{}", element<uint32_t>(d, i));
         }
         out.push_back(']');
+        if (v.field->xlat != nullptr) {  // elements that are flags: their names too
+            put(out, ",\"flags\":[");
+            Field each = *v.field;
+            each.kind = Kind::Flags;
+            for (std::size_t i = 0, n = d.bytes.size() / d.elem_size; i < n; ++i) {
+                if (i != 0) out.push_back(',');
+                append_number(out, each, element<uint32_t>(d, i));
+            }
+            out.push_back(']');
+        }
         if (!d.items.empty()) {  // fd_array: what each fd is, null when unknown
             put(out, ",\"objects\":[");
             for (std::size_t i = 0; i < d.items.size(); ++i) {

@@ -93,6 +93,7 @@ void append_inline_data(OutBuf& out, const FieldValue& v) {
                 if (i < d.items.size() && !d.items[i].bytes.empty())
                     fmt::format_to(It(out), "<{}>", std::string_view(d.items[i].bytes.data(), d.items[i].bytes.size()));
             }
+            else if (v.field->xlat != nullptr) append_flags(out, *v.field->xlat, element<uint32_t>(d, i));
             else fmt::format_to(It(out), "{}", element<uint32_t>(d, i));
         }
         if (d.state == DataState::Truncated) put(out, n ? ", ..." : "...");
