@@ -5,12 +5,12 @@
 // buffers as their length.
 #include "render_info.h"
 
-#include <cstring>
 
 #include "../render/json.h"
 #include "../render/members.h"
 #include "groups.h"
 #include "info_struct.h"
+#include "records.h"
 
 namespace bpfsc::decoder::info {
 
@@ -26,17 +26,13 @@ void append_hex_string(OutBuf& out, std::string_view bytes) {
 
 std::string_view bytes_of(const Data& d) { return std::string_view(d.bytes.data(), d.bytes.size()); }
 
+// One func_info or line_info record: {"insn_off":0,"type_id":3}.
 void append_record(OutBuf& out, Content content, const char* at) {
-    if (content == Content::FuncInfo) {
-        uapi::func_info_rec r;
-        std::memcpy(&r, at, sizeof r);
-        fmt::format_to(It(out), "{{\"insn_off\":{},\"type_id\":{}}}", r.insn_off, r.type_id);
-        return;
-    }
-    uapi::line_info_rec r;
-    std::memcpy(&r, at, sizeof r);
-    fmt::format_to(It(out), "{{\"insn_off\":{},\"file_name_off\":{},\"line_off\":{},\"line_col\":{},\"line\":{},\"col\":{}}}",
-                   r.insn_off, r.file_name_off, r.line_off, r.line_col, r.line_col >> 10, r.line_col & 0x3ff);
+    const Record r = read_record(content, at);
+    out.push_back('{');
+    for (std::size_t i = 0; i < r.count; ++i)
+        fmt::format_to(It(out), "{}\"{}\":{}", i ? "," : "", r.members[i].name, r.members[i].value);
+    out.push_back('}');
 }
 
 // Pointers whose data only info structs have; false for the rest.

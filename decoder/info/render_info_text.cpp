@@ -4,11 +4,11 @@
 // func_info/line_info records, a map's hash and instruction lengths.
 #include "render_info.h"
 
-#include <cstring>
 
 #include "../render/members.h"
 #include "groups.h"
 #include "info_struct.h"
+#include "records.h"
 
 namespace bpfsc::decoder::info {
 
@@ -64,18 +64,17 @@ void append_member(OutBuf& out, const FieldValue& v, const DecodedCall& call, Te
     append_member_text(out, v, call, phase);
 }
 
-// One func_info or line_info record.
+// One func_info or line_info record: {insn_off=0, type_id=3}.
 void append_record(OutBuf& out, Content content, const char* at) {
-    if (content == Content::FuncInfo) {
-        uapi::func_info_rec r;
-        std::memcpy(&r, at, sizeof r);
-        fmt::format_to(It(out), "{{insn_off={}, type_id={}}}", r.insn_off, r.type_id);
-        return;
+    const Record r = read_record(content, at);
+    out.push_back('{');
+    bool first = true;
+    for (std::size_t i = 0; i < r.count; ++i) {
+        if (r.members[i].raw) continue;
+        fmt::format_to(It(out), "{}{}={}", first ? "" : ", ", r.members[i].name, r.members[i].value);
+        first = false;
     }
-    uapi::line_info_rec r;
-    std::memcpy(&r, at, sizeof r);
-    fmt::format_to(It(out), "{{insn_off={}, file_name_off={}, line_off={}, line={}, col={}}}", r.insn_off,
-                   r.file_name_off, r.line_off, r.line_col >> 10, r.line_col & 0x3ff);
+    out.push_back('}');
 }
 
 void append_records(OutBuf& out, const FieldValue& v) {
