@@ -152,6 +152,7 @@ void decode_info_entry(Memory& memory, ObjectResolver* resolver, DecodedCall& ca
     call.info = &info;
     info.layout = layout;
     info.object = object;
+    info.members.reserve(layout->head.size() + layout->body.size());  // one piece of the arena, no regrowth
     info.entry_length = uint32_t(len->entry);
     if (ptr->entry == 0) return;
 
@@ -203,6 +204,7 @@ void decode_info_exit(Memory& memory, const DecodeOptions& options, DecodedCall&
     const AttrView exit = view_of(exit_bytes, info.length);
     // A link is laid out by the type the kernel wrote.
     if (info.object.kind == Object::Link && info.length >= 4) info.layout = link_info_layout(uint32_t(exit.get(0, 4)));
+    info.members.reserve(info.layout->head.size() + info.layout->body.size());
     info.state = InfoStruct::State::Written;
     for_each_row(*info.layout, [&](const Field& f) {
         if (exists(f, exit)) add_written(info, f, entry, exit, exit_bytes, call.arena());
