@@ -3,6 +3,8 @@
 #include "decode.h"
 
 #include "btf/btf_types.h"
+#include "info/decode_info.h"
+#include "info/info_struct.h"
 #include "insn_maps.h"
 #include "whole_data.h"
 #include "uapi/bpf_attr.h"
@@ -10,6 +12,8 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <memory>
+#include <utility>
 
 namespace bpfsc::decoder {
 
@@ -76,6 +80,7 @@ void DecodedCall::reset() {
     btf_blob_error = 0;
     log_source = LogSource::None;
     log_load_ret = 0;
+    if (info != nullptr) std::destroy_at(std::exchange(info, nullptr));
     arena_.release();
     cmd = 0;
     command = nullptr;
@@ -159,6 +164,7 @@ void Decoder::decode_entry(DecodedCall& call, uint32_t cmd, RemoteAddr attr, uin
         read_program(memory_, resolver_, call);
     }
     if (cmd == uapi::BPF_BTF_LOAD && call.attr_state == AttrState::Ok) read_btf_blob(memory_, call);
+    if (cmd == uapi::BPF_OBJ_GET_INFO_BY_FD) info::decode_info_entry(memory_, resolver_, call);
 
     // Non-zero bytes past the last member the kernel knows.
     const uint32_t known = call.command->known_size;
@@ -200,6 +206,7 @@ void Decoder::decode_exit(DecodedCall& call, int64_t ret) {
         read_data(call, v, entry_view, true);
     }
     if (call.cmd == uapi::BPF_PROG_LOAD || call.cmd == uapi::BPF_BTF_LOAD) read_log(memory_, call);
+    if (call.info != nullptr) info::decode_info_exit(memory_, options_, call);
 }
 
 const BtfTypes* Decoder::btf_for(const Field& f, const AttrView& view) {
@@ -297,6 +304,11 @@ void Decoder::read_data(DecodedCall& call, FieldValue& v, const AttrView& entry_
     switch (f.content) {
     case Content::Opaque:
     case Content::Sized: return;
+    case Content::InfoStruct:  // read by info/decode_info.cpp
+    case Content::Insns:
+    case Content::Tags:
+    case Content::FuncInfo:
+    case Content::LineInfo: return;
     case Content::String: read_string(d, addr, limit); return;
     case Content::Text:
     case Content::Bytes:

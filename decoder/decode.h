@@ -109,6 +109,7 @@ struct ProgramData {
         btf = nullptr;
     }
 };
+struct InfoStruct;  // BPF_OBJ_GET_INFO_BY_FD's info struct, decoded (info/info_struct.h)
 
 enum class AttrState : uint8_t {
     Ok,
@@ -147,6 +148,7 @@ public:
 
     std::pmr::string ret_label{&arena_};  // what a returned fd is (set by the caller after exit)
     std::pmr::vector<InsnMap> insn_maps{&arena_};  // BPF_PROG_LOAD: maps named by instructions
+    InfoStruct* info = nullptr;                    // BPF_OBJ_GET_INFO_BY_FD: the info struct, in the arena
 
     ProgramData program{&arena_};        // BPF_PROG_LOAD: the program, whole
     std::unique_ptr<BtfTypes> btf_blob;  // BPF_BTF_LOAD: the blob, parsed (moved to a cache on success)
@@ -196,10 +198,12 @@ public:
     // Reads a NUL-terminated string of at most `limit` bytes into d.bytes
     // (state Ok, Truncated or Unreadable with what came before the failure).
     void read_string(Data& d, RemoteAddr addr, uint32_t limit);
+    // Reads `len` bytes into d.bytes; a short read leaves what was read,
+    // state Unreadable and the error, and returns false.
+    bool read_into(Data& d, RemoteAddr addr, uint64_t len);
 
 private:
     void read_data(DecodedCall& call, FieldValue& v, const AttrView& view, bool at_exit);
-    bool read_into(Data& d, RemoteAddr addr, uint64_t len);
     // The BTF a BtfTypeId member's id is in, and its label ("struct msg").
     const BtfTypes* btf_for(const Field& f, const AttrView& view);
     void label_btf_type(DecodedCall& call, FieldValue& v, const AttrView& view);

@@ -1,5 +1,6 @@
 // What the decoder may ask about the tracee's fds: the shape of a map, so
-// that keys and values are read with their real sizes, never guessed. The
+// that keys and values are read with their real sizes, never guessed, and
+// what kind of object an fd is, so an info struct is read as its own. The
 // tracer answers from /proc/PID/fdinfo; tests answer with fakes.
 #pragma once
 
@@ -8,9 +9,17 @@
 #include <optional>
 #include <string>
 
+#include "schema.h"
+
 namespace bpfsc::decoder {
 
 class BtfTypes;
+// What kind of BPF object an fd refers to, where a layout depends on it
+// (BPF_OBJ_GET_INFO_BY_FD's info struct): Object::None when unknown.
+struct FdObject {
+    Object kind = Object::None;
+    uint32_t link_type = 0;   // links: enum bpf_link_type
+};
 
 struct MapShape {
     uint32_t map_type = 0;
@@ -40,6 +49,9 @@ public:
     virtual const BtfTypes* btf_of_fd(int32_t fd) { (void)fd; return nullptr; }
     // The running kernel's BTF (vmlinux), nullptr when unavailable.
     virtual const BtfTypes* vmlinux_btf() { return nullptr; }
+    // What kind of object an fd of the traced process is (map, program,
+    // BTF object, link and its link type).
+    virtual FdObject fd_object(int32_t fd) { (void)fd; return {}; }
 };
 
 // True for map types whose user-space values hold one slot per possible CPU.

@@ -58,6 +58,12 @@ enum class Content : uint8_t {
     MapValue,    // one value of that map (per-CPU maps: one per CPU)
     MapKeys,     // Field::length.count_offset keys of that map
     MapValues,   // ... values of that map
+    // BPF_OBJ_GET_INFO_BY_FD (decoder/info/):
+    InfoStruct,  // the info struct; its layout depends on the object bpf_fd refers to
+    Insns,       // Field::length bytes of BPF instructions: the length is shown, not the content
+    Tags,        // Field::length program tags of 8 bytes, shown as hex
+    FuncInfo,    // Field::length records of struct bpf_func_info
+    LineInfo,    // Field::length records of struct bpf_line_info
 };
 
 enum class Dir : uint8_t {
@@ -134,6 +140,8 @@ struct Field {
     constexpr Field as(Kind k) const { Field f = *this; f.kind = k; return f; }
     constexpr Field enum_of(const Xlat& x) const { Field f = *this; f.kind = Kind::Enum; f.xlat = &x; return f; }
     constexpr Field flags_of(const Xlat& x) const { Field f = *this; f.kind = Kind::Flags; f.xlat = &x; return f; }
+    // An array whose elements are flags of `x` (BPF_PROG_QUERY prog_attach_flags).
+    constexpr Field elements_flags_of(const Xlat& x) const { Field f = *this; f.xlat = &x; return f; }
     constexpr Field fd(Object o) const { Field f = *this; f.kind = Kind::Fd; f.object = o; return f; }
     constexpr Field id(Object o) const { Field f = *this; f.kind = Kind::Id; f.object = o; return f; }
     constexpr Field out() const { Field f = *this; f.dir = Dir::Out; return f; }

@@ -209,6 +209,18 @@ constexpr XlatEntry k_bpf_task_fd_type[] = {
     {2, "BPF_FD_TYPE_KPROBE"},         {3, "BPF_FD_TYPE_KRETPROBE"},
     {4, "BPF_FD_TYPE_UPROBE"},         {5, "BPF_FD_TYPE_URETPROBE"},
 };
+// bpf_link_info perf_event.type (6.6).
+constexpr XlatEntry k_bpf_perf_event_type[] = {
+    {0, "BPF_PERF_EVENT_UNSPEC"},  {1, "BPF_PERF_EVENT_UPROBE"},     {2, "BPF_PERF_EVENT_URETPROBE"},
+    {3, "BPF_PERF_EVENT_KPROBE"},  {4, "BPF_PERF_EVENT_KRETPROBE"},  {5, "BPF_PERF_EVENT_TRACEPOINT"},
+    {6, "BPF_PERF_EVENT_EVENT"},
+};
+// bpf_link_info iter.cgroup.order (6.1).
+constexpr XlatEntry k_bpf_cgroup_iter_order[] = {
+    {0, "BPF_CGROUP_ITER_ORDER_UNSPEC"},    {1, "BPF_CGROUP_ITER_SELF_ONLY"},
+    {2, "BPF_CGROUP_ITER_DESCENDANTS_PRE"}, {3, "BPF_CGROUP_ITER_DESCENDANTS_POST"},
+    {4, "BPF_CGROUP_ITER_ANCESTORS_UP"},
+};
 // BPF_PROG_STREAM_READ_BY_FD stream_id (6.17).
 constexpr XlatEntry k_bpf_stream_id[] = {
     {1, "BPF_STREAM_STDOUT"},
@@ -289,6 +301,8 @@ const Xlat bpf_link_type{"bpf_link_type", k_bpf_link_type, "BPF_LINK_TYPE_???"};
 const Xlat bpf_stats_type{"bpf_stats_type", k_bpf_stats_type, "BPF_STATS_???"};
 const Xlat bpf_task_fd_type{"bpf_task_fd_type", k_bpf_task_fd_type, "BPF_FD_TYPE_???"};
 const Xlat bpf_stream_id{"bpf_stream_id", k_bpf_stream_id, "BPF_STREAM_???"};
+const Xlat bpf_perf_event_type{"bpf_perf_event_type", k_bpf_perf_event_type, "BPF_PERF_EVENT_???"};
+const Xlat bpf_cgroup_iter_order{"bpf_cgroup_iter_order", k_bpf_cgroup_iter_order, "BPF_CGROUP_ITER_???"};
 const Xlat bpf_map_flags{"bpf_map_flags", k_bpf_map_flags, "BPF_F_???"};
 const Xlat bpf_prog_flags{"bpf_prog_flags", k_bpf_prog_flags, "BPF_F_???"};
 const Xlat bpf_attach_flags{"bpf_attach_flags", k_bpf_attach_flags, "BPF_F_???"};

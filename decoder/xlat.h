@@ -34,6 +34,8 @@ extern const Xlat bpf_link_type;
 extern const Xlat bpf_stats_type;
 extern const Xlat bpf_task_fd_type;
 extern const Xlat bpf_stream_id;
+extern const Xlat bpf_perf_event_type;   // bpf_link_info perf_event.type
+extern const Xlat bpf_cgroup_iter_order; // bpf_link_info iter.cgroup.order
 extern const Xlat bpf_map_flags;        // BPF_MAP_CREATE map_flags
 extern const Xlat bpf_prog_flags;       // BPF_PROG_LOAD prog_flags
 extern const Xlat bpf_attach_flags;     // BPF_PROG_ATTACH/LINK_CREATE flags

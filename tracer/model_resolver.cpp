@@ -36,4 +36,19 @@ void ModelResolver::fd_label(int32_t fd, std::pmr::string& out) {
     out.assign(label.data(), label.size());
 }
 
+decoder::FdObject ModelResolver::fd_object(int32_t fd) {
+    const model::FdRecord* r = model_.lookup(pid_, fd);
+    if (r == nullptr) return {};
+    const model::ObjectFacts& f = r->object->facts;
+    switch (f.kind) {
+    case model::ObjectKind::Map: return {decoder::Object::Map, 0};
+    case model::ObjectKind::Prog: return {decoder::Object::Prog, 0};
+    case model::ObjectKind::Btf: return {decoder::Object::Btf, 0};
+    case model::ObjectKind::Link: return {decoder::Object::Link, f.type};
+    case model::ObjectKind::Token: return {decoder::Object::Token, 0};
+    case model::ObjectKind::Other: return {};
+    }
+    return {};
+}
+
 } // namespace bpfsc::tracer

@@ -1,6 +1,7 @@
 // The decoder's questions answered from the fd model: what an fd is (its
-// label) and, for a map, its key and value sizes, known once per object
-// instead of read from /proc/PID/fdinfo on every call.
+// label, its kind of object and link type) and, for a map, its key and
+// value sizes, known once per object instead of read from /proc/PID/fdinfo
+// on every call.
 #pragma once
 
 #include <sys/types.h>
@@ -23,6 +24,7 @@ public:
     void fd_label(int32_t fd, std::pmr::string& out) override;
     const decoder::BtfTypes* btf_of_fd(int32_t fd) override;
     const decoder::BtfTypes* vmlinux_btf() override { return btf_.vmlinux(); }
+    decoder::FdObject fd_object(int32_t fd) override;
 
 private:
     model::FdModel& model_;

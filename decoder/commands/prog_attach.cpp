@@ -38,9 +38,19 @@ constexpr Field k_query[] = {
     BPFSC_FIELD(Q, attach_flags).flags_of(xlat::bpf_attach_flags).out(),
     BPFSC_FIELD(Q, prog_ids).points_to(Content::U32Array, k_progs).out().on_failure(OnFailure::WrittenIfCounted),
     BPFSC_FIELD(Q, prog_cnt).inout(),
-    BPFSC_FIELD(Q, prog_attach_flags).points_to(Content::U32Array, k_progs).out().on_failure(OnFailure::WrittenIfCounted).added("5.19"),
+    BPFSC_FIELD(Q, prog_attach_flags)
+        .points_to(Content::U32Array, k_progs)
+        .elements_flags_of(xlat::bpf_attach_flags)
+        .out()
+        .on_failure(OnFailure::WrittenIfCounted)
+        .added("5.19"),
     BPFSC_FIELD(Q, link_ids).points_to(Content::U32Array, k_progs).out().on_failure(OnFailure::WrittenIfCounted).added("6.6"),
-    BPFSC_FIELD(Q, link_attach_flags).points_to(Content::U32Array, k_progs).out().on_failure(OnFailure::WrittenIfCounted).added("6.6"),
+    BPFSC_FIELD(Q, link_attach_flags)
+        .points_to(Content::U32Array, k_progs)
+        .elements_flags_of(xlat::bpf_attach_flags)
+        .out()
+        .on_failure(OnFailure::WrittenIfCounted)
+        .added("6.6"),
     BPFSC_FIELD(Q, revision).out().added("6.6"),
 };
 } // namespace

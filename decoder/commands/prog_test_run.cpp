@@ -23,7 +23,12 @@ constexpr Field k_fields[] = {
     BPFSC_FIELD(A, ctx_size_in).added("5.2"),
     BPFSC_FIELD(A, ctx_size_out).inout().added("5.2"),
     BPFSC_FIELD(A, ctx_in).points_to(Content::HexBytes, count_of(BPFSC_OFF(A, ctx_size_in), 4)).added("5.2"),
-    BPFSC_FIELD(A, ctx_out).points_to(Content::HexBytes, count_of(BPFSC_OFF(A, ctx_size_out), 4)).out().added("5.2"),
+    // ENOSPC: ctx_out holds what fits, ctx_size_out the full size.
+    BPFSC_FIELD(A, ctx_out)
+        .points_to(Content::HexBytes, count_of(BPFSC_OFF(A, ctx_size_out), 4))
+        .out()
+        .on_failure(OnFailure::WrittenIfCounted)
+        .added("5.2"),
     BPFSC_FIELD(A, flags).flags_of(xlat::bpf_test_run_flags).added("5.10"),
     BPFSC_FIELD(A, cpu).added("5.10"),
     BPFSC_FIELD(A, batch_size).added("5.18"),

@@ -5,6 +5,8 @@
 
 #include "../btf/map_values.h"
 #include "whole_data_render.h"
+#include "../info/render_info.h"
+#include "members.h"
 
 namespace bpfsc::decoder {
 
@@ -195,6 +197,16 @@ void append_pointer(OutBuf& out, const FieldValue& v, const MapShape* map) {
             else fmt::format_to(It(out), "{}", element<uint32_t>(d, i));
         }
         out.push_back(']');
+        if (v.field->xlat != nullptr) {  // elements that are flags: their names too
+            put(out, ",\"flags\":[");
+            Field each = *v.field;
+            each.kind = Kind::Flags;
+            for (std::size_t i = 0, n = d.bytes.size() / d.elem_size; i < n; ++i) {
+                if (i != 0) out.push_back(',');
+                append_number(out, each, element<uint32_t>(d, i));
+            }
+            out.push_back(']');
+        }
         if (!d.items.empty()) {  // fd_array: what each fd is, null when unknown
             put(out, ",\"objects\":[");
             for (std::size_t i = 0; i < d.items.size(); ++i) {
@@ -253,7 +265,10 @@ void append_pointer(OutBuf& out, const FieldValue& v, const MapShape* map) {
 void append_value(OutBuf& out, const FieldValue& v, const DecodedCall& call) {
     const Field& f = *v.field;
     if (f.kind == Kind::CharArray) return append_bytes_string(out, char_array(call, f));
-    if (f.kind == Kind::Pointer) return append_pointer(out, v, call.map ? &*call.map : nullptr);
+    if (f.kind == Kind::Pointer) {
+        if (f.content == Content::InfoStruct && info::append_info_json(out, v, call)) return;
+        return append_pointer(out, v, call.map ? &*call.map : nullptr);
+    }
     if (v.changed()) {
         put(out, "{\"before\":");
         append_number(out, f, v.entry);
@@ -369,6 +384,10 @@ void render_json(const DecodedCall& call, OutBuf& out, bool verbose) {
     append_whole_data_json(out, call, w);
     put(out, ",\"finished\":true}");
 }
+
+void append_value_json(OutBuf& out, const FieldValue& v, const DecodedCall& call) { append_value(out, v, call); }
+
+void append_data_state_json(OutBuf& out, const Data& d) { append_state(out, d); }
 
 } // namespace bpfsc::decoder
 

@@ -5,6 +5,8 @@
 
 #include "../btf/map_values.h"
 #include "whole_data_render.h"
+#include "../info/render_info.h"
+#include "members.h"
 
 namespace bpfsc::decoder {
 
@@ -94,6 +96,7 @@ void append_inline_data(OutBuf& out, const FieldValue& v) {
                 if (i < d.items.size() && !d.items[i].bytes.empty())
                     fmt::format_to(It(out), "<{}>", std::string_view(d.items[i].bytes.data(), d.items[i].bytes.size()));
             }
+            else if (v.field->xlat != nullptr) append_flags(out, *v.field->xlat, element<uint32_t>(d, i));
             else fmt::format_to(It(out), "{}", element<uint32_t>(d, i));
         }
         if (d.state == DataState::Truncated) put(out, n ? ", ..." : "...");
@@ -137,6 +140,7 @@ void append_member(OutBuf& out, const FieldValue& v, const DecodedCall& call, Te
         return;
     }
     if (f.kind == Kind::Pointer) {
+        if (f.content == Content::InfoStruct && info::append_info_text(out, v, call, phase)) return;
         const bool out_data = f.dir != Dir::In;
         if (inline_content(f.content) && !(out_data && phase == TextPhase::Unfinished)) append_inline_data(out, v);
         else append_addr(out, v.entry);
@@ -329,7 +333,12 @@ void render_text(const DecodedCall& call, TextPhase phase, const TextOptions& op
             w.verbose = options.verbose;
             append_whole_data_text(out, call, w);
         }
+        info::append_info_data_lines(out, call, phase);
     }
+}
+
+void append_member_text(OutBuf& out, const FieldValue& v, const DecodedCall& call, TextPhase phase) {
+    append_member(out, v, call, phase);
 }
 
 } // namespace bpfsc::decoder

@@ -475,6 +475,47 @@ def program_checks(kind, log, trace, what):
             raise Failure(f"the log shows {len(log)} tasks, not main, fork child, vfork child and the exec thread")
 
 
+# What bpf_all_commands reads with BPF_OBJ_GET_INFO_BY_FD: each struct decoded
+# as its own, picked by the object the fd model says the fd is; the id in the
+# struct is the id in the fd's label.
+INFO_LINES = {
+    "bpf_map_info": re.compile(r"bpf_fd=\d+<map#(\d+):hash:config>, info_len=88, info=\{type=BPF_MAP_TYPE_HASH, "
+                               r"id=(\d+), key_size=4, value_size=13, max_entries=16, map_flags=0, name=\"config\", "),
+    "bpf_prog_info": re.compile(r"bpf_fd=\d+<prog#(\d+):socket_filter:sockf>, info_len=232, info=\{"
+                                r"type=BPF_PROG_TYPE_SOCKET_FILTER, id=(\d+), tag=\"[0-9a-f]{16}\", .* name=\"sockf\", "),
+    "bpf_btf_info": re.compile(r"bpf_fd=\d+<btf#(\d+)>, info_len=32, info=\{btf=NULL, btf_size=0 => \d+, id=(\d+), "),
+    "bpf_link_info": re.compile(r"bpf_fd=\d+<link#(\d+):cgroup>, info_len=\d+, info=\{type=BPF_LINK_TYPE_CGROUP, "
+                                r"id=(\d+), prog_id=\d+, cgroup=\{cgroup_id=\d+, attach_type=BPF_CGROUP_INET_INGRESS\}\}"),
+}
+
+
+def check_info_structs(text, json_text):
+    """bpf_all_commands: the info struct of a map, a program, a BTF object and a link, in text and JSON."""
+    lines = [line for line in text.splitlines() if "bpf(BPF_OBJ_GET_INFO_BY_FD, " in line and line.endswith(") = 0")]
+    for struct, pattern in INFO_LINES.items():
+        found = [m for m in (pattern.search(line) for line in lines) if m]
+        if not found:
+            raise Failure(f"no BPF_OBJ_GET_INFO_BY_FD line shows its {struct} decoded:\n    " + "\n    ".join(lines))
+        if any(m.group(1) != m.group(2) for m in found):
+            raise Failure(f"{struct}: the id in the struct is not the id in the fd's label: {found[0].group(0)}")
+    structs = set()
+    for line in json_text.splitlines():
+        obj = json.loads(line)
+        if obj.get("cmd", {}).get("name") != "BPF_OBJ_GET_INFO_BY_FD" or obj["return"]["value"] != 0:
+            continue
+        info = obj["attr"]["fields"]["info"]
+        decoded = info["info"]
+        if "struct" not in decoded or not decoded["written"]:
+            raise Failure(f"JSON: an info struct not decoded: {line[:300]}")
+        label_id = int(re.search(r"#(\d+)", info["bpf_fd_object"]).group(1))
+        if decoded["fields"]["id"] != label_id:
+            raise Failure(f"JSON: {decoded['struct']} id {decoded['fields']['id']}, the fd's label says {label_id}")
+        structs.add(decoded["struct"])
+    if structs != set(INFO_LINES):
+        raise Failure(f"JSON: info structs decoded {sorted(structs)}, expected {sorted(INFO_LINES)}")
+    print(f"info structs: {', '.join(sorted(structs))} decoded in text and JSON")
+
+
 # --- the program tests -------------------------------------------------------
 
 def remove_leftovers(log_path):
@@ -552,6 +593,7 @@ def test_trace(args, tmp):
           f"({trace.unfinished} unfinished and resumed)")
 
     # JSON: every line parses; cmd.name and return.value tell the same story.
+    text_trace = text
     rc, text, log_path = traced_run(args, tmp, program, "json", fmt="json")
     jlog, jmain = parse_log(log_path)
     if rc != status:
@@ -562,6 +604,8 @@ def test_trace(args, tmp):
     check_json_pids(jtrace, kind, jmain)
     compare_runs(trace.seqs, jtrace.seqs, "the text run", "the JSON run")
     print(f"json: {sum(map(len, jtrace.seqs.values()))} calls match the log and the text run")
+    if kind == "bpf_all_commands":
+        check_info_structs(text_trace, text)
 
 
 def test_strace(args, tmp):

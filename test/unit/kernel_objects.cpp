@@ -2,8 +2,12 @@
 #include "kernel_objects.h"
 
 #include <fcntl.h>
+#include <linux/perf_event.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
+
+#include <cerrno>
 
 #include <array>
 #include <fstream>
@@ -88,6 +92,26 @@ uint32_t possible_cpus() {
         at = end + 1;
     }
     return n;
+}
+
+int64_t open_raw_tracepoint(int prog_fd, const char* name) {
+    bpfsc::uapi::raw_tracepoint_attr a{};
+    a.name = u64_of(name);
+    a.prog_fd = uint32_t(prog_fd);
+    return real_bpf(bpfsc::uapi::BPF_RAW_TRACEPOINT_OPEN, &a, sizeof a);
+}
+
+int64_t open_tracepoint_event(std::string_view category, std::string_view name) {
+    std::ifstream id_file(fmt::format("/sys/kernel/tracing/events/{}/{}/id", category, name));
+    uint64_t id = 0;
+    if (!(id_file >> id)) return -ENOENT;
+    perf_event_attr attr{};
+    attr.type = PERF_TYPE_TRACEPOINT;
+    attr.size = sizeof attr;
+    attr.config = id;
+    attr.sample_period = 1;
+    const long fd = syscall(SYS_perf_event_open, &attr, 0 /* this process */, -1 /* any cpu */, -1, PERF_FLAG_FD_CLOEXEC);
+    return fd < 0 ? -int64_t(errno) : int64_t(fd);
 }
 
 } // namespace bpfsc::test

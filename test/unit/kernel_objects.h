@@ -1,6 +1,7 @@
 // Real kernel objects the unit tests make and release: an fd closed at scope
-// exit, a minimal program ("r0 = ret; exit"), a program's id, and a child
-// cgroup in the cgroup2 hierarchy made for one test and removed after it.
+// exit, a minimal program ("r0 = ret; exit"), a program's id, a child
+// cgroup in the cgroup2 hierarchy made for one test and removed after it,
+// a raw tracepoint link and a tracepoint perf event.
 #pragma once
 
 #include <cstdint>
@@ -41,5 +42,13 @@ struct TestCgroup {
 
 // Possible CPUs as the kernel counts them for per-CPU values ("0-1", "0-3,8-11").
 uint32_t possible_cpus();
+
+// A raw tracepoint link: a BPF_PROG_TYPE_RAW_TRACEPOINT program attached to
+// `name` with BPF_RAW_TRACEPOINT_OPEN; returns the link fd or -errno.
+int64_t open_raw_tracepoint(int prog_fd, const char* name);
+
+// A perf event on tracepoint CATEGORY:NAME for this process
+// (perf_event_open, its id from tracefs); returns the fd or -errno.
+int64_t open_tracepoint_event(std::string_view category, std::string_view name);
 
 } // namespace bpfsc::test

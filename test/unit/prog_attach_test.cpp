@@ -5,8 +5,9 @@
 // the first by id: BPF_F_BEFORE|BPF_F_ID shows relative_id). The tests
 // check the size cases of all three commands, the members the kernel
 // writes at exit for a query (attach_flags, prog_cnt, revision: before =>
-// after; prog_ids and link_ids read as `[N, ...]`), unknown attach types
-// and flag bits, unreadable arrays, and the JSON shape.
+// after; prog_ids and link_ids read as `[N, ...]`, the attach flags of
+// each by name), a tcx link's id in link_ids, unknown attach types and
+// flag bits, unreadable arrays, and the JSON shape.
 
 #include <array>
 #include <string_view>
@@ -15,6 +16,7 @@
 
 #include "kernel_objects.h"
 #include "support.h"
+#include "uapi/bpf_info.h"
 
 using namespace bpfsc::test;
 using bpfsc::uapi::prog_attach_attr;
@@ -204,8 +206,13 @@ TEST_CASE("BPF_PROG_ATTACH, BPF_PROG_QUERY, BPF_PROG_DETACH: a whole cgroup roun
     REQUIRE(r.ret == 0);
     CHECK(r.text == fmt::format("bpf(BPF_PROG_QUERY, {{query={{target_fd={}, attach_type=BPF_CGROUP_INET_INGRESS, "
                                 "query_flags=0, attach_flags=0 => BPF_F_ALLOW_MULTI, prog_ids=[{}], prog_cnt=4 => 1, "
-                                "prog_attach_flags=[2], link_ids=NULL, link_attach_flags=NULL, {}}}}}, 64) = 0\n",
+                                "prog_attach_flags=[BPF_F_ALLOW_MULTI], link_ids=NULL, link_attach_flags=NULL, "
+                                "{}}}}}, 64) = 0\n",
                                 cg.fd, id, revision_text(attr)));
+    // Each element of prog_attach_flags keeps its number, with its names beside.
+    CHECK(r.json.find(fmt::format("\"prog_attach_flags\":{{\"addr\":{},\"items\":[2],\"flags\":[{{\"value\":2,"
+                                  "\"names\":[\"BPF_F_ALLOW_MULTI\"],\"unknown_bits\":0}}]}}",
+                                  u64_of(flags.data()))) != std::string::npos);
     CHECK(r.json.find(fmt::format("\"attach_flags\":{{\"before\":{{\"value\":0,\"names\":[],\"unknown_bits\":0}},"
                                   "\"after\":{{\"value\":2,\"names\":[\"BPF_F_ALLOW_MULTI\"],\"unknown_bits\":0}}}},"
                                   "\"prog_ids\":{{\"addr\":{},\"items\":[{}]}},"
@@ -443,4 +450,40 @@ TEST_CASE("BPF_PROG_QUERY unfinished shows no output arrays; truncation past the
     CHECK(r.text == fmt::format("bpf(BPF_PROG_QUERY, {{query={{target_fd=7, attach_type=BPF_CGROUP_INET_INGRESS, "
                                 "query_flags=0, attach_flags=0, prog_ids=[{}...], prog_cnt=40}}}}, 28) = 0\n",
                                 shown));
+}
+
+TEST_CASE("BPF_PROG_QUERY of a tcx link: its program and link ids side by side", "[BPF_PROG_QUERY]") {
+    BPFSC_REQUIRE_BPF();
+    const Fd prog(load_tc());
+    REQUIRE(prog.fd >= 0);
+    bpfsc::uapi::link_create_attr l{};
+    l.prog_fd = uint32_t(prog.fd);
+    l.target_ifindex = 1;
+    l.attach_type = kTcxEgress;
+    const Fd link(real_bpf(bpfsc::uapi::BPF_LINK_CREATE, &l, sizeof l));
+    REQUIRE(link.fd >= 0);
+    bpfsc::uapi::link_info info{};
+    bpfsc::uapi::info_attr get{};
+    get.bpf_fd = uint32_t(link.fd);
+    get.info_len = sizeof info;
+    get.info = u64_of(&info);
+    REQUIRE(real_bpf(bpfsc::uapi::BPF_OBJ_GET_INFO_BY_FD, &get, sizeof get) == 0);
+
+    GuardedPage page;
+    std::array<uint32_t, 4> ids{}, links{}, prog_flags{}, link_flags{};
+    query_attr q = query_of(1, kTcxEgress, ids.data(), 4);
+    q.prog_attach_flags = u64_of(prog_flags.data());
+    q.link_ids = u64_of(links.data());
+    q.link_attach_flags = u64_of(link_flags.data());
+    std::byte* attr = page.place(&q, sizeof q);
+    const Rendered r = run_call(kQuery, attr, sizeof q, real_kernel(kQuery));
+    REQUIRE(r.ret == 0);
+    CHECK(links[0] == info.id);
+    CHECK(r.text == fmt::format("bpf(BPF_PROG_QUERY, {{query={{target_ifindex=1, attach_type=BPF_TCX_EGRESS, "
+                                "query_flags=0, attach_flags=0, prog_ids=[{}], prog_cnt=4 => 1, prog_attach_flags=[0], "
+                                "link_ids=[{}], link_attach_flags=[0], {}}}}}, 64) = 0\n",
+                                info.prog_id, info.id, revision_text(attr)));
+    CHECK(r.json.find(fmt::format("\"link_ids\":{{\"addr\":{},\"items\":[{}]}},\"link_attach_flags\":{{\"addr\":{},"
+                                  "\"items\":[0],\"flags\":[{{\"value\":0,\"names\":[],\"unknown_bits\":0}}]}}",
+                                  u64_of(links.data()), info.id, u64_of(link_flags.data()))) != std::string::npos);
 }

@@ -4,7 +4,8 @@
 // (retval, data_size_out, duration: `before => after`), the output buffer
 // read at exit (data_out as a hex data line, the input as data_in), ENOSPC
 // when data_out is too small, unknown flag bits, an unreadable data_in and
-// the JSON shape of changed members. duration is a measured time: where an
+// the JSON shape of changed members; a tc program run with a context
+// (ctx_in, ctx_out, also too short). duration is a measured time: where an
 // expected line is written before the call, the kernel lambda pins it after
 // the real call (the real value is checked in its own test).
 #include <sys/syscall.h>
@@ -322,4 +323,59 @@ TEST_CASE("BPF_PROG_TEST_RUN with a packet longer than the data limit", "[BPF_PR
                                 prog.fd, hex(in.data()), hex(out.data()), first, marked));
     CHECK(r.json.find("\"hex\":\"000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f\","
                       "\"truncated\":true,\"length\":64}") != std::string::npos);
+}
+
+TEST_CASE("BPF_PROG_TEST_RUN of a tc program with a context: ctx_in read at entry, ctx_out at exit",
+          "[BPF_PROG_TEST_RUN]") {
+    BPFSC_REQUIRE_BPF();
+    const Fd prog(load_prog(3 /* BPF_PROG_TYPE_SCHED_CLS */, 0));
+    REQUIRE(prog.fd >= 0);
+    GuardedPage page;
+    std::array<uint8_t, 64> packet{};  // an Ethernet frame of zeros
+    std::array<uint8_t, 64> out{};
+    // A struct __sk_buff with mark (offset 8) and priority (offset 32) set,
+    // the members a caller may give; room for more in ctx_out.
+    std::array<uint8_t, 192> ctx_in{};
+    std::array<uint8_t, 256> ctx_out{};
+    ctx_in[8] = 7;
+    ctx_in[32] = 3;
+    test_attr a{};
+    a.prog_fd = uint32_t(prog.fd);
+    a.data_size_in = packet.size();
+    a.data_in = u64_of(packet.data());
+    a.data_size_out = out.size();
+    a.data_out = u64_of(out.data());
+    a.repeat = 1;
+    a.ctx_size_in = ctx_in.size();
+    a.ctx_in = u64_of(ctx_in.data());
+    a.ctx_size_out = ctx_out.size();
+    a.ctx_out = u64_of(ctx_out.data());
+    std::byte* attr = page.place(&a, sizeof a);
+    const Rendered r = run_call(kCmd, attr, sizeof a, real_pinning_duration());
+    REQUIRE(r.ret == 0);
+    test_attr after;
+    std::memcpy(&after, attr, sizeof after);
+    REQUIRE(after.ctx_size_out >= 192);
+    CHECK(ctx_out[8] == 7);  // the kernel gave the context back, mark and priority kept
+    CHECK(ctx_out[32] == 3);
+    const auto hex32 = [](const uint8_t* p) {
+        std::string s;
+        for (int i = 0; i < 32; ++i) s += fmt::format("{}{:02x}", i ? " " : "", p[i]);
+        return s;
+    };
+    CHECK(r.text.find(fmt::format("ctx_size_in=192, ctx_size_out=256 => {}, ctx_in={}, ctx_out={}, flags=0, cpu=0, "
+                                  "batch_size=0}}}}, 80) = 0\n",
+                                  after.ctx_size_out, hex(ctx_in.data()), hex(ctx_out.data()))) != std::string::npos);
+    CHECK(r.text.find(fmt::format("\n  ctx_in: {} ... (192 bytes)\n  ctx_out: {} ... ({} bytes)\n", hex32(ctx_in.data()),
+                                  hex32(ctx_out.data()), after.ctx_size_out)) != std::string::npos);
+
+    // ctx_out too small: ENOSPC, and the part that fitted is shown.
+    ctx_out.fill(0xee);
+    a.ctx_size_out = 16;
+    attr = page.place(&a, sizeof a);
+    const Rendered short_out = run_call(kCmd, attr, sizeof a, real_pinning_duration());
+    REQUIRE(short_out.ret == -ENOSPC);
+    std::memcpy(&after, attr, sizeof after);
+    CHECK(short_out.text.find(fmt::format("ctx_size_out=16 => {}, ", after.ctx_size_out)) != std::string::npos);
+    CHECK(short_out.text.find("\n  ctx_out: 00 00 00 00 00 00 00 00 07 00 00 00 00 00 00 00\n") != std::string::npos);
 }

@@ -52,6 +52,11 @@ std::optional<MapShape> FakeResolver::map_shape(int32_t fd) {
     return it->second;
 }
 
+FdObject FakeResolver::fd_object(int32_t fd) {
+    const auto it = objects.find(fd);
+    return it == objects.end() ? FdObject{} : it->second;
+}
+
 std::string hex(const void* p) { return fmt::format("{:#x}", reinterpret_cast<uintptr_t>(p)); }
 
 Rendered run_call(uint32_t cmd, std::byte* attr, uint32_t size, const Kernel& kernel, ObjectResolver* resolver,

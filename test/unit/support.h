@@ -57,6 +57,8 @@ public:
         return it != btfs.end() ? it->second : nullptr;
     }
     const BtfTypes* vmlinux_btf() override { return vmlinux; }
+    std::map<int32_t, FdObject> objects;   // what fd_object answers
+    FdObject fd_object(int32_t fd) override;
 };
 
 inline RemoteAddr addr_of(const void* p) { return RemoteAddr{reinterpret_cast<uintptr_t>(p)}; }

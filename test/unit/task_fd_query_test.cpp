@@ -6,7 +6,10 @@
 // the guard page that is a real EFAULT), ENOSPC with a short buffer (buf is
 // read at exit even on failure), an unreadable buf, unknown flags, and
 // kprobe answers (fd_type, probe_offset, probe_addr) that this kernel,
-// built without kprobes, cannot give: those are simulated.
+// built without kprobes, cannot give: those are simulated. A tracepoint
+// perf event with a program attached is queried for real too.
+#include <linux/perf_event.h>
+#include <sys/ioctl.h>
 #include <unistd.h>
 
 #include <array>
@@ -279,4 +282,25 @@ TEST_CASE("BPF_TASK_FD_QUERY unknown fd_type written by the kernel (simulated)",
                                 "buf=\"\", prog_id=0, fd_type=BPF_FD_TYPE_RAW_TRACEPOINT => 0x9 /* BPF_FD_TYPE_??? */, "
                                 "probe_offset=0, probe_addr=0}}}}, 48) = 0\n",
                                 getpid()));
+}
+
+TEST_CASE("BPF_TASK_FD_QUERY of a tracepoint perf event with a program attached", "[BPF_TASK_FD_QUERY]") {
+    BPFSC_REQUIRE_BPF();
+    const Fd event(open_tracepoint_event("sched", "sched_switch"));
+    REQUIRE(event.fd >= 0);
+    const Fd prog(load_prog(5 /* BPF_PROG_TYPE_TRACEPOINT */));
+    REQUIRE(prog.fd >= 0);
+    REQUIRE(ioctl(event.fd, PERF_EVENT_IOC_SET_BPF, prog.fd) == 0);  // attached the pre-link way
+    std::array<char, 64> buf{};
+    GuardedPage page;
+    const task_fd_query_attr a = query_attr(event.fd, buf.data(), 64);
+    std::byte* attr = page.place(&a, sizeof a);
+    const Rendered r = run_call(kCmd, attr, sizeof a, real_kernel(kCmd));
+    REQUIRE(r.ret == 0);
+    CHECK(r.text == fmt::format("bpf(BPF_TASK_FD_QUERY, {{task_fd_query={{pid={}, fd={}, flags=0, buf_len=64 => 12, "
+                                "buf=\"sched_switch\", prog_id=0 => {}, fd_type=BPF_FD_TYPE_RAW_TRACEPOINT => "
+                                "BPF_FD_TYPE_TRACEPOINT, probe_offset=0, probe_addr=0}}}}, 48) = 0\n",
+                                getpid(), event.fd, prog_id_of(prog.fd)));
+    CHECK(r.json.find("\"fd_type\":{\"before\":{\"value\":0,\"name\":\"BPF_FD_TYPE_RAW_TRACEPOINT\"},"
+                      "\"after\":{\"value\":1,\"name\":\"BPF_FD_TYPE_TRACEPOINT\"}}") != std::string::npos);
 }
