@@ -104,7 +104,8 @@ struct Options {
 
 // Appends the instruction at insns[at] as one line, preceded by its
 // function header and source line if the annotator has them; returns the
-// slots it took (2 for a whole ld_imm64, else 1).
+// slots it took (2 for a whole ld_imm64, else 1; 0 past the end). An
+// ld_imm64 in the span's last slot is printed as truncated.
 std::size_t append_insn(std::span<const Insn> insns, std::size_t at, fmt::memory_buffer& out,
                         const Options& options = {});
 

@@ -24,9 +24,6 @@ bool annotated(Out& out, F&& annotate) {
     return false;
 }
 
-// "u32" for BPF_W, ... (BPF_SIZE bits of code).
-std::string_view size_name(uint8_t code);
-
 Problem append_alu(const Insn& insn, Origin origin, Out& out);                 // ALU, ALU64
 Problem append_jmp(const Insn& insn, const Options& options, Out& out);        // JMP, JMP32
 Problem append_load_store(const Insn& insn, Origin origin, Out& out);          // LD_ABS/IND, LDX, ST, STX

@@ -84,7 +84,7 @@ Problem append_call(const Insn& insn, const Options& options, Out& out) {
 Problem append_unconditional(const Insn& insn, bool load, Out& out) {
     const uint8_t op = insn_op(insn.code);
     const bool is32 = insn_class(insn.code) == JMP32;
-    if (insn_src(insn.code) != K) return "takes no source bit (no indirect jumps in 6.18)";
+    if (insn_src(insn.code) != K) return "goto, exit and may_goto take no source bit (no indirect jumps in 6.18)";
     if (load && (src_reg(insn) != 0 || dst_reg(insn) != 0)) return "src_reg and dst_reg must be 0";
     if (op == JA && is32) {
         if (load && insn.off != 0) return "gotol's off must be 0 (the offset is imm)";

@@ -13,12 +13,14 @@ namespace {
 
 using namespace bpf;
 
-std::string_view signed_size_name(uint8_t code) {
+// "u32" for BPF_W, ... (the BPF_SIZE bits of code); "s32", ... for a
+// sign-extending load, "" for one 64 bits wide (there is none).
+std::string_view size_name(uint8_t code, bool sign_extending = false) {
     switch (insn_size(code)) {
-    case W: return "s32";
-    case H: return "s16";
-    case B: return "s8";
-    default: return "";
+    case W: return sign_extending ? "s32" : "u32";
+    case H: return sign_extending ? "s16" : "u16";
+    case B: return sign_extending ? "s8" : "u8";
+    default: return sign_extending ? "" : "u64";
     }
 }
 
@@ -35,7 +37,7 @@ Problem append_packet_load(const Insn& insn, bool load, Out& out) {
 Problem append_ldx(const Insn& insn, bool load, Out& out) {
     const uint8_t mode = insn_mode(insn.code);
     if (mode != MEM && mode != MEMSX) return "BPF_LDX takes mode BPF_MEM or BPF_MEMSX";
-    const std::string_view size = mode == MEM ? size_name(insn.code) : signed_size_name(insn.code);
+    const std::string_view size = size_name(insn.code, mode == MEMSX);
     if (size.empty()) return "sign-extending loads are 8, 16 or 32 bits wide";
     if (load && insn.imm != 0) return "a load's imm must be 0";
     fmt::format_to(to(out), "r{} = *({} *)(r{} {:+})", dst_reg(insn), size, src_reg(insn), insn.off);
@@ -105,15 +107,6 @@ Problem append_stx(const Insn& insn, bool load, Out& out) {
 }
 
 } // namespace
-
-std::string_view size_name(uint8_t code) {
-    switch (insn_size(code)) {
-    case W: return "u32";
-    case H: return "u16";
-    case B: return "u8";
-    default: return "u64";
-    }
-}
 
 Problem append_load_store(const Insn& insn, Origin origin, Out& out) {
     const bool load = origin == Origin::Load;

@@ -71,6 +71,12 @@ std::string line(std::array<Insn, 2> pair, Origin origin = Origin::Load) {
 
 bool starts_with(const std::string& s, std::string_view prefix) { return s.rfind(prefix, 0) == 0; }
 
+// An operation's bits in code and its text.
+struct Op {
+    uint8_t op;
+    const char* text;
+};
+
 } // namespace
 
 TEST_CASE("helper names are those of 6.18's enum bpf_func_id", "[disasm]") {
@@ -91,10 +97,6 @@ TEST_CASE("helper names are those of 6.18's enum bpf_func_id", "[disasm]") {
 }
 
 TEST_CASE("ALU operations with an immediate and with a register, 64 and 32 bits", "[disasm]") {
-    struct Op {
-        uint8_t op;
-        const char* text;
-    };
     const Op ops[] = {{0x00, "+="}, {0x10, "-="}, {0x20, "*="}, {0x30, "/="}, {0x40, "|="}, {0x50, "&="},
                       {0x60, "<<="}, {0x70, ">>="}, {0x90, "%="}, {0xa0, "^="}, {0xc0, "s>>="}};
     for (const Op& o : ops) {
@@ -187,10 +189,6 @@ TEST_CASE("reserved fields are checked at load, not in xlated instructions the k
 }
 
 TEST_CASE("conditional jumps, 64 and 32 bits, with an immediate and a register", "[disasm]") {
-    struct Op {
-        uint8_t op;
-        const char* text;
-    };
     const Op ops[] = {{0x10, "=="}, {0x20, ">"},  {0x30, ">="}, {0x40, "&"},  {0x50, "!="},  {0x60, "s>"},
                       {0x70, "s>="}, {0xa0, "<"}, {0xb0, "<="}, {0xc0, "s<"}, {0xd0, "s<="}};
     for (const Op& o : ops) {
@@ -237,7 +235,8 @@ TEST_CASE("jump encodings that have no meaning are marked invalid", "[disasm]") 
     CHECK(line(raw(0x85, 0, 3, 0, 1)) ==
           "(85) invalid: a call's src_reg must be 0 (helper), 1 (bpf function) or 2 (kfunc) [85 30 00 00 01 00 00 00]");
     CHECK(line(raw(0x0d, 1, 0, 0, 0)) ==
-          "(0d) invalid: takes no source bit (no indirect jumps in 6.18) [0d 01 00 00 00 00 00 00]");
+          "(0d) invalid: goto, exit and may_goto take no source bit (no indirect jumps in 6.18) "
+          "[0d 01 00 00 00 00 00 00]");
     CHECK(line(raw(0x96, 0, 0, 0, 0)) == "(96) invalid: BPF_JMP32 has no exit or may_goto [96 00 00 00 00 00 00 00]");
     CHECK(line(raw(0xe6, 0, 0, 1, 0)) == "(e6) invalid: BPF_JMP32 has no exit or may_goto [e6 00 01 00 00 00 00 00]");
     CHECK(line(raw(0xe5, 0, 1, 1, 0)) ==
