@@ -1,0 +1,71 @@
+// A program's instructions in one line, for BPF_PROG_LOAD without -v:
+// "24 insns; helpers: bpf_get_current_pid_tgid, bpf_map_lookup_elem; maps: 2".
+// The summary is gathered without allocation (fixed-size tables) and can be
+// fed a span at a time; its map references stay accessible so that the
+// caller can add their labels.
+#pragma once
+
+#include <array>
+#include <bitset>
+#include <cstddef>
+#include <cstdint>
+#include <span>
+
+#include <fmt/format.h>
+
+#include "disasm/disasm.h"
+#include "disasm/helper_names.h"
+
+namespace bpfsc::decoder::disasm {
+
+class InsnSummary {
+public:
+    // MAX_USED_MAPS: the kernel refuses a program naming more maps.
+    static constexpr std::size_t kMaxMaps = 64;
+
+    // Adds the next span of instructions (spans may split an ld_imm64).
+    void add(std::span<const Insn> insns, Origin origin = Origin::Load);
+
+    // 8-byte slots, as BPF_PROG_LOAD's insn_cnt counts them (ld_imm64 is 2).
+    uint32_t insn_slots() const { return slots_; }
+    // Helper ids called, in order of first call, each once.
+    std::span<const uint8_t> helpers() const { return {helper_order_.data(), helper_count_}; }
+    // Maps named by ld_imm64, each once (by fd, fd_array index or id), in
+    // order of first reference; `insn`, `src_reg` and `value` are those of
+    // the first reference.
+    std::span<const MapRef> maps() const { return {maps_.data(), map_count_}; }
+    // More distinct maps than kMaxMaps were named (not in maps()).
+    bool maps_overflow() const { return maps_overflow_; }
+    bool has_tail_call() const { return helper_seen_[std::size_t(kTailCallHelper)]; }
+
+    // Helper calls whose imm is no 6.18 helper id (in xlated instructions:
+    // every call the kernel turned into an address).
+    uint32_t unknown_helper_calls = 0;
+    uint32_t kfunc_calls = 0;       // BPF_PSEUDO_KFUNC_CALL
+    uint32_t subprogram_calls = 0;  // BPF_PSEUDO_CALL
+    uint32_t subprogram_refs = 0;   // ld_imm64 BPF_PSEUDO_FUNC (callbacks)
+
+private:
+    void add_call(const Insn& insn);
+    void add_ld_imm64(const Insn& insn, Origin origin);
+
+    uint32_t slots_ = 0;
+    bool in_ld_imm64_ = false;  // the next slot is an ld_imm64's second
+    std::size_t pending_value_ = ~std::size_t(0);  // the map whose value offset that slot holds
+    std::bitset<kHelperIdCount> helper_seen_;
+    std::array<uint8_t, kHelperIdCount> helper_order_{};
+    std::size_t helper_count_ = 0;
+    std::array<MapRef, kMaxMaps> maps_{};
+    std::size_t map_count_ = 0;
+    bool maps_overflow_ = false;
+};
+
+// The summary of a whole program.
+InsnSummary summarize(std::span<const Insn> insns, Origin origin = Origin::Load);
+
+// "24 insns; helpers: bpf_get_current_pid_tgid, bpf_map_lookup_elem; maps: 2",
+// then "; kfunc calls: N", "; subprogram calls: N", "; unknown helper
+// calls: N" where not zero. No newline.
+void append_summary(const InsnSummary& summary, fmt::memory_buffer& out);
+
+} // namespace bpfsc::decoder::disasm
