@@ -73,6 +73,7 @@ struct FieldValue {
 // A map an instruction of BPF_PROG_LOAD refers to (insn_maps.h).
 struct InsnMap {
     int32_t fd = -1;
+    int32_t index = -1;           // its fd_array index, when instructions name it by index
     uint32_t insn = 0;            // the first instruction that names it
     std::pmr::string label;       // what the fd is
     explicit InsnMap(std::pmr::memory_resource* r) : label(r) {}
@@ -97,6 +98,7 @@ struct ProgramData {
     std::pmr::string line_info;         // bpf_line_info records
     uint32_t line_info_rec_size = 0;
     const BtfTypes* btf = nullptr;      // prog_btf_fd's BTF: function names, source lines
+    const BtfTypes* vmlinux = nullptr;  // the kernel's BTF, when instructions name kernel functions or variables
     explicit ProgramData(std::pmr::memory_resource* r) : insns(r), func_info(r), line_info(r) {}
     // Gives the storage up before the arena is released (DecodedCall::reset).
     void reset(std::pmr::memory_resource* r) {
@@ -107,6 +109,7 @@ struct ProgramData {
         insns_error = 0;
         func_info_rec_size = line_info_rec_size = 0;
         btf = nullptr;
+        vmlinux = nullptr;
     }
 };
 struct InfoStruct;  // BPF_OBJ_GET_INFO_BY_FD's info struct, decoded (info/info_struct.h)

@@ -32,21 +32,22 @@ void find_insn_maps(Memory& memory, ObjectResolver* resolver, DecodedCall& call)
             const uapi::bpf_insn_raw& insn = page[i];
             if (insn.code != kLdImm64) continue;
             const uint8_t src = insn.regs >> 4;
-            int32_t fd = -1;
+            int32_t fd = -1, index = -1;
             if (src == 1 || src == 2) {
                 fd = insn.imm;
             } else if ((src == 5 || src == 6) && fd_array != 0) {
                 int32_t entry = -1;
                 const ReadResult e = memory.read(RemoteAddr{fd_array + uint64_t(uint32_t(insn.imm)) * 4},
                                                  std::as_writable_bytes(std::span(&entry, 1)));
-                if (e.bytes == 4) fd = entry;
+                if (e.bytes == 4) fd = entry, index = insn.imm;
             }
             if (fd < 0) continue;
             const bool seen = std::any_of(call.insn_maps.begin(), call.insn_maps.end(),
-                                          [fd](const InsnMap& m) { return m.fd == fd; });
+                                          [fd, index](const InsnMap& m) { return m.fd == fd && m.index == index; });
             if (seen) continue;
             InsnMap& m = call.insn_maps.emplace_back(call.arena());
             m.fd = fd;
+            m.index = index;
             m.insn = first + i;
             if (resolver != nullptr) resolver->fd_label(fd, m.label);
         }

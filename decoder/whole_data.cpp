@@ -48,6 +48,15 @@ void read_program(Memory& memory, ObjectResolver* resolver, DecodedCall& call) {
     }
     const int32_t btf_fd = int32_t(v.get(offsetof(A, prog_btf_fd), 4));
     if (btf_fd > 0 && resolver != nullptr) p.btf = resolver->btf_of_fd(btf_fd);
+    // kfunc calls and ksym loads name kernel BTF ids: the kernel's BTF then.
+    const auto* insn = reinterpret_cast<const uapi::bpf_insn_raw*>(p.insns.data());
+    for (std::size_t i = 0; resolver != nullptr && i < p.insns.size() / sizeof *insn; ++i) {
+        const uint8_t src = insn[i].regs >> 4;
+        if ((insn[i].code == 0x85 && src == 2) || (insn[i].code == 0x18 && src == 3)) {
+            p.vmlinux = resolver->vmlinux_btf();
+            break;
+        }
+    }
 }
 
 void read_btf_blob(Memory& memory, DecodedCall& call) {

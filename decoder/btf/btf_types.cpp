@@ -115,6 +115,24 @@ void BtfTypes::append_type_name(OutBuf& out, uint32_t id) const {
     sink_ = nullptr;
 }
 
+void BtfTypes::append_function(OutBuf& out, uint32_t func_id) const {
+    const struct btf_type* t = type(func_id);
+    if (t == nullptr || btf_kind(t) != BTF_KIND_FUNC) {
+        fmt::format_to(std::back_inserter(out), "func#{}", func_id);
+        return;
+    }
+    const std::string_view name = name_of(func_id);
+    const std::size_t mark = out.size();
+    struct btf_dump* d = dumper(out);
+    const std::string n(name);
+    LIBBPF_OPTS(btf_dump_emit_type_decl_opts, opts, .field_name = n.c_str());
+    if (d == nullptr || btf_dump__emit_type_decl(d, t->type, &opts) != 0) {
+        out.resize(mark);
+        put(out, name);
+    }
+    sink_ = nullptr;
+}
+
 void BtfTypes::append_c(OutBuf& out, uint32_t id) const {
     // A dumper remembers what it has emitted: a fresh one for each dump.
     OutBuf* sink = &out;

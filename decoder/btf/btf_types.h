@@ -41,6 +41,9 @@ public:
     // "struct user_msg_t", "u32", "char[12]", "int (*)(void *)": how C
     // would spell the type. Appends "type#N???" for an id this BTF lacks.
     void append_type_name(OutBuf& out, uint32_t id) const;
+    // A function (BTF_KIND_FUNC) as C declares it: "int hello(void *ctx)";
+    // its bare name if its prototype cannot be printed.
+    void append_function(OutBuf& out, uint32_t func_id) const;
     // One named type's C declaration, as `bpftool btf dump format c` would
     // write it (structs with their members), or every type when id == 0.
     void append_c(OutBuf& out, uint32_t id = 0) const;
