@@ -192,6 +192,7 @@ NORMALISE = [
     (re.compile(r"\b0x[0-9a-f]{5,}\b"), "0x…"),                            # addresses
     (re.compile(r"\b(map|prog|link|btf)#\d+"), r"\1#N"),                  # object ids
     (re.compile(r"\b(\w*_id|start_id|next_id)=\d+( => \d+)?"), r"\1=N"),   # ids in the attr
+    (re.compile(r"\bid=\d+"), "id=N"),                                     # ids in info structs
     (re.compile(r"\bid:?\s*\d+"), "id N"),                                 # ids in prose
     (re.compile(r"\b(map|prog|program|link|btf) \d+\b"), r"\1 N"),
     (re.compile(r"\b\d+<"), "N<"),                                         # fds with their object

@@ -14,6 +14,7 @@ BCC missing), except with CI=true, where a skip is a failure.
 
 import argparse
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -56,6 +57,21 @@ def test_hello(args, tmp, example, output_type):
                  and succeeded(c) and "perf_event" in (fields(c)["value"].get("objects") or [])]
         expect(slots, f"{what}: no perf event stored in {label(output)} (the perf buffer)")
     check_events(stdout, 3, what)
+    # The program as the trace shows it: a one-line summary by default; with
+    # -v its disassembly, with the C source line above its instructions and
+    # the config map by id and name, as bpftool prog dump xlated shows it.
+    load = trace.one("BPF_PROG_LOAD", what, prog_name="hello_tracepoin" if "tracepoint" in hook else "hello_kprobe")
+    expect("bpf_map_lookup_elem" in load.get("program", {}).get("helpers", []),
+           f"{what}: the program summary lacks bpf_map_lookup_elem: {load.get('program')}")
+    typed = [fields(c)["value"].get("typed") for c in trace.of("BPF_MAP_UPDATE_ELEM")
+             if fields(c).get("map_fd_object") == config]
+    expect({"message": "Hi user 501!"} in typed, f"{what}: the config values are not typed by BTF: {typed}")
+    _, _, text = run([args.tracer, "-v", binary(args, example), "-n", "1", "-t", "30"], what=what)
+    expect(re.search(r"\n +;\s+configured = bpf_map_lookup_elem\(&config, &data->uid\);\n", text),
+           f"{what} -v: no source line above the lookup")
+    expect(re.search(r"\n +\d+: \(18\) r1 = map\[id:\d+\]<config>\n(?: +;[^\n]*\n)? +\d+: \(85\) call bpf_map_lookup_elem#1\n", text),
+           f"{what} -v: the disassembly lacks the config lookup")
+    expect('value: {message="Hi user 501!"}' in text, f"{what}: the text trace lacks the typed value")
     print(f"{what}: {config} with BTF, {prog}, config entries written, attached through {label(link)}")
 
 
