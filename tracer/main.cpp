@@ -3,6 +3,7 @@
 // together: options, output, launcher or attach, backend, session.
 #include <fcntl.h>
 #include <signal.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -11,11 +12,16 @@
 
 #include <fmt/format.h>
 
+#include <memory>
+
+#include "backend_choice.h"
 #include "launcher.h"
 #include "options.h"
 #include "output.h"
 #include "ptrace_backend.h"
+#include "seccomp_backend.h"
 #include "session.h"
+#include "tracer_signals.h"
 
 using namespace bpfsc::tracer;
 
@@ -24,8 +30,8 @@ namespace {
 void on_signal(int sig, siginfo_t* info, void*) {
     // A signal sent to the tracer alone (kill) is passed on to the program;
     // one from the terminal already reached the program's process group.
-    PtraceBackend::pending_signal_sent = info != nullptr && (info->si_code == SI_USER || info->si_code == SI_QUEUE);
-    PtraceBackend::pending_signal = sig;
+    TracerSignals::sent = info != nullptr && (info->si_code == SI_USER || info->si_code == SI_QUEUE);
+    TracerSignals::pending = sig;
 }
 
 void install_signal_handlers() {
@@ -69,22 +75,55 @@ int main(int argc, char** argv) {
     Output output(out_fd);
     install_signal_handlers();
 
-    PtraceBackend backend;
+    BackendKind kind = options.backend;
+    if (kind == BackendKind::Auto) {
+        std::string why;
+        kind = choose_backend(options, &why);
+    }
+    std::unique_ptr<Backend> backend;
     Launcher launcher;
     pid_t main_pid = options.attach_pid;
-    if (options.command.empty()) {
-        if (!backend.attach(options.attach_pid, &error)) return fail(error);
-    } else {
-        main_pid = launcher.start(path, options.command, FilterAction::Trace, &error);
+    if (kind == BackendKind::Seccomp) {
+        auto seccomp = std::make_unique<SeccompBackend>();
+        main_pid = launcher.start(path, options.command, FilterAction::UserNotify, &error);
         if (main_pid < 0) return fail(error);
-        if (!backend.seize_launched(main_pid, &error)) {
+        if (!seccomp->prepare(main_pid, &error)) {
             kill(main_pid, SIGKILL);
-            return fail(error);
+            return fail("--backend=seccomp: " + error);
         }
         launcher.release();
+        const int listener = launcher.receive_listener();
+        if (listener < 0) {
+            waitpid(main_pid, nullptr, 0);
+            const std::string why = launcher.exec_failure();
+            return fail(why.empty() ? "--backend=seccomp: the program could not install its filter"
+                                    : fmt::format("cannot run '{}': {}", options.command[0], why));
+        }
+        if (!seccomp->start(listener, &error)) {
+            kill(main_pid, SIGKILL);
+            return fail("--backend=seccomp: " + error);
+        }
+        if (!seccomp->results_unavailable().empty())
+            fmt::print(stderr, "bpftrace-syscalls: results of calls the tracer does not run itself are unknown: {}\n",
+                       seccomp->results_unavailable());
+        backend = std::move(seccomp);
+    } else {
+        auto ptrace = std::make_unique<PtraceBackend>();
+        if (options.command.empty()) {
+            if (!ptrace->attach(options.attach_pid, &error)) return fail(error);
+        } else {
+            main_pid = launcher.start(path, options.command, FilterAction::Trace, &error);
+            if (main_pid < 0) return fail(error);
+            if (!ptrace->seize_launched(main_pid, &error)) {
+                kill(main_pid, SIGKILL);
+                return fail(error);
+            }
+            launcher.release();
+        }
+        backend = std::move(ptrace);
     }
 
-    Session session(backend, options, output, main_pid);
+    Session session(*backend, options, output, main_pid);
     const int status = session.run();
     if (!options.command.empty() && !session.main_exec_seen()) {
         const std::string why = launcher.exec_failure();

@@ -10,7 +10,7 @@
 namespace bpfsc::tracer {
 
 enum class Format { Text, Json };
-enum class BackendKind { Ptrace };
+enum class BackendKind { Ptrace, Seccomp, Auto };
 
 struct Options {
     std::vector<std::string> command;   // COMMAND [ARGS...]

@@ -13,11 +13,9 @@
 #include <fmt/format.h>
 
 #include "seccomp_filter.h"
+#include "tracer_signals.h"
 
 namespace bpfsc::tracer {
-
-volatile int PtraceBackend::pending_signal = 0;
-volatile bool PtraceBackend::pending_signal_sent = false;
 
 namespace {
 
@@ -102,11 +100,11 @@ void PtraceBackend::restart(pid_t tid, int sig) {
 
 std::optional<Event> PtraceBackend::next() {
     for (;;) {
-        if (pending_signal != 0) {
+        if (TracerSignals::pending != 0) {
             Event e{Event::Kind::TracerSignal};
-            e.status = pending_signal;
-            e.thread = pending_signal_sent;
-            pending_signal = 0;
+            e.status = TracerSignals::pending;
+            e.thread = TracerSignals::sent != 0;
+            TracerSignals::pending = 0;
             return e;
         }
         int status = 0;
@@ -222,7 +220,7 @@ std::optional<Event> PtraceBackend::handle_stop(pid_t tid, int status) {
     return std::nullopt;
 }
 
-void PtraceBackend::resume(const Event& event, bool want_exit) {
+void PtraceBackend::resume(const Event& event, bool want_exit, const decoder::DecodedCall*) {
     if (event.kind == Event::Kind::SyscallEntry && !want_exit) {
         auto it = tasks_.find(event.tid);
         if (it != tasks_.end()) it->second.in_selected_syscall = false;

@@ -105,6 +105,11 @@ def require_bpf(strace=False):
 
 # --- running things ----------------------------------------------------------
 
+def tracer_cmd(args):
+    """The tracer's argv start: the binary, and --backend=B when one is given."""
+    return [args.tracer] + ([f"--backend={args.backend}"] if args.backend else [])
+
+
 def describe_group(pgid):
     """The state of every thread of a process group (for a hang report)."""
     lines = []
@@ -502,7 +507,7 @@ def remove_leftovers(log_path):
 def traced_run(args, tmp, program, name, fmt="text"):
     """bpftrace-syscalls -o FILE [--format=json] PROGRAM LOG."""
     out, log = os.path.join(tmp, name + ".trace"), os.path.join(tmp, name + ".log")
-    argv = [args.tracer, "-o", out] + (["--format=json"] if fmt == "json" else []) + [program, log]
+    argv = tracer_cmd(args) + ["-o", out] + (["--format=json"] if fmt == "json" else []) + [program, log]
     try:
         rc, _, err = run(argv, what="bpftrace-syscalls")
     finally:
@@ -627,7 +632,7 @@ def test_bpftool(args, tmp):
         for argv in (["map", "dump", "name", "config"], ["prog", "show"]):
             what = "bpftool " + " ".join(argv)
             out = os.path.join(tmp, "ours.trace")
-            rc, _, err = run([args.tracer, "-o", out, bpftool] + argv, what=what)
+            rc, _, err = run(tracer_cmd(args) + ["-o", out, bpftool] + argv, what=what)
             if rc != 0:
                 raise Failure(f"{what} under bpftrace-syscalls exits with {exit_status(rc)}: {err.strip()}")
             with open(out, errors="replace") as f:
@@ -658,7 +663,7 @@ def test_bpftool(args, tmp):
             print(f"{what}: {len(calls)} calls, the same as strace's")
         # What keeps a pinned map alive: the summary says where it is pinned.
         out = os.path.join(tmp, "pinned.trace")
-        rc, _, err = run([args.tracer, "-o", out, bpftool, "map", "show", "pinned", pins[0]], what="bpftool map show")
+        rc, _, err = run(tracer_cmd(args) + ["-o", out, bpftool, "map", "show", "pinned", pins[0]], what="bpftool map show")
         if rc != 0:
             raise Failure(f"bpftool map show pinned under bpftrace-syscalls exits with {exit_status(rc)}: {err}")
         with open(out) as f:
@@ -685,7 +690,7 @@ def test_fdmodel(args, tmp):
     fds without close-on-exec."""
     program = os.path.abspath(args.program)
     out = os.path.join(tmp, "fd.trace")
-    rc, stdout, err = run([args.tracer, "-o", out, program], what="bpftrace-syscalls fd_lifecycle")
+    rc, stdout, err = run(tracer_cmd(args) + ["-o", out, program], what="bpftrace-syscalls fd_lifecycle")
     if rc != 0:
         raise Failure(f"fd_lifecycle under the tracer exits with {exit_status(rc)}: {err.strip()}")
     m = re.search(r"fds (\d+) (\d+) (\d+) (\d+)", stdout)
@@ -724,7 +729,7 @@ def test_fdmodel(args, tmp):
 
     # -n numbers the lines as the summary names the calls that opened and closed each fd.
     out = os.path.join(tmp, "numbered.trace")
-    rc, stdout, err = run([args.tracer, "-n", "-o", out, program], what="bpftrace-syscalls -n fd_lifecycle")
+    rc, stdout, err = run(tracer_cmd(args) + ["-n", "-o", out, program], what="bpftrace-syscalls -n fd_lifecycle")
     if rc != 0:
         raise Failure(f"fd_lifecycle under the tracer with -n exits with {exit_status(rc)}: {err.strip()}")
     m = re.search(r"fds (\d+) ", stdout)
@@ -749,7 +754,7 @@ def test_hostile(args, tmp):
     program = os.path.abspath(args.program)
     for fmt in ("text", "json"):
         out = os.path.join(tmp, "hostile." + fmt)
-        argv = [args.tracer, "-o", out] + (["--format=json"] if fmt == "json" else []) + [program]
+        argv = tracer_cmd(args) + ["-o", out] + (["--format=json"] if fmt == "json" else []) + [program]
         rc, _, err = run(argv, what=f"bpftrace-syscalls hostile ({fmt})")
         if exit_status(rc) != 3:
             raise Failure(f"{fmt}: bpftrace-syscalls exits with {exit_status(rc)}, the program with 3: {err.strip()}")
@@ -765,7 +770,7 @@ def test_hostile(args, tmp):
 # --- the command line ----------------------------------------------------------
 
 def expect_one_line_error(args, tmp, argv, what, marker):
-    rc, out, err = run([args.tracer] + argv, timeout=20, what=what)
+    rc, out, err = run(tracer_cmd(args) + argv, timeout=20, what=what)
     problems = []
     if rc == 0:
         problems.append("it exits with 0")
@@ -823,7 +828,7 @@ def cli_errors(args, tmp):
 def cli_exit_status(args, tmp):
     for script, want, end in (("exit 7", 7, "+++ exited with 7 +++"), ("kill -9 $$", 137, "+++ killed by SIGKILL +++")):
         out = os.path.join(tmp, "trace")
-        rc, _, err = run([args.tracer, "-o", out, "sh", "-c", script], timeout=20)
+        rc, _, err = run(tracer_cmd(args) + ["-o", out, "sh", "-c", script], timeout=20)
         if exit_status(rc) != want:
             raise Failure(f"bpftrace-syscalls sh -c '{script}' exits with {exit_status(rc)}, not {want}: {err}")
         with open(out) as f:
@@ -869,7 +874,7 @@ def children(pid):
 def cli_sigterm(args, tmp):
     """Two SIGTERMs: the first goes to the program, the second ends it."""
     out = os.path.join(tmp, "trace")
-    p = subprocess.Popen([args.tracer, "-o", out, "sleep", "30"], stdin=subprocess.DEVNULL,
+    p = subprocess.Popen(tracer_cmd(args) + ["-o", out, "sleep", "30"], stdin=subprocess.DEVNULL,
                          stderr=subprocess.PIPE, start_new_session=True, text=True)
     try:
         def sleeping():
@@ -974,6 +979,8 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--tracer", required=True, help="the bpftrace-syscalls binary")
     ap.add_argument("--strace", default=shutil.which("strace") or "strace")
+    ap.add_argument("--backend", choices=["ptrace", "seccomp", "auto"],
+                    help="run the tracer with --backend=B (default: its own default)")
     ap.add_argument("--version", help="the version --version must print")
     ap.add_argument("--loop-program", help="bpf_threads, for --cli attach")
     ap.add_argument("--cli", choices=sorted(CLI), help="a command-line case")

@@ -1,0 +1,416 @@
+// The seccomp user-notification backend (see seccomp_backend.h).
+#include "seccomp_backend.h"
+
+#include <signal.h>
+#include <sys/epoll.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <ctime>
+
+#include <fmt/format.h>
+
+#include "seccomp_filter.h"
+#include "tracer_signals.h"
+
+namespace bpfsc::tracer {
+
+namespace {
+
+uint64_t monotonic_ns() {
+    timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return uint64_t(ts.tv_sec) * 1000000000u + uint64_t(ts.tv_nsec);
+}
+
+// A thread's process and parent process, from /proc (for a task seen first
+// in a notification, when process events are not there to say).
+void read_status(pid_t tid, pid_t& tgid, pid_t& ppid) {
+    char path[64];
+    std::snprintf(path, sizeof path, "/proc/%d/status", int(tid));
+    tgid = tid;
+    ppid = 0;
+    FILE* f = std::fopen(path, "re");
+    if (f == nullptr) return;
+    char line[256];
+    while (std::fgets(line, sizeof line, f)) {
+        if (std::sscanf(line, "Tgid: %d", &tgid) == 1) continue;
+        if (std::sscanf(line, "PPid: %d", &ppid) == 1) break;
+    }
+    std::fclose(f);
+}
+
+// How long to wait for a result of a call let go before looking again: the
+// tracepoints wake nobody, so a quiet tracee is polled.
+constexpr int k_result_poll_ms = 1;
+
+} // namespace
+
+SeccompBackend::SeccompBackend() = default;
+
+SeccompBackend::~SeccompBackend() {
+    if (epoll_ >= 0) close(epoll_);
+    if (main_pidfd_ >= 0) close(main_pidfd_);
+}
+
+bool SeccompBackend::prepare(pid_t child, std::string* error) {
+    main_pid_ = child;
+    if (!processes_.open(error)) return false;
+    std::string why;
+    if (!exits_.open(child, &why)) no_results_ = why;
+    Task& t = tasks_[child];
+    t.tgid = child;
+    t.announced = true;
+    announced_ = 1;
+    threads_[child] = 1;
+    main_pidfd_ = int(syscall(SYS_pidfd_open, child, 0));
+    if (main_pidfd_ < 0) {
+        *error = fmt::format("pidfd_open: {}", std::strerror(errno));
+        return false;
+    }
+    return true;
+}
+
+bool SeccompBackend::start(int listener_fd, std::string* error) {
+    listener_.reset(listener_fd);
+    listener_.set_sync_wakeup();  // 6.6; without it every call costs a migration, nothing worse
+    epoll_ = epoll_create1(EPOLL_CLOEXEC);
+    if (epoll_ < 0) {
+        *error = fmt::format("epoll_create1: {}", std::strerror(errno));
+        return false;
+    }
+    for (const int fd : {listener_.fd(), processes_.fd(), main_pidfd_}) {
+        epoll_event ev{};
+        ev.events = EPOLLIN;
+        ev.data.fd = fd;
+        if (epoll_ctl(epoll_, EPOLL_CTL_ADD, fd, &ev) != 0) {
+            *error = fmt::format("epoll_ctl: {}", std::strerror(errno));
+            return false;
+        }
+    }
+    return true;
+}
+
+bool SeccompBackend::awaiting() const {
+    for (const auto& [tid, t] : tasks_)
+        if (t.awaited_nr >= 0) return true;
+    return false;
+}
+
+std::optional<Event> SeccompBackend::next() {
+    for (;;) {
+        if (TracerSignals::pending != 0) {
+            Event e{Event::Kind::TracerSignal};
+            e.status = TracerSignals::pending;
+            e.thread = TracerSignals::sent != 0;
+            TracerSignals::pending = 0;
+            return e;
+        }
+        if (!queue_.empty()) {
+            Event e = queue_.front();
+            queue_.pop_front();
+            forget_gone(e);
+            return e;
+        }
+        if (hung_up_ && main_reaped_) {
+            collect();
+            if (queue_.empty()) return std::nullopt;
+            continue;
+        }
+        wait_round();
+    }
+}
+
+void SeccompBackend::wait_round() {
+    epoll_event events[4];
+    int timeout = awaiting() ? k_result_poll_ms : -1;
+    if (hung_up_ && main_reaped_) timeout = 0;
+    int n = epoll_wait(epoll_, events, 4, 0);
+    if (n == 0 && timeout != 0) {
+        if (before_blocking) before_blocking();
+        n = epoll_wait(epoll_, events, 4, timeout);
+    }
+    if (n < 0) return;  // EINTR: a signal for the tracer; next() looks
+    bool notified = false, main_ended = false;
+    for (int i = 0; i < n; ++i) {
+        if (events[i].data.fd == listener_.fd()) {
+            if (events[i].events & EPOLLIN) notified = true;
+            if (events[i].events & EPOLLHUP) {
+                hung_up_ = true;
+                epoll_ctl(epoll_, EPOLL_CTL_DEL, listener_.fd(), nullptr);
+            }
+        } else if (events[i].data.fd == main_pidfd_) {
+            main_ended = true;
+        }
+    }
+    seccomp_notif request;
+    const bool received = notified && listener_.receive(request);
+    // Read after the notification: everything that happened before the call
+    // (the fork that made its thread, an exec, earlier results) is in.
+    collect();
+    if (main_ended) reap_main();
+    if (received) on_notification(request);
+}
+
+void SeccompBackend::collect() {
+    process_records_.clear();
+    exit_records_.clear();
+    // Process events first: a syscall result written before a process event
+    // that was read is visible too.
+    if (processes_.fd() >= 0) processes_.drain(process_records_);
+    exits_.drain(exit_records_);
+    std::sort(process_records_.begin(), process_records_.end(),
+              [](const ProcessRecord& a, const ProcessRecord& b) { return a.time < b.time; });
+    std::sort(exit_records_.begin(), exit_records_.end(),
+              [](const ExitRecord& a, const ExitRecord& b) { return a.time < b.time; });
+    std::size_t p = 0, x = 0;
+    while (p < process_records_.size() || x < exit_records_.size()) {
+        const bool take_exit = p == process_records_.size() ||
+                               (x < exit_records_.size() && exit_records_[x].time <= process_records_[p].time);
+        if (take_exit) on_exit_record(exit_records_[x++]);
+        else on_process_record(process_records_[p++]);
+    }
+}
+
+void SeccompBackend::push_exit(pid_t tid, const Task& t, int64_t ret, bool unknown) {
+    Event e{Event::Kind::SyscallExit};
+    e.tid = tid;
+    e.tgid = t.tgid;
+    e.ret = ret;
+    e.unknown_result = unknown;
+    queue_.push_back(e);
+}
+
+void SeccompBackend::on_exit_record(const ExitRecord& r) {
+    const auto it = tasks_.find(r.tid);
+    if (it == tasks_.end()) return;
+    Task& t = it->second;
+    if (t.awaited_nr < 0 || r.time < t.continued_at) return;  // a call the session did not wait for
+    // The first record of this thread after the call was let go is the
+    // call's: the thread makes no other syscall before it returns. Another
+    // syscall's record means the call's own was lost (a full ring).
+    push_exit(r.tid, t, r.ret, r.nr != t.awaited_nr);
+    t.awaited_nr = -1;
+}
+
+void SeccompBackend::on_process_record(const ProcessRecord& r) {
+    switch (r.kind) {
+    case ProcessRecord::Kind::Fork: {
+        const bool thread = threads_.count(r.tgid) != 0;
+        if (!thread && threads_.count(r.parent_tgid) == 0) return;  // not a descendant
+        if (tasks_.count(r.tid) != 0) return;
+        tasks_[r.tid].tgid = r.tgid;
+        ++threads_[r.tgid];
+        Event e{Event::Kind::NewTask};
+        e.tid = r.tid;
+        e.tgid = r.tgid;
+        e.thread = thread;
+        // A thread's event names its process's parent: its creator is some
+        // thread of its own process.
+        e.other = thread ? r.tgid : r.parent_tid;
+        e.other_tgid = thread ? r.tgid : r.parent_tgid;
+        queue_.push_back(e);
+        return;
+    }
+    case ProcessRecord::Kind::Exec: {
+        if (threads_.count(r.tgid) == 0) return;
+        // execve killed every other thread (forget_gone drops them when the
+        // session sees the event); the one that called it now has the
+        // process's id.
+        Task& t = tasks_[r.tgid];
+        const bool announced = t.announced;
+        t = Task{};
+        t.tgid = r.tgid;
+        t.announced = announced;
+        threads_[r.tgid] = 1;
+        Event e{Event::Kind::Exec};
+        e.tid = r.tgid;
+        e.tgid = r.tgid;
+        e.other = r.tid;
+        queue_.push_back(e);
+        return;
+    }
+    case ProcessRecord::Kind::Exit:
+        if (tasks_.count(r.tid) != 0) task_gone(r.tid, r.status);
+        return;
+    }
+}
+
+void SeccompBackend::forget_gone(const Event& e) {
+    // The session counts tracees (tracee_count) as it sees them come and
+    // go, as with ptrace: a task counts from its NewTask to its TaskExit,
+    // and leaves the table when its end is handed out.
+    auto drop = [this](std::unordered_map<pid_t, Task>::iterator it) {
+        if (it->second.announced) --announced_;
+        return tasks_.erase(it);
+    };
+    if (e.kind == Event::Kind::NewTask) {
+        const auto it = tasks_.find(e.tid);
+        if (it != tasks_.end() && !it->second.announced) {
+            it->second.announced = true;
+            ++announced_;
+        }
+    } else if (e.kind == Event::Kind::TaskExit) {
+        if (const auto it = tasks_.find(e.tid); it != tasks_.end()) drop(it);
+    } else if (e.kind == Event::Kind::Exec) {
+        for (auto it = tasks_.begin(); it != tasks_.end();) {
+            if (it->second.tgid == e.tgid && it->first != e.tid) it = drop(it);
+            else ++it;
+        }
+    }
+}
+
+void SeccompBackend::task_gone(pid_t tid, int status) {
+    Task& t = tasks_[tid];
+    const pid_t tgid = t.tgid;
+    t.awaited_nr = -1;
+    t.waiting = false;
+    t.exit_queued = tid != main_pid_;
+    // The main process ends when waitpid says (reap_main), with its status.
+    if (tid == main_pid_) {
+        t.leader_gone = true;
+        return;
+    }
+    // A leader whose threads run on is reported after them, as wait() does.
+    if (tid == tgid && threads_[tgid] > 1) {
+        t.exit_queued = false;
+        t.leader_gone = true;
+        t.leader_status = status;
+        return;
+    }
+    Event e{Event::Kind::TaskExit};
+    e.tid = tid;
+    e.tgid = tgid;
+    e.status = status;
+    queue_.push_back(e);
+    if (--threads_[tgid] > 0) {
+        const auto leader = tasks_.find(tgid);
+        if (threads_[tgid] == 1 && leader != tasks_.end() && leader->second.leader_gone && tgid != main_pid_) {
+            // The last thread's status is the process's when the process
+            // ended as a whole (exit_group, a signal); else the leader's.
+            Event l{Event::Kind::TaskExit};
+            l.tid = tgid;
+            l.tgid = tgid;
+            l.status = status != 0 ? status : leader->second.leader_status;
+            threads_.erase(tgid);
+            queue_.push_back(l);
+        }
+        return;
+    }
+    threads_.erase(tgid);
+}
+
+void SeccompBackend::reap_main() {
+    int status = 0;
+    const pid_t r = waitpid(main_pid_, &status, WNOHANG | __WALL);
+    if (r != main_pid_) return;
+    main_reaped_ = true;
+    epoll_ctl(epoll_, EPOLL_CTL_DEL, main_pidfd_, nullptr);
+    // Its threads' ends were read before (collect): they come first.
+    for (const auto& [tid, t] : tasks_) {
+        if (t.tgid != main_pid_ || tid == main_pid_ || t.exit_queued) continue;
+        Event e{Event::Kind::TaskExit};
+        e.tid = tid;
+        e.tgid = main_pid_;
+        e.status = status;
+        queue_.push_back(e);
+    }
+    threads_.erase(main_pid_);
+    Event e{Event::Kind::TaskExit};
+    e.tid = main_pid_;
+    e.tgid = main_pid_;
+    e.status = status;
+    queue_.push_back(e);
+}
+
+SeccompBackend::Task& SeccompBackend::learn(pid_t tid) {
+    // A task no process event announced (they were lost, or come from
+    // outside the tree): ask /proc.
+    pid_t tgid = tid, ppid = 0;
+    read_status(tid, tgid, ppid);
+    const bool thread = threads_.count(tgid) != 0;
+    Task& t = tasks_[tid];
+    t.tgid = tgid;
+    ++threads_[tgid];
+    Event e{Event::Kind::NewTask};
+    e.tid = tid;
+    e.tgid = tgid;
+    e.thread = thread;
+    e.other = thread ? tgid : ppid;
+    e.other_tgid = thread ? tgid : ppid;
+    queue_.push_back(e);
+    return t;
+}
+
+void SeccompBackend::on_notification(const seccomp_notif& n) {
+    const pid_t tid = pid_t(n.pid);
+    const long nr = long(n.data.nr);
+    // A thread outside the tracer's pid namespace, or a call the session
+    // does not follow (the identity syscalls: nothing to print): let it run.
+    if (tid == 0 || changes_identity(n.data.arch, nr) || classify_syscall(n.data.arch, nr) == Syscall::Other) {
+        listener_.answer_continue(n.id);
+        return;
+    }
+    auto it = tasks_.find(tid);
+    Task& t = it != tasks_.end() ? it->second : learn(tid);
+    if (t.awaited_nr >= 0) {
+        // Its previous call returned (this is a new one) but no record said
+        // how: the record was lost.
+        push_exit(tid, t, 0, true);
+        t.awaited_nr = -1;
+    }
+    t.waiting = true;
+    t.notification = n.id;
+    Event e{Event::Kind::SyscallEntry};
+    e.tid = tid;
+    e.tgid = t.tgid;
+    e.nr = nr;
+    e.arch = n.data.arch;
+    for (int i = 0; i < 6; ++i) e.args[i] = n.data.args[i];
+    queue_.push_back(e);
+}
+
+void SeccompBackend::resume(const Event& event, bool want_exit, const decoder::DecodedCall*) {
+    if (event.kind != Event::Kind::SyscallEntry) return;
+    const auto it = tasks_.find(event.tid);
+    if (it == tasks_.end() || !it->second.waiting) return;
+    Task& t = it->second;
+    t.waiting = false;
+    const uint64_t now = monotonic_ns();
+    if (!listener_.answer_continue(t.notification)) return;  // it died meanwhile: its exit says so
+    if (!want_exit) return;
+    // The tracepoints report native syscalls only (not a 32-bit program's).
+    if (exits_.active() && event.arch == native_arch()) {
+        t.awaited_nr = int(event.nr);
+        t.continued_at = now;
+    } else {
+        push_exit(event.tid, t, 0, true);
+    }
+}
+
+decoder::Memory& SeccompBackend::memory(pid_t tid) {
+    const auto it = tasks_.find(tid);
+    if (it != tasks_.end() && it->second.waiting) {
+        notified_memory_.set(tid, it->second.notification);
+        return notified_memory_;
+    }
+    plain_memory_.set_pid(tid);
+    return plain_memory_;
+}
+
+void SeccompBackend::forward_signal(int sig) {
+    if (main_pid_ > 0) kill(main_pid_, sig);
+}
+
+void SeccompBackend::stop_tracing() {
+    // Without the tracer, every bpf() call of these programs would fail with
+    // ENOSYS: stopping means ending them.
+    for (const auto& [tgid, n] : threads_) kill(tgid, SIGKILL);
+}
+
+} // namespace bpfsc::tracer

@@ -1,0 +1,15 @@
+// The signals the tracer itself receives (SIGINT, SIGTERM, SIGHUP), as the
+// handler in main.cpp records them for whichever backend runs: its next()
+// returns a TracerSignal event when one is pending.
+#pragma once
+
+#include <csignal>
+
+namespace bpfsc::tracer {
+
+struct TracerSignals {
+    static inline volatile std::sig_atomic_t pending = 0;  // the signal, 0 if none
+    static inline volatile std::sig_atomic_t sent = 0;     // sent to the tracer alone (kill), not by the terminal
+};
+
+} // namespace bpfsc::tracer
