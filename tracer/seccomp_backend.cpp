@@ -7,8 +7,11 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <fcntl.h>
+
 #include <algorithm>
 #include <cerrno>
+#include <cstdlib>
 #include <cstdio>
 #include <cstring>
 #include <ctime>
@@ -51,11 +54,39 @@ constexpr int k_result_poll_ms = 1;
 
 } // namespace
 
-SeccompBackend::SeccompBackend() = default;
+SeccompBackend::SeccompBackend() {
+    const char* broker = std::getenv("BPFSC_SECCOMP_BROKER");
+    broker_enabled_ = broker == nullptr || std::strcmp(broker, "0") != 0;
+    const char* stats = std::getenv("BPFSC_SECCOMP_STATS");
+    stats_.print = stats != nullptr && std::strcmp(stats, "1") == 0;
+}
 
 SeccompBackend::~SeccompBackend() {
     if (epoll_ >= 0) close(epoll_);
     if (main_pidfd_ >= 0) close(main_pidfd_);
+    for (const auto& [tid, t] : tasks_)
+        if (t.pidfd >= 0) close(t.pidfd);
+}
+
+void SeccompBackend::Stats::count(const char* why) {
+    for (auto& [reason, n] : continued)
+        if (reason == why) {
+            ++n;
+            return;
+        }
+    continued.emplace_back(why, 1);
+}
+
+SeccompBackend::Stats::~Stats() {
+    if (!print) return;
+    std::fprintf(stderr, "seccomp backend: %llu bpf() calls run by the tracer\n", (unsigned long long)brokered);
+    for (const auto& [why, n] : continued)
+        std::fprintf(stderr, "seccomp backend: %llu run by the tracee: %s\n", (unsigned long long)n, why);
+    // The tracer's own open fds at the end: a test checks nothing leaked.
+    int fds = 0;
+    for (int fd = 0; fd < 4096; ++fd)
+        if (fcntl(fd, F_GETFD) >= 0) ++fds;
+    std::fprintf(stderr, "seccomp backend: %d fds open in the tracer\n", fds);
 }
 
 bool SeccompBackend::prepare(pid_t child, std::string* error) {
@@ -224,9 +255,11 @@ void SeccompBackend::on_process_record(const ProcessRecord& r) {
         // process's id.
         Task& t = tasks_[r.tgid];
         const bool announced = t.announced;
+        if (t.pidfd >= 0) close(t.pidfd);
         t = Task{};
         t.tgid = r.tgid;
         t.announced = announced;
+        identity_.forget_all();  // a set-user-ID or file-capability image changes it
         threads_[r.tgid] = 1;
         Event e{Event::Kind::Exec};
         e.tid = r.tgid;
@@ -247,6 +280,8 @@ void SeccompBackend::forget_gone(const Event& e) {
     // and leaves the table when its end is handed out.
     auto drop = [this](std::unordered_map<pid_t, Task>::iterator it) {
         if (it->second.announced) --announced_;
+        if (it->second.pidfd >= 0) close(it->second.pidfd);
+        identity_.forget(it->first);
         return tasks_.erase(it);
     };
     if (e.kind == Event::Kind::NewTask) {
@@ -353,6 +388,9 @@ void SeccompBackend::on_notification(const seccomp_notif& n) {
     // A thread outside the tracer's pid namespace, or a call the session
     // does not follow (the identity syscalls: nothing to print): let it run.
     if (tid == 0 || changes_identity(n.data.arch, nr) || classify_syscall(n.data.arch, nr) == Syscall::Other) {
+        // Some thread's credentials, namespaces, root or umask may change:
+        // what the tracer knew of any thread's is read again when needed.
+        identity_.forget_all();
         listener_.answer_continue(n.id);
         return;
     }
@@ -375,11 +413,13 @@ void SeccompBackend::on_notification(const seccomp_notif& n) {
     queue_.push_back(e);
 }
 
-void SeccompBackend::resume(const Event& event, bool want_exit, const decoder::DecodedCall*) {
+void SeccompBackend::resume(const Event& event, bool want_exit, const decoder::DecodedCall* call) {
+    if (event.kind == Event::Kind::SyscallExit && event.tid == brokered_tid_) brokered_tid_ = 0;
     if (event.kind != Event::Kind::SyscallEntry) return;
     const auto it = tasks_.find(event.tid);
     if (it == tasks_.end() || !it->second.waiting) return;
     Task& t = it->second;
+    if (call != nullptr && broker(event, t, *call)) return;
     t.waiting = false;
     const uint64_t now = monotonic_ns();
     if (!listener_.answer_continue(t.notification)) return;  // it died meanwhile: its exit says so
@@ -393,7 +433,72 @@ void SeccompBackend::resume(const Event& event, bool want_exit, const decoder::D
     }
 }
 
+bool SeccompBackend::broker(const Event& event, Task& t, const decoder::DecodedCall& call) {
+    if (!broker_enabled_) return false;
+    const char* why = "";
+    // Only the tracer's own architecture: the identity syscalls of other
+    // ones are not all selected, and their results not all traced.
+    if (event.arch != native_arch()) {
+        stats_.count("a 32-bit program");
+        return false;
+    }
+    const bool creates = call.command != nullptr && call.command->returns == decoder::Returns::Fd &&
+                         call.command->returned_object != decoder::Object::None;
+    if (!identity_.same_as_tracer(event.tid, creates, &why)) {
+        stats_.count(why);
+        return false;
+    }
+    const uint64_t id = t.notification;
+    notified_.set(event.tid, t.tgid, id, &t.pidfd);
+    if (!replica_.prepare(call, notified_)) {
+        stats_.count(replica_.reason());
+        return false;
+    }
+    int64_t ret = replica_.run();
+    if (ret == -EMFILE || ret == -ENFILE) {
+        // The tracer's fd table is full, not necessarily the tracee's: the
+        // tracee's own call gives the answer (nothing was created).
+        replica_.release();
+        stats_.count("the tracer has no fd to spare");
+        return false;
+    }
+    // Outputs first, then the answer: the tracee never sees half a call.
+    const int written = replica_.write_back(notified_);
+    int own = replica_.take_returned_fd();
+    if (written < 0 && own >= 0) {
+        close(own);  // nothing holds the new object: it goes away
+        own = -1;
+    }
+    if (written < 0) ret = written;
+    bool answered;
+    if (own >= 0) {
+        // The new fd appears in the tracee close-on-exec, as bpf() makes
+        // it, and the call returns its number there, in one step.
+        ret = listener_.answer_with_fd(id, own);
+        close(own);
+        answered = ret >= 0;
+        if (!answered && ret != -ENOENT) answered = listener_.answer(id, ret);  // e.g. EMFILE in the tracee
+    } else {
+        answered = listener_.answer(id, ret);
+    }
+    replica_.release();
+    t.waiting = false;
+    ++stats_.brokered;
+    if (!answered) return true;  // it died meanwhile: its exit shows the call unfinished
+    brokered_tid_ = event.tid;
+    Event e{Event::Kind::SyscallExit};
+    e.tid = event.tid;
+    e.tgid = t.tgid;
+    e.ret = ret;
+    queue_.push_front(e);  // the session decodes it next, from the replica's view
+    return true;
+}
+
 decoder::Memory& SeccompBackend::memory(pid_t tid) {
+    if (tid == brokered_tid_) {
+        plain_memory_.set_pid(tid);
+        return replica_.view(plain_memory_);
+    }
     const auto it = tasks_.find(tid);
     if (it != tasks_.end() && it->second.waiting) {
         notified_memory_.set(tid, it->second.notification);

@@ -20,7 +20,10 @@
 #include <vector>
 
 #include "backend.h"
+#include "broker/replica.h"
+#include "broker/tracee_identity.h"
 #include "notification_memory.h"
+#include "notified_tracee.h"
 #include "process_events.h"
 #include "process_memory.h"
 #include "seccomp_listener.h"
@@ -61,6 +64,16 @@ private:
         int leader_status = 0;
         bool exit_queued = false;    // its TaskExit is in the queue
         bool announced = false;      // the session has seen it appear (its NewTask)
+        int pidfd = -1;              // opened when the broker first needs one of its fds
+    };
+    // How many calls were brokered, and why the others ran in the tracee
+    // (BPFSC_SECCOMP_STATS=1 prints them at the end, on stderr).
+    struct Stats {
+        uint64_t brokered = 0;
+        std::vector<std::pair<const char*, uint64_t>> continued;
+        void count(const char* why);
+        ~Stats();
+        bool print = false;
     };
 
     void wait_round();
@@ -73,6 +86,7 @@ private:
     void reap_main();
     Task& learn(pid_t tid);
     void push_exit(pid_t tid, const Task& t, int64_t ret, bool unknown);
+    bool broker(const Event& event, Task& t, const decoder::DecodedCall& call);
     bool awaiting() const;
 
     std::unordered_map<pid_t, Task> tasks_;
@@ -90,6 +104,12 @@ private:
     bool hung_up_ = false;       // every task using the filter is gone
     bool main_reaped_ = false;
     std::size_t announced_ = 0;  // tasks the session knows of: what tracee_count() says
+    broker::Replica replica_;
+    broker::TraceeIdentity identity_;
+    NotifiedTracee notified_{listener_};
+    pid_t brokered_tid_ = 0;     // its exit is decoded from the replica's view
+    bool broker_enabled_ = true; // BPFSC_SECCOMP_BROKER=0 lets every call run in the tracee
+    Stats stats_;
     std::vector<ExitRecord> exit_records_;       // reused: no allocation per round once warm
     std::vector<ProcessRecord> process_records_;
 };
