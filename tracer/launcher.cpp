@@ -167,6 +167,11 @@ int Launcher::receive_listener() {
     return fd;
 }
 
+Launcher::~Launcher() {
+    for (const int fd : {go_fd_, error_fd_, listener_socket_})
+        if (fd >= 0) close(fd);
+}
+
 void Launcher::release() {
     if (go_fd_ >= 0) close(go_fd_);
     go_fd_ = -1;

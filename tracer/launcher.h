@@ -22,6 +22,11 @@ std::string resolve_command(const std::string& name, std::string* error);
 
 class Launcher {
 public:
+    Launcher() = default;
+    ~Launcher();
+    Launcher(const Launcher&) = delete;
+    Launcher& operator=(const Launcher&) = delete;
+
     // Forks the child, which blocks until release(). Returns its pid or -1.
     pid_t start(const std::string& path, const std::vector<std::string>& argv, FilterAction action,
                 std::string* error);

@@ -70,6 +70,7 @@ private:
     // (BPFSC_SECCOMP_STATS=1 prints them at the end, on stderr).
     struct Stats {
         uint64_t brokered = 0;
+        uint64_t orphaned = 0;  // brokered, but the thread died before the answer
         std::vector<std::pair<const char*, uint64_t>> continued;
         void count(const char* why);
         ~Stats();

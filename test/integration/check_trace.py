@@ -770,6 +770,140 @@ def test_hostile(args, tmp):
         print(f"{fmt}: {calls} calls, {trace.never_returned} never returned, all accounted for")
 
 
+# --- the seccomp backend ---------------------------------------------------------
+
+def seccomp_stats(err):
+    """What BPFSC_SECCOMP_STATS=1 makes the seccomp backend say at the end:
+    calls it ran itself, calls left to the tracee by reason, and the
+    tracer's open fds."""
+    brokered, reasons, fds = None, {}, None
+    for line in err.splitlines():
+        m = re.fullmatch(r"seccomp backend: (\d+) bpf\(\) calls run by the tracer", line)
+        if m:
+            brokered = int(m.group(1))
+        m = re.fullmatch(r"seccomp backend: (\d+) of them ended with their thread gone before the answer", line)
+        if m:
+            reasons["thread gone before the answer"] = int(m.group(1))
+        m = re.fullmatch(r"seccomp backend: (\d+) run by the tracee: (.*)", line)
+        if m:
+            reasons[m.group(2)] = int(m.group(1))
+        m = re.fullmatch(r"seccomp backend: (-?\d+) fds left open by the tracer", line)
+        if m:
+            fds = int(m.group(1))
+    if brokered is None:
+        raise Failure(f"no statistics from the seccomp backend on stderr:\n{err}")
+    return brokered, reasons, fds
+
+
+def test_unprivileged(args, tmp):
+    """A root tracer never lends an unprivileged tracee its privileges: a
+    program that drops them itself (setresuid to nobody, as daemons do), and
+    one that is nobody from the start, traced by the seccomp backend, see
+    every call end as it ends untraced; the tracer ran only the calls made
+    while the program was root."""
+    program = os.path.abspath(args.program)
+    setpriv = shutil.which("setpriv")
+    if setpriv is None:
+        skip("setpriv (util-linux) is not installed")
+    os.chmod(tmp, 0o755)  # nobody writes its log here
+    os.environ["BPFSC_SECCOMP_STATS"] = "1"
+    as_nobody = [setpriv, "--reuid=65534", "--regid=65534", "--clear-groups", "--inh-caps=-all",
+                 "--bounding-set=-all"]
+    for what, argv, root_calls in (("drops its privileges", [program], 2),
+                                   ("is nobody from the start", as_nobody + [program], 0)):
+        logs = []
+        for name in ("plain", "traced"):
+            log = os.path.join(tmp, f"{name}-{root_calls}.log")
+            with open(log, "w"):
+                pass
+            os.chmod(log, 0o666)
+            logs.append(log)
+        rc, _, err = run(argv + [logs[0]], what=os.path.basename(program))
+        if rc != 0:
+            raise Failure(f"{what}: the program fails untraced (status {exit_status(rc)}): {err.strip()}")
+        out = os.path.join(tmp, f"trace-{root_calls}.json")
+        rc, _, err = run([args.tracer, "--backend=seccomp", "--format=json", "-o", out] + argv + [logs[1]],
+                         what="bpftrace-syscalls --backend=seccomp")
+        if rc != 0:
+            raise Failure(f"{what}: traced, status {exit_status(rc)}: {err.strip()}")
+        plain, _ = parse_log(logs[0])
+        traced, _ = parse_log(logs[1])
+        compare_runs(plain, traced, "untraced", "traced")
+        with open(out) as f:
+            trace = parse_tracer_json(f.read())
+        compare_threads(traced, trace.seqs, "the program's log", "the trace")
+        brokered, reasons, _ = seccomp_stats(err)
+        calls = sum(map(len, traced.values()))
+        unprivileged = reasons.get("other credentials, capabilities or umask", 0)
+        if brokered != root_calls or unprivileged != calls - root_calls:
+            raise Failure(f"{what}: the tracer ran {brokered} calls (the program made {root_calls} as root) and "
+                          f"left {unprivileged} of {calls - root_calls} unprivileged ones to it: {reasons}")
+        results = ", ".join(f"{c} {r}" for seq in traced.values() for c, r in seq[root_calls:])
+        print(f"ok: a program that {what}: {calls} calls as untraced, {brokered} run by the tracer, "
+              f"the unprivileged ones by the program itself: {results}")
+
+
+def objects_named(name):
+    """Maps and programs in the system with this name (bpftool's JSON)."""
+    found = []
+    for kind in ("map", "prog"):
+        r = subprocess.run(["bpftool", "-j", kind, "show"], capture_output=True, text=True)
+        if r.returncode != 0:
+            raise Failure(f"bpftool {kind} show: {r.stderr.strip()}")
+        found += [f"{kind}#{o['id']}" for o in json.loads(r.stdout or "[]") if o.get("name") == name]
+    return found
+
+
+def test_killed(args, tmp):
+    """A tracee killed (SIGKILL) while its threads' bpf() calls are being
+    run by the seccomp broker: the objects the tracer made for calls that
+    never completed go away with it, and the tracer is left holding no fd.
+    The kill lands in a 0.1 s program load, but timing is the scheduler's:
+    three runs get the chance to catch a call in the broker's hands."""
+    if shutil.which("bpftool") is None:
+        skip("bpftool is not installed")
+    program = os.path.abspath(args.program)
+    os.environ["BPFSC_SECCOMP_STATS"] = "1"
+    for attempt in range(3):
+        rc, out, err = run([args.tracer, "--backend=seccomp", "-o", os.path.join(tmp, "trace"), program],
+                           what="bpftrace-syscalls --backend=seccomp killed_mid_call")
+        if exit_status(rc) != 137:
+            raise Failure(f"the tracer exits with {exit_status(rc)}, the program was killed by SIGKILL (137): {err}")
+        name = "bpfsc_mid_" + out.split()[0]
+        brokered, reasons, fds = seccomp_stats(err)
+        if brokered < 1:
+            raise Failure(f"only {brokered} calls were run by the tracer: the test shows nothing ({reasons})")
+        if fds != 0:
+            raise Failure(f"the tracer ends with {fds} more fds open than it started with")
+        # The kernel frees an object after its last reference goes, a little later (RCU).
+        deadline = time.monotonic() + 5
+        while objects_named(name) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        left = objects_named(name)
+        if left:
+            raise Failure(f"{left} named {name} outlive the killed program")
+        gone = reasons.get("thread gone before the answer", 0)
+        print(f"ok: {brokered} calls run by the tracer ({gone} of them for a thread killed before the answer): "
+              f"nothing named {name} left, no fd left open in the tracer")
+        if gone > 0:
+            return
+    raise Failure("in three runs the kill never found a call in the broker's hands")
+
+
+def cli_tracerpid(args, tmp):
+    """Under the seccomp backend nothing ptraces the program: a program that
+    reads its own TracerPid sees 0 (and under ptrace, the tracer)."""
+    for backend, zero in (("seccomp", True), ("ptrace", False)):
+        rc, out, err = run([args.tracer, f"--backend={backend}", "-o", os.path.join(tmp, "trace"),
+                            "grep", "TracerPid", "/proc/self/status"], timeout=20)
+        m = re.fullmatch(r"TracerPid:\s+(\d+)\n", out)
+        if rc != 0 or not m:
+            raise Failure(f"--backend={backend}: grep TracerPid /proc/self/status: status {rc}, {out!r} {err!r}")
+        if (m.group(1) == "0") != zero:
+            raise Failure(f"--backend={backend}: the program sees TracerPid {m.group(1)}")
+        print(f"ok: --backend={backend}: TracerPid {m.group(1)}")
+
+
 # --- the command line ----------------------------------------------------------
 
 def expect_one_line_error(args, tmp, argv, what, marker):
@@ -975,7 +1109,7 @@ def cli_attach(args, tmp):
 
 
 CLI = {"help": cli_help, "version": cli_version, "errors": cli_errors, "exit-status": cli_exit_status,
-       "sigterm": cli_sigterm, "attach": cli_attach}
+       "sigterm": cli_sigterm, "attach": cli_attach, "tracerpid": cli_tracerpid}
 
 
 def main():
@@ -988,7 +1122,8 @@ def main():
     ap.add_argument("--loop-program", help="bpf_threads, for --cli attach")
     ap.add_argument("--cli", choices=sorted(CLI), help="a command-line case")
     ap.add_argument("--keep", action="store_true", help="keep the temporary directory")
-    ap.add_argument("mode", nargs="?", choices=["trace", "strace", "bpftool", "fdmodel", "hostile"])
+    ap.add_argument("mode", nargs="?", choices=["trace", "strace", "bpftool", "fdmodel", "hostile", "unprivileged",
+                                                     "killed"])
     ap.add_argument("program", nargs="?")
     args = ap.parse_args()
     if not args.cli and not (args.mode == "bpftool" or (args.mode and args.program)):  # fdmodel needs PROGRAM
@@ -1009,6 +1144,10 @@ def main():
             test_fdmodel(args, tmp)
         elif args.mode == "hostile":
             test_hostile(args, tmp)
+        elif args.mode == "unprivileged":
+            test_unprivileged(args, tmp)
+        elif args.mode == "killed":
+            test_killed(args, tmp)
         else:
             test_strace(args, tmp)
     except Failure as e:
