@@ -1,6 +1,8 @@
 // The launcher (see launcher.h).
 #include "launcher.h"
 
+#include "fd_passing.h"
+
 #include <fcntl.h>
 #include <signal.h>
 #include <sys/prctl.h>
@@ -17,45 +19,6 @@
 
 namespace bpfsc::tracer {
 
-namespace {
-
-bool send_fd(int socket, int fd) {
-    char byte = 0;
-    iovec io{&byte, 1};
-    alignas(cmsghdr) char control[CMSG_SPACE(sizeof(int))] = {};
-    msghdr msg{};
-    msg.msg_iov = &io;
-    msg.msg_iovlen = 1;
-    msg.msg_control = control;
-    msg.msg_controllen = sizeof control;
-    cmsghdr* c = CMSG_FIRSTHDR(&msg);
-    c->cmsg_level = SOL_SOCKET;
-    c->cmsg_type = SCM_RIGHTS;
-    c->cmsg_len = CMSG_LEN(sizeof(int));
-    std::memcpy(CMSG_DATA(c), &fd, sizeof fd);
-    return sendmsg(socket, &msg, MSG_NOSIGNAL) == 1;
-}
-
-int receive_fd(int socket) {
-    char byte = 0;
-    iovec io{&byte, 1};
-    alignas(cmsghdr) char control[CMSG_SPACE(sizeof(int))] = {};
-    msghdr msg{};
-    msg.msg_iov = &io;
-    msg.msg_iovlen = 1;
-    msg.msg_control = control;
-    msg.msg_controllen = sizeof control;
-    ssize_t n;
-    while ((n = recvmsg(socket, &msg, MSG_CMSG_CLOEXEC)) < 0 && errno == EINTR) {
-    }
-    const cmsghdr* c = n == 1 ? CMSG_FIRSTHDR(&msg) : nullptr;
-    if (c == nullptr || c->cmsg_type != SCM_RIGHTS || c->cmsg_len != CMSG_LEN(sizeof(int))) return -1;
-    int fd;
-    std::memcpy(&fd, CMSG_DATA(c), sizeof fd);
-    return fd;
-}
-
-} // namespace
 
 std::string resolve_command(const std::string& name, std::string* error) {
     auto check = [&](const std::string& path) -> int {
@@ -138,7 +101,7 @@ pid_t Launcher::start(const std::string& path, const std::vector<std::string>& a
             // The listener is close-on-exec: execve drops the child's copy
             // (a close() here would itself wait for the tracer).
             const int listener = install_notify_filter(&why);
-            code = listener < 0 ? listener : send_fd(sock[1], listener) ? 0 : -EPIPE;
+            code = listener < 0 ? listener : send_fd(sock[1], listener, 'L') ? 0 : -EPIPE;
         } else {
             code = install_syscall_filter(action, &why);
         }
@@ -161,7 +124,9 @@ pid_t Launcher::start(const std::string& path, const std::vector<std::string>& a
 
 int Launcher::receive_listener() {
     if (listener_socket_ < 0) return -1;
-    const int fd = receive_fd(listener_socket_);
+    char tag = 0;
+    int fd = -1;
+    if (!receive_fd(listener_socket_, &tag, &fd)) fd = -1;
     close(listener_socket_);
     listener_socket_ = -1;
     return fd;

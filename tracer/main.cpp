@@ -23,6 +23,7 @@
 #include "seccomp_backend.h"
 #include "session.h"
 #include "tracer_signals.h"
+#include "watchdog.h"
 
 using namespace bpfsc::tracer;
 
@@ -82,11 +83,16 @@ int trace(int argc, char** argv) {
     }
     std::unique_ptr<Backend> backend;
     Launcher launcher;
+    Watchdog watchdog;
     pid_t main_pid = options.attach_pid;
     if (kind == BackendKind::Seccomp) {
+        // If the tracer dies, the programs die with it (watchdog.h).
+        if (!watchdog.start(&error)) return fail(error);
         auto seccomp = std::make_unique<SeccompBackend>();
+        seccomp->set_watchdog(&watchdog);
         main_pid = launcher.start(path, options.command, FilterAction::UserNotify, &error);
         if (main_pid < 0) return fail(error);
+        watchdog.guard(main_pid);
         if (!seccomp->prepare(main_pid, &error)) {
             kill(main_pid, SIGKILL);
             return fail("--backend=seccomp: " + error);

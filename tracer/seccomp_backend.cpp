@@ -232,6 +232,7 @@ void SeccompBackend::on_process_record(const ProcessRecord& r) {
         if (tasks_.count(r.tid) != 0) return;
         tasks_[r.tid].tgid = r.tgid;
         ++threads_[r.tgid];
+        if (!thread && watchdog_ != nullptr) watchdog_->guard(r.tid);
         Event e{Event::Kind::NewTask};
         e.tid = r.tid;
         e.tgid = r.tgid;
@@ -367,6 +368,7 @@ SeccompBackend::Task& SeccompBackend::learn(pid_t tid) {
     Task& t = tasks_[tid];
     t.tgid = tgid;
     ++threads_[tgid];
+    if (!thread && watchdog_ != nullptr) watchdog_->guard(tgid);
     Event e{Event::Kind::NewTask};
     e.tid = tid;
     e.tgid = tgid;

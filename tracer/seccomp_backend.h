@@ -28,6 +28,7 @@
 #include "process_memory.h"
 #include "seccomp_listener.h"
 #include "syscall_exit_events.h"
+#include "watchdog.h"
 
 namespace bpfsc::tracer {
 
@@ -43,6 +44,8 @@ public:
     bool prepare(pid_t child, std::string* error);
     // Serves the listener the child sent.
     bool start(int listener_fd, std::string* error);
+    // Every process the backend learns of is guarded by `watchdog`.
+    void set_watchdog(Watchdog* watchdog) { watchdog_ = watchdog; }
     // Why the results of calls let go are unknown ("" when they are known).
     const std::string& results_unavailable() const { return no_results_; }
 
@@ -111,6 +114,7 @@ private:
     pid_t brokered_tid_ = 0;     // its exit is decoded from the replica's view
     bool broker_enabled_ = true; // BPFSC_SECCOMP_BROKER=0 lets every call run in the tracee
     Stats stats_;
+    Watchdog* watchdog_ = nullptr;
     std::vector<ExitRecord> exit_records_;       // reused: no allocation per round once warm
     std::vector<ProcessRecord> process_records_;
 };

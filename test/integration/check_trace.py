@@ -475,6 +475,9 @@ def program_checks(kind, log, trace, what):
     elif kind == "bpf_threads":
         if len(log) < 5:
             raise Failure(f"the log shows {len(log)} threads, not main + 4 workers")
+    elif kind == "bpf_signals":
+        if len(log) < 6:
+            raise Failure(f"the log shows {len(log)} tasks, not main, 4 workers and the fork child")
     elif kind == "bpf_fork_exec":
         if len(log) < 4:
             raise Failure(f"the log shows {len(log)} tasks, not main, fork child, vfork child and the exec thread")
@@ -1042,6 +1045,30 @@ def cli_sigterm(args, tmp):
             p.wait()
 
 
+def cli_tracer_death(args, tmp):
+    """If the seccomp backend's tracer dies (SIGKILL), the programs it traced
+    die with it, grandchildren too, instead of running on with every bpf()
+    call failing (ENOSYS)."""
+    out = os.path.join(tmp, "trace")
+    p = subprocess.Popen([args.tracer, "--backend=seccomp", "-o", out, "sh", "-c", "sleep 30 & sleep 30 & wait"],
+                         stdin=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True, text=True)
+    try:
+        def started():
+            shells = [c for c in children(p.pid) if os.path.basename(os.readlink(f"/proc/{c}/exe")) in ("sh", "dash", "bash")]
+            sleeps = [g for s in shells for g in children(s)]
+            return (shells + sleeps) if len(sleeps) == 2 else None
+        traced = wait_for(started, 10, "the traced shell and its two sleeps to start")
+        time.sleep(0.2)  # the tracer learns of the sleeps from their fork events
+        p.kill()
+        p.wait()
+        wait_for(lambda: all(gone(pid) for pid in traced), 5, f"the traced processes {traced} to die with the tracer")
+        print(f"ok: the tracer killed, so were the shell and both its children ({traced})")
+    finally:
+        if p.poll() is None:
+            os.killpg(p.pid, signal.SIGKILL)
+            p.wait()
+
+
 def contiguous_in(part, whole):
     n = len(part)
     return any(whole[i:i + n] == part for i in range(len(whole) - n + 1))
@@ -1109,7 +1136,7 @@ def cli_attach(args, tmp):
 
 
 CLI = {"help": cli_help, "version": cli_version, "errors": cli_errors, "exit-status": cli_exit_status,
-       "sigterm": cli_sigterm, "attach": cli_attach, "tracerpid": cli_tracerpid}
+       "sigterm": cli_sigterm, "attach": cli_attach, "tracerpid": cli_tracerpid, "tracer-death": cli_tracer_death}
 
 
 def main():
