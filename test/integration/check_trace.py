@@ -893,6 +893,127 @@ def test_killed(args, tmp):
     raise Failure("in three runs the kill never found a call in the broker's hands")
 
 
+# --- the same trace from both backends -------------------------------------------
+
+ID_KEY = re.compile(r"(^|_)(id|ids)$")
+NOTE_NUMBER = re.compile(r"\b(id|ids|map|maps|program|programs|link|links|object|process|after) \d+")
+
+
+def normalize(value, pids, key=""):
+    """One JSON value with what differs from run to run whatever traces it
+    made uniform: addresses, object ids, pids, durations."""
+    if isinstance(value, dict):
+        return {k: normalize(v, pids, k) for k, v in value.items() if k not in ("seq", "tid")}
+    if isinstance(value, list):
+        return [normalize(v, pids, key) for v in value]
+    if key == "addr":
+        return "ADDR" if value else 0
+    if key in ("pid", "duration") or ID_KEY.search(key):
+        return "N" if isinstance(value, int) else value
+    if isinstance(value, str):
+        value = re.sub(r"(map|prog|btf|link)#\d+", r"\1#N", value)
+        value = re.sub(r"0x[0-9a-f]{5,}", "ADDR", value)
+        value = re.sub(r"\d+ ns\b", "N ns", value)
+        value = NOTE_NUMBER.sub(r"\1 N", value)
+        for pid in pids:
+            value = value.replace(str(pid), "PID")
+    return value
+
+
+def json_trace_threads(text):
+    """A JSON trace as per-thread sequences of normalized calls (a thread's
+    process end last) and the summary, threads ordered by what they did.
+    Calls shown unfinished and later whole count once."""
+    objs = [json.loads(line) for line in text.splitlines()]
+    pids = {o[k] for o in objs for k in ("pid", "tid") if isinstance(o.get(k), int)}
+    threads, summary = {}, []
+    for o in objs:
+        if o.get("event") in ("fds", "alive"):
+            summary.append(normalize(o, pids))
+        elif o.get("event") == "exit":
+            threads.setdefault(o["pid"], []).append(normalize(o, pids))
+        elif o.get("finished") is False and "note" not in o:
+            continue  # shown <unfinished ...>: the whole call follows
+        else:
+            threads.setdefault(o["tid"], []).append(normalize(o, pids))
+    ordered = sorted(threads.values(), key=lambda seq: (json.dumps(seq[0], sort_keys=True), len(seq)))
+    return ordered + [sorted(summary, key=lambda x: json.dumps(x, sort_keys=True))]
+
+
+def differences(a, b, path=()):
+    """The paths at which two JSON values differ."""
+    if isinstance(a, dict) and isinstance(b, dict):
+        for k in sorted(set(a) | set(b)):
+            yield from differences(a.get(k), b.get(k), path + (k,))
+    elif isinstance(a, list) and isinstance(b, list) and len(a) == len(b):
+        for i, (x, y) in enumerate(zip(a, b)):
+            yield from differences(x, y, path + (i,))
+    elif a != b:
+        yield path
+
+
+def test_compare(args, tmp):
+    """The same workload traced by --backend=ptrace and --backend=seccomp
+    gives the same JSON trace, addresses, ids, pids and durations aside.
+    What varies from one run to the next whatever traces it (a hash map's
+    walk order, the interleaving of threads) is found by tracing the
+    workload more than once with each backend: only there may the two
+    backends' traces differ. A difference that is not yet known to vary
+    gets another run of each backend (up to four) to show whether it does."""
+    program = os.path.abspath(args.program)
+    runs = {"ptrace": [], "seccomp": []}
+
+    def trace_once(backend):
+        n = len(runs["ptrace"]) + len(runs["seccomp"])
+        log, out = os.path.join(tmp, f"{n}.log"), os.path.join(tmp, f"{n}.json")
+        argv = [a.replace("{log}", log) for a in args.program_args]
+        rc, _, err = run([args.tracer, f"--backend={backend}", "--format=json", "-o", out, program] + argv,
+                         what=f"bpftrace-syscalls --backend={backend}")
+        remove_leftovers(log)
+        if rc != 0:
+            raise Failure(f"--backend={backend}: status {exit_status(rc)}: {err.strip()}")
+        with open(out) as f:
+            threads = json_trace_threads(f.read())
+        shape = [len(seq) for seq in threads]
+        first = (runs["ptrace"] or [threads])[0]
+        if shape != [len(seq) for seq in first]:
+            raise Failure(f"--backend={backend}: threads of {shape} calls, the first ptrace run "
+                          f"{[len(seq) for seq in first]}")
+        runs[backend].append(threads)
+
+    def unexplained():
+        noise = set()
+        for same in runs.values():
+            for other in same[1:]:
+                noise |= {(t, c) + p for t, seq in enumerate(same[0]) for c, obj in enumerate(seq)
+                          for p in differences(obj, other[t][c])}
+        ptrace, seccomp = runs["ptrace"][0], runs["seccomp"][0]
+        for t, seq in enumerate(ptrace):
+            for c, obj in enumerate(seq):
+                for p in differences(obj, seccomp[t][c]):
+                    if (t, c) + p not in noise:
+                        return (t, c, p, obj, seccomp[t][c]), noise
+        return None, noise
+
+    for backend in ("ptrace", "ptrace", "seccomp", "seccomp"):
+        trace_once(backend)
+    for attempt in range(4):
+        diff, noise = unexplained()
+        if diff is None:
+            calls = sum(len(seq) for seq in runs["ptrace"][0])
+            print(f"ok: {calls} calls, process ends and summary lines of {len(runs['ptrace'][0]) - 1} threads are "
+                  f"the same under both backends ({len(noise)} values vary between runs of one backend too; "
+                  f"{len(runs['ptrace'])} runs of each)")
+            return
+        if attempt < 3:
+            trace_once("ptrace")
+            trace_once("seccomp")
+    t, c, p, a, b = diff
+    raise Failure(f"thread {t}, call {c}: ptrace and seccomp differ at {'.'.join(map(str, p))}, in every run:\n"
+                  f"  ptrace:  {json.dumps(a, sort_keys=True)[:1500]}\n"
+                  f"  seccomp: {json.dumps(b, sort_keys=True)[:1500]}")
+
+
 def cli_tracerpid(args, tmp):
     """Under the seccomp backend nothing ptraces the program: a program that
     reads its own TracerPid sees 0 (and under ptrace, the tracer)."""
@@ -1150,8 +1271,10 @@ def main():
     ap.add_argument("--cli", choices=sorted(CLI), help="a command-line case")
     ap.add_argument("--keep", action="store_true", help="keep the temporary directory")
     ap.add_argument("mode", nargs="?", choices=["trace", "strace", "bpftool", "fdmodel", "hostile", "unprivileged",
-                                                     "killed"])
+                                                     "killed", "compare"])
     ap.add_argument("program", nargs="?")
+    ap.add_argument("program_args", nargs=argparse.REMAINDER,
+                    help="compare: the program's arguments ({log}: a log file)")
     args = ap.parse_args()
     if not args.cli and not (args.mode == "bpftool" or (args.mode and args.program)):  # fdmodel needs PROGRAM
         ap.error("give --cli CASE, bpftool, or trace|strace PROGRAM")
@@ -1175,6 +1298,8 @@ def main():
             test_unprivileged(args, tmp)
         elif args.mode == "killed":
             test_killed(args, tmp)
+        elif args.mode == "compare":
+            test_compare(args, tmp)
         else:
             test_strace(args, tmp)
     except Failure as e:
