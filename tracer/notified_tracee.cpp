@@ -20,8 +20,7 @@ void NotifiedTracee::set(pid_t tid, pid_t tgid, uint64_t id, int* pidfd) {
     tgid_ = tgid;
     id_ = id;
     pidfd_ = pidfd;
-    memory_.set(tid, id);
-    writer_.set_pid(tid);
+    memory_.set_pid(tid);
 }
 
 decoder::ReadResult NotifiedTracee::read(decoder::RemoteAddr addr, std::span<std::byte> out) {
@@ -30,7 +29,7 @@ decoder::ReadResult NotifiedTracee::read(decoder::RemoteAddr addr, std::span<std
 
 bool NotifiedTracee::write(decoder::RemoteAddr addr, std::span<const std::byte> data) {
     if (!listener_.valid(id_)) return false;  // gone: the id may name another process now
-    return writer_.write(addr, data);
+    return memory_.write(addr, data);
 }
 
 int NotifiedTracee::duplicate_fd(int tracee_fd) {

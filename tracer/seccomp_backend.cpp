@@ -137,9 +137,12 @@ std::optional<Event> SeccompBackend::next() {
             TracerSignals::pending = 0;
             return e;
         }
-        if (!queue_.empty()) {
-            Event e = queue_.front();
-            queue_.pop_front();
+        if (head_ < queue_.size()) {
+            const Event e = queue_[head_++];
+            if (head_ == queue_.size()) {
+                queue_.clear();
+                head_ = 0;
+            }
             forget_gone(e);
             return e;
         }
@@ -203,13 +206,18 @@ void SeccompBackend::collect() {
     }
 }
 
+void SeccompBackend::push_front(const Event& e) {
+    if (head_ > 0) queue_[--head_] = e;
+    else queue_.insert(queue_.begin(), e);
+}
+
 void SeccompBackend::push_exit(pid_t tid, const Task& t, int64_t ret, bool unknown) {
     Event e{Event::Kind::SyscallExit};
     e.tid = tid;
     e.tgid = t.tgid;
     e.ret = ret;
     e.unknown_result = unknown;
-    queue_.push_back(e);
+    push(e);
 }
 
 void SeccompBackend::on_exit_record(const ExitRecord& r) {
@@ -241,7 +249,7 @@ void SeccompBackend::on_process_record(const ProcessRecord& r) {
         // thread of its own process.
         e.other = thread ? r.tgid : r.parent_tid;
         e.other_tgid = thread ? r.tgid : r.parent_tgid;
-        queue_.push_back(e);
+        push(e);
         return;
     }
     case ProcessRecord::Kind::Exec: {
@@ -261,7 +269,7 @@ void SeccompBackend::on_process_record(const ProcessRecord& r) {
         e.tid = r.tgid;
         e.tgid = r.tgid;
         e.other = r.tid;
-        queue_.push_back(e);
+        push(e);
         return;
     }
     case ProcessRecord::Kind::Exit:
@@ -318,7 +326,7 @@ void SeccompBackend::task_gone(pid_t tid, int status) {
     e.tid = tid;
     e.tgid = tgid;
     e.status = status;
-    queue_.push_back(e);
+    push(e);
     if (--threads_[tgid] > 0) {
         const auto leader = tasks_.find(tgid);
         if (threads_[tgid] == 1 && leader != tasks_.end() && leader->second.leader_gone && tgid != main_pid_) {
@@ -329,7 +337,7 @@ void SeccompBackend::task_gone(pid_t tid, int status) {
             l.tgid = tgid;
             l.status = status != 0 ? status : leader->second.leader_status;
             threads_.erase(tgid);
-            queue_.push_back(l);
+            push(l);
         }
         return;
     }
@@ -349,14 +357,14 @@ void SeccompBackend::reap_main() {
         e.tid = tid;
         e.tgid = main_pid_;
         e.status = status;
-        queue_.push_back(e);
+        push(e);
     }
     threads_.erase(main_pid_);
     Event e{Event::Kind::TaskExit};
     e.tid = main_pid_;
     e.tgid = main_pid_;
     e.status = status;
-    queue_.push_back(e);
+    push(e);
 }
 
 SeccompBackend::Task& SeccompBackend::learn(pid_t tid) {
@@ -375,7 +383,7 @@ SeccompBackend::Task& SeccompBackend::learn(pid_t tid) {
     e.thread = thread;
     e.other = thread ? tgid : ppid;
     e.other_tgid = thread ? tgid : ppid;
-    queue_.push_back(e);
+    push(e);
     return t;
 }
 
@@ -407,7 +415,7 @@ void SeccompBackend::on_notification(const seccomp_notif& n) {
     e.nr = nr;
     e.arch = n.data.arch;
     for (int i = 0; i < 6; ++i) e.args[i] = n.data.args[i];
-    queue_.push_back(e);
+    push(e);
 }
 
 void SeccompBackend::resume(const Event& event, bool want_exit, const decoder::DecodedCall* call) {
@@ -490,7 +498,7 @@ bool SeccompBackend::broker(const Event& event, Task& t, const decoder::DecodedC
     e.tid = event.tid;
     e.tgid = t.tgid;
     e.ret = ret;
-    queue_.push_front(e);  // the session decodes it next, from the replica's view
+    push_front(e);  // the session decodes it next, from the replica's view
     return true;
 }
 

@@ -14,7 +14,6 @@
 #include <linux/seccomp.h>
 #include <sys/types.h>
 
-#include <deque>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -90,12 +89,17 @@ private:
     void reap_main();
     Task& learn(pid_t tid);
     void push_exit(pid_t tid, const Task& t, int64_t ret, bool unknown);
+    void push(const Event& e) { queue_.push_back(e); }
+    void push_front(const Event& e);
     bool broker(const Event& event, Task& t, const decoder::DecodedCall& call);
     bool awaiting() const;
 
     std::unordered_map<pid_t, Task> tasks_;
     std::unordered_map<pid_t, int> threads_;  // process -> its live threads
-    std::deque<Event> queue_;
+    // Events waiting for the session, from head_ on. A vector rather than a
+    // deque: its storage is kept from call to call (no allocation once warm).
+    std::vector<Event> queue_;
+    std::size_t head_ = 0;
     SeccompListener listener_;
     SyscallExitEvents exits_;
     ProcessEvents processes_;

@@ -61,6 +61,7 @@ public:
                 const Buffer& b = r_.buffers_[i];
                 // Tracer-owned buffers and copies whose fds were replaced are not the tracee's.
                 if (b.own || b.altered || b.out != (pass == 0) || !inside(b.remote, b.size)) continue;
+                if (b.whole && r_.ret_ < 0) continue;  // not written: the tracee's bytes are its own
                 std::memcpy(out.data(), b.local.data() + (a - b.remote), n);
                 return {out.size(), 0};
             }
@@ -120,6 +121,7 @@ Replica::Buffer& Replica::add_buffer(const Field& field, uint64_t remote, std::s
     b.out = out;
     b.own = false;
     b.altered = false;
+    b.whole = false;
     // One byte at least, so a buffer of length 0 still has an address the
     // kernel sees as non-NULL, as the tracee's was.
     if (b.local.size() < size + 1) b.local.resize(size + 1);
@@ -130,6 +132,7 @@ Replica::Buffer& Replica::add_buffer(const Field& field, uint64_t remote, std::s
 
 bool Replica::copy_in(TraceeAccess& tracee, Buffer& b) {
     if (b.size == 0) return true;
+    read_any_ = true;
     const decoder::ReadResult r = tracee.read(decoder::RemoteAddr{b.remote}, std::span(b.local.data(), b.size));
     if (r.bytes < b.size) return false;
     if (b.out) {
@@ -169,6 +172,8 @@ bool Replica::prepare(const DecodedCall& call, TraceeAccess& tracee) {
     call_ = &call;
     reason_ = "";
     used_ = 0;
+    layout_fd_ = -1;
+    read_any_ = false;
     tracee_ = &tracee;
     const decoder::Command* command = call.command;
     if (command == nullptr) return refuse("a command this tracer does not know");
@@ -230,6 +235,8 @@ bool Replica::prepare(const DecodedCall& call, TraceeAccess& tracee) {
     for (const FieldValue& v : call.fields)
         if (v.field->kind == Kind::Pointer && v.field->content == Content::FdArray && !prepare_fd_array(v, tracee))
             return false;
+    // What the broker read itself is the tracee's only if its call still waits.
+    if (read_any_ && !tracee.confirm()) return refuse("the thread is gone");
     std::memcpy(attr_before_.data(), attr_.data(), attr_.size());
     return true;
 }
@@ -291,6 +298,7 @@ bool Replica::prepare_string(const FieldValue& v, TraceeAccess& tracee) {
     while (!ended && length < k_path_max) {
         const uint64_t at = v.entry + length;
         const std::size_t piece = std::min<uint64_t>(decoder::kPageSize - at % decoder::kPageSize, k_path_max - length);
+        read_any_ = true;
         const decoder::ReadResult r = tracee.read(decoder::RemoteAddr{at}, std::span(scratch.local.data() + length, piece));
         const void* nul = std::memchr(scratch.local.data() + length, 0, r.bytes);
         if (nul != nullptr) {
@@ -318,13 +326,23 @@ bool Replica::prepare_string(const FieldValue& v, TraceeAccess& tracee) {
     return true;
 }
 
+bool Replica::layout_of_map(int32_t tracee_fd, MapLayout& out) {
+    // Asked once per call, of the tracer's own duplicate: the kernel's word.
+    if (layout_fd_ != tracee_fd || tracee_fd < 0) {
+        int32_t own = 0;
+        if (!translate(tracee_fd, own) || !map_layout_of(own == 0 ? fd0_ : own, layout_)) return false;
+        layout_fd_ = tracee_fd;
+    }
+    out = layout_;
+    return true;
+}
+
 bool Replica::prepare_map_data(const FieldValue& v, TraceeAccess& tracee) {
     const Field& f = *v.field;
     const decoder::AttrView view = call_->entry_view();
-    int32_t own_map = 0;
-    if (!translate(int32_t(view.get(f.length.fd_offset, 4)), own_map)) return refuse("a map fd the tracee does not have open");
     MapLayout map;
-    if (!map_layout_of(own_map == 0 ? fd0_ : own_map, map)) return refuse("keys or values of something that is not a map this tracer knows");
+    if (!layout_of_map(int32_t(view.get(f.length.fd_offset, 4)), map))
+        return refuse("keys or values of something that is not a map this tracer knows");
     const bool keys = f.content == Content::MapKey || f.content == Content::MapKeys;
     if (keys && map.fd_keys) return refuse("a map whose keys are fds");
     const bool out = f.dir != Dir::In;
@@ -335,7 +353,17 @@ bool Replica::prepare_map_data(const FieldValue& v, TraceeAccess& tracee) {
     if (count != 0 && size / count != each) return refuse("a batch larger than the broker copies");
     if (size > k_max_buffer) return refuse("a batch larger than the broker copies");
     Buffer& b = add_buffer(f, v.entry, std::size_t(size), out);
-    if (!copy_in(tracee, b)) return refuse("keys or values the tracee cannot read whole");
+    const bool one = f.length.count_width == 0;
+    if (out && one) {
+        // One key or value out: the kernel writes it whole on success and
+        // not at all on failure. Nothing to read first.
+        b.whole = true;
+    } else if (!out && v.data.state == decoder::DataState::Ok && v.data.bytes.size() == b.size) {
+        // The decoder read it whole at entry, through the same checks.
+        std::memcpy(b.local.data(), v.data.bytes.data(), b.size);
+    } else if (!copy_in(tracee, b)) {
+        return refuse("keys or values the tracee cannot read whole");
+    }
     if (!keys && !out && map.value_fds == ValueFds::Fds) {
         b.altered = true;
         if (!translate_value_fds(b, each)) return refuse("a value that is not an fd of the tracee");
@@ -346,10 +374,8 @@ bool Replica::prepare_map_data(const FieldValue& v, TraceeAccess& tracee) {
 bool Replica::prepare_batch_token(const FieldValue& v, TraceeAccess& tracee) {
     // The batch commands' position token: its size is the map's (map_layout.h).
     const decoder::FieldValue* map_fd = member("map_fd");
-    int32_t own_map = 0;
     MapLayout map;
-    if (map_fd == nullptr || !translate(int32_t(map_fd->entry), own_map) ||
-        !map_layout_of(own_map == 0 ? fd0_ : own_map, map))
+    if (map_fd == nullptr || !layout_of_map(int32_t(map_fd->entry), map))
         return refuse("a batch token of something that is not a map this tracer knows");
     Buffer& b = add_buffer(*v.field, v.entry, map.batch_token_size, v.field->dir != Dir::In);
     if (!copy_in(tracee, b)) return refuse("a batch token the tracee cannot read whole");
@@ -473,6 +499,11 @@ int Replica::write_back(TraceeAccess& tracee) {
     for (std::size_t i = 0; i < used_; ++i) {
         const Buffer& b = buffers_[i];
         if (!b.out || b.own || b.size == 0) continue;
+        if (b.whole) {
+            if (ret_ >= 0 && !tracee.write(decoder::RemoteAddr{b.remote}, std::span(b.local.data(), b.size)))
+                return -EFAULT;
+            continue;
+        }
         std::size_t first = 0, last = b.size;
         while (first < b.size && b.local[first] == b.before[first]) ++first;
         if (first == b.size) continue;

@@ -30,6 +30,7 @@
 
 #include "decoder/decode.h"
 #include "insn_fds.h"
+#include "map_layout.h"
 #include "tracee_access.h"
 
 namespace bpfsc::tracer::broker {
@@ -79,6 +80,7 @@ private:
         bool out = false;                // the kernel may write it
         bool own = false;                // a tracer-owned buffer (own_buffer): never written back
         bool altered = false;            // its fds were replaced by the tracer's: not the tracee's bytes
+        bool whole = false;              // Out, and the kernel writes all of it on success, none on failure
     };
     class View;
 
@@ -91,6 +93,7 @@ private:
     bool prepare_fd_array(const decoder::FieldValue& v, TraceeAccess& tracee);
     bool prepare_batch_token(const decoder::FieldValue& v, TraceeAccess& tracee);
     bool translate_value_fds(Buffer& b, uint64_t value_size);
+    bool layout_of_map(int32_t tracee_fd, MapLayout& out);
     bool refuse(const char* why);
     void put(uint32_t offset, uint32_t width, uint64_t value);
     uint64_t get(const std::array<std::byte, decoder::kPageSize>& attr, uint32_t offset, uint32_t width) const;
@@ -112,6 +115,9 @@ private:
     int returned_fd_ = -1;
     int64_t ret_ = 0;
     const char* reason_ = "";
+    bool read_any_ = false;   // prepare() read the tracee's memory itself
+    int32_t layout_fd_ = -1;  // the map whose layout is in layout_ (this call's)
+    MapLayout layout_;
     View* view_ = nullptr;
 };
 

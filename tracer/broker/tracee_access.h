@@ -16,6 +16,10 @@ class TraceeAccess {
 public:
     virtual ~TraceeAccess() = default;
     virtual decoder::ReadResult read(decoder::RemoteAddr addr, std::span<std::byte> out) = 0;
+    // Whether everything read so far was the tracee's: its call is still
+    // waiting (an id, once dead, never lives again, so one look after the
+    // last read vouches for every read before it).
+    virtual bool confirm() { return true; }
     // Writes all of `data`; false if it could not.
     virtual bool write(decoder::RemoteAddr addr, std::span<const std::byte> data) = 0;
     // A duplicate, in the tracer, of the tracee's fd (pidfd_getfd), or -errno.
