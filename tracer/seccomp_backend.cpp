@@ -2,7 +2,7 @@
 #include "seccomp_backend.h"
 
 #include <signal.h>
-#include <sys/epoll.h>
+#include <poll.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -60,7 +60,6 @@ SeccompBackend::SeccompBackend() {
 }
 
 SeccompBackend::~SeccompBackend() {
-    if (epoll_ >= 0) close(epoll_);
     if (main_pidfd_ >= 0) close(main_pidfd_);
     for (const auto& [tid, t] : tasks_)
         if (t.pidfd >= 0) close(t.pidfd);
@@ -88,7 +87,13 @@ bool SeccompBackend::prepare(pid_t child, std::string* error) {
     main_pid_ = child;
     if (!processes_.open(error)) return false;
     std::string why;
-    if (!exits_.open(child, &why)) no_results_ = why;
+    // BPFSC_SECCOMP_TRACEPOINTS=0 does without them, as a system without
+    // perf access must (tests of the unknown results use it).
+    const char* tracepoints = std::getenv("BPFSC_SECCOMP_TRACEPOINTS");
+    if (tracepoints != nullptr && std::strcmp(tracepoints, "0") == 0)
+        no_results_ = "BPFSC_SECCOMP_TRACEPOINTS=0";
+    else if (!exits_.open(child, &why))
+        no_results_ = why;
     Task& t = tasks_[child];
     t.tgid = child;
     t.announced = true;
@@ -102,23 +107,12 @@ bool SeccompBackend::prepare(pid_t child, std::string* error) {
     return true;
 }
 
-bool SeccompBackend::start(int listener_fd, std::string* error) {
+bool SeccompBackend::start(int listener_fd, std::string*) {
     listener_.reset(listener_fd);
-    listener_.set_sync_wakeup();  // 6.6; without it every call costs a migration, nothing worse
-    epoll_ = epoll_create1(EPOLL_CLOEXEC);
-    if (epoll_ < 0) {
-        *error = fmt::format("epoll_create1: {}", std::strerror(errno));
-        return false;
-    }
-    for (const int fd : {listener_.fd(), processes_.fd(), main_pidfd_}) {
-        epoll_event ev{};
-        ev.events = EPOLLIN;
-        ev.data.fd = fd;
-        if (epoll_ctl(epoll_, EPOLL_CTL_ADD, fd, &ev) != 0) {
-            *error = fmt::format("epoll_ctl: {}", std::strerror(errno));
-            return false;
-        }
-    }
+    // 6.6: the tracee wakes the tracer on its own CPU and back. The tracer
+    // waits in poll(), which passes that on (epoll would not): on a virtual
+    // machine a cross-CPU wake-up costs more than everything else together.
+    listener_.set_sync_wakeup();
     return true;
 }
 
@@ -147,7 +141,7 @@ std::optional<Event> SeccompBackend::next() {
             return e;
         }
         if (hung_up_ && main_reaped_) {
-            collect();
+            collect(true);
             if (queue_.empty()) return std::nullopt;
             continue;
         }
@@ -156,42 +150,35 @@ std::optional<Event> SeccompBackend::next() {
 }
 
 void SeccompBackend::wait_round() {
-    epoll_event events[4];
+    // The listener first: a notification seen ready means every process
+    // event before it is seen by the later look at the connector's socket.
+    pollfd fds[3] = {{hung_up_ ? -1 : listener_.fd(), POLLIN, 0},
+                     {processes_.fd(), POLLIN, 0},
+                     {main_reaped_ ? -1 : main_pidfd_, POLLIN, 0}};
     int timeout = awaiting() ? k_result_poll_ms : -1;
     if (hung_up_ && main_reaped_) timeout = 0;
-    int n = epoll_wait(epoll_, events, 4, 0);
+    int n = poll(fds, 3, 0);
     if (n == 0 && timeout != 0) {
         if (before_blocking) before_blocking();
-        n = epoll_wait(epoll_, events, 4, timeout);
+        n = poll(fds, 3, timeout);
     }
     if (n < 0) return;  // EINTR: a signal for the tracer; next() looks
-    bool notified = false, main_ended = false;
-    for (int i = 0; i < n; ++i) {
-        if (events[i].data.fd == listener_.fd()) {
-            if (events[i].events & EPOLLIN) notified = true;
-            if (events[i].events & EPOLLHUP) {
-                hung_up_ = true;
-                epoll_ctl(epoll_, EPOLL_CTL_DEL, listener_.fd(), nullptr);
-            }
-        } else if (events[i].data.fd == main_pidfd_) {
-            main_ended = true;
-        }
-    }
+    if (fds[0].revents & (POLLHUP | POLLERR)) hung_up_ = true;
     seccomp_notif request;
-    const bool received = notified && listener_.receive(request);
-    // Read after the notification: everything that happened before the call
-    // (the fork that made its thread, an exec, earlier results) is in.
-    collect();
-    if (main_ended) reap_main();
+    const bool received = (fds[0].revents & POLLIN) && listener_.receive(request);
+    // Everything that happened before the call (the fork that made its
+    // thread, an exec, earlier results) is read before it is handed on.
+    collect(fds[1].revents & POLLIN);
+    if (fds[2].revents & POLLIN) reap_main();
     if (received) on_notification(request);
 }
 
-void SeccompBackend::collect() {
+void SeccompBackend::collect(bool process_events) {
     process_records_.clear();
     exit_records_.clear();
     // Process events first: a syscall result written before a process event
     // that was read is visible too.
-    if (processes_.fd() >= 0) processes_.drain(process_records_);
+    if (process_events && processes_.fd() >= 0) processes_.drain(process_records_);
     exits_.drain(exit_records_);
     std::sort(process_records_.begin(), process_records_.end(),
               [](const ProcessRecord& a, const ProcessRecord& b) { return a.time < b.time; });
@@ -349,7 +336,6 @@ void SeccompBackend::reap_main() {
     const pid_t r = waitpid(main_pid_, &status, WNOHANG | __WALL);
     if (r != main_pid_) return;
     main_reaped_ = true;
-    epoll_ctl(epoll_, EPOLL_CTL_DEL, main_pidfd_, nullptr);
     // Its threads' ends were read before (collect): they come first.
     for (const auto& [tid, t] : tasks_) {
         if (t.tgid != main_pid_ || tid == main_pid_ || t.exit_queued) continue;
@@ -424,6 +410,13 @@ void SeccompBackend::resume(const Event& event, bool want_exit, const decoder::D
     const auto it = tasks_.find(event.tid);
     if (it == tasks_.end() || !it->second.waiting) return;
     Task& t = it->second;
+    // One look at the notification vouches for every read of the entry's
+    // decoding: an id, once dead, never lives again. A dead one means the
+    // thread is gone (its exit shows the call unfinished).
+    if (!listener_.valid(t.notification)) {
+        t.waiting = false;
+        return;
+    }
     if (call != nullptr && broker(event, t, *call)) return;
     t.waiting = false;
     const uint64_t now = monotonic_ns();
@@ -503,16 +496,10 @@ bool SeccompBackend::broker(const Event& event, Task& t, const decoder::DecodedC
 }
 
 decoder::Memory& SeccompBackend::memory(pid_t tid) {
-    if (tid == brokered_tid_) {
-        plain_memory_.set_pid(tid);
-        return replica_.view(plain_memory_);
-    }
-    const auto it = tasks_.find(tid);
-    if (it != tasks_.end() && it->second.waiting) {
-        notified_memory_.set(tid, it->second.notification);
-        return notified_memory_;
-    }
+    // A waiting thread's memory is read as is: resume() then checks that
+    // the call still waits, before anything read is used.
     plain_memory_.set_pid(tid);
+    if (tid == brokered_tid_) return replica_.view(plain_memory_);
     return plain_memory_;
 }
 

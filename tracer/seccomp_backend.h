@@ -21,7 +21,6 @@
 #include "backend.h"
 #include "broker/replica.h"
 #include "broker/tracee_identity.h"
-#include "notification_memory.h"
 #include "notified_tracee.h"
 #include "process_events.h"
 #include "process_memory.h"
@@ -80,7 +79,7 @@ private:
     };
 
     void wait_round();
-    void collect();
+    void collect(bool process_events);
     void on_process_record(const ProcessRecord& r);
     void on_exit_record(const ExitRecord& r);
     void on_notification(const seccomp_notif& n);
@@ -103,10 +102,8 @@ private:
     SeccompListener listener_;
     SyscallExitEvents exits_;
     ProcessEvents processes_;
-    NotificationMemory notified_memory_{listener_};
     ProcessMemory plain_memory_;
     std::string no_results_;
-    int epoll_ = -1;
     int main_pidfd_ = -1;
     pid_t main_pid_ = 0;
     bool hung_up_ = false;       // every task using the filter is gone
