@@ -100,13 +100,7 @@ void PtraceBackend::restart(pid_t tid, int sig) {
 
 std::optional<Event> PtraceBackend::next() {
     for (;;) {
-        if (TracerSignals::pending != 0) {
-            Event e{Event::Kind::TracerSignal};
-            e.status = TracerSignals::pending;
-            e.thread = TracerSignals::sent != 0;
-            TracerSignals::pending = 0;
-            return e;
-        }
+        if (auto signal = TracerSignals::take()) return signal;
         int status = 0;
         pid_t tid = waitpid(-1, &status, __WALL | WNOHANG);
         if (tid == 0) {

@@ -124,13 +124,7 @@ bool SeccompBackend::awaiting() const {
 
 std::optional<Event> SeccompBackend::next() {
     for (;;) {
-        if (TracerSignals::pending != 0) {
-            Event e{Event::Kind::TracerSignal};
-            e.status = TracerSignals::pending;
-            e.thread = TracerSignals::sent != 0;
-            TracerSignals::pending = 0;
-            return e;
-        }
+        if (auto signal = TracerSignals::take()) return signal;
         if (head_ < queue_.size()) {
             const Event e = queue_[head_++];
             if (head_ == queue_.size()) {

@@ -21,7 +21,6 @@
 
 #define THREADS 4
 #define KEYS 300
-#define PTR(p) ((uint64_t)(uintptr_t)(p))
 
 static int map_fd = -1;
 static pthread_t workers[THREADS];
@@ -34,13 +33,7 @@ static void on_usr1(int sig) {
 }
 
 static long elem(unsigned cmd, uint32_t key, uint64_t *value, uint64_t flags) {
-    union bpf_attr a;
-    memset(&a, 0, sizeof a);
-    a.map_fd = (uint32_t)map_fd;
-    a.key = PTR(&key);
-    a.value = PTR(value);
-    a.flags = flags;
-    return bpfsc_bpf(cmd, &a, sizeof a);
+    return bpfsc_elem(cmd, map_fd, key, value, flags);
 }
 
 static void *worker(void *arg) {

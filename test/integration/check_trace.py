@@ -1292,6 +1292,10 @@ CLI = {"help": cli_help, "version": cli_version, "errors": cli_errors, "exit-sta
        "unknown-results": cli_unknown_results}
 
 
+MODES = {"trace": test_trace, "strace": test_strace, "bpftool": test_bpftool, "fdmodel": test_fdmodel,
+         "hostile": test_hostile, "unprivileged": test_unprivileged, "killed": test_killed, "compare": test_compare}
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--tracer", required=True, help="the bpftrace-syscalls binary")
@@ -1303,8 +1307,7 @@ def main():
     ap.add_argument("--bench-loop", help="bench/bpf_loop, for --cli unknown-results")
     ap.add_argument("--cli", choices=sorted(CLI), help="a command-line case")
     ap.add_argument("--keep", action="store_true", help="keep the temporary directory")
-    ap.add_argument("mode", nargs="?", choices=["trace", "strace", "bpftool", "fdmodel", "hostile", "unprivileged",
-                                                     "killed", "compare"])
+    ap.add_argument("mode", nargs="?", choices=sorted(MODES))
     ap.add_argument("program", nargs="?")
     ap.add_argument("program_args", nargs=argparse.REMAINDER,
                     help="compare: the program's arguments ({log}: a log file)")
@@ -1319,22 +1322,8 @@ def main():
     try:
         if args.cli:
             CLI[args.cli](args, tmp)
-        elif args.mode == "trace":
-            test_trace(args, tmp)
-        elif args.mode == "bpftool":
-            test_bpftool(args, tmp)
-        elif args.mode == "fdmodel":
-            test_fdmodel(args, tmp)
-        elif args.mode == "hostile":
-            test_hostile(args, tmp)
-        elif args.mode == "unprivileged":
-            test_unprivileged(args, tmp)
-        elif args.mode == "killed":
-            test_killed(args, tmp)
-        elif args.mode == "compare":
-            test_compare(args, tmp)
         else:
-            test_strace(args, tmp)
+            MODES[args.mode](args, tmp)
     except Failure as e:
         print(f"FAIL: {e}")
         print(f"(files kept in {tmp})")

@@ -15,7 +15,6 @@
 
 #include "bpfsc_log.h"
 
-#define PTR(p) ((uint64_t)(uintptr_t)(p))
 #define NOBODY 65534
 
 static long create_map(void) {
@@ -28,19 +27,9 @@ static long create_map(void) {
     return bpfsc_bpf(BPF_MAP_CREATE, &a, sizeof a);
 }
 
-static long elem(unsigned cmd, long fd, uint64_t *value) {
-    uint32_t key = 0;
-    union bpf_attr a;
-    memset(&a, 0, sizeof a);
-    a.map_fd = (uint32_t)fd;
-    a.key = PTR(&key);
-    a.value = PTR(value);
-    return bpfsc_bpf(cmd, &a, sizeof a);
-}
-
 static void unprivileged_calls(long fd) {
     uint64_t value = 0;
-    elem(BPF_MAP_LOOKUP_ELEM, fd, &value);
+    bpfsc_elem(BPF_MAP_LOOKUP_ELEM, (int)fd, 0, &value, 0);
     create_map();
     union bpf_attr a;
     memset(&a, 0, sizeof a);
@@ -52,7 +41,7 @@ int main(int argc, char **argv) {
     bpfsc_log_open(argv[1]);
     long fd = create_map();
     uint64_t value = 42;
-    elem(BPF_MAP_UPDATE_ELEM, fd, &value);
+    bpfsc_elem(BPF_MAP_UPDATE_ELEM, (int)fd, 0, &value, 0);
     if (geteuid() == 0) {
         /* Raw syscalls: one thread, and exactly the calls a daemon makes. */
         if (syscall(SYS_setgroups, 0, NULL) != 0 || syscall(SYS_setresgid, NOBODY, NOBODY, NOBODY) != 0 ||

@@ -86,24 +86,10 @@ int open_fds() {
     return n;
 }
 
-int64_t make_array(uint32_t value_size, uint32_t entries = 4) {
-    uapi::map_create_attr a{};
-    a.map_type = 2;  // BPF_MAP_TYPE_ARRAY
-    a.key_size = 4;
-    a.value_size = value_size;
-    a.max_entries = entries;
-    return real_bpf(uapi::BPF_MAP_CREATE, &a, sizeof a);
-}
+int64_t make_array(uint32_t value_size) { return create_map(2 /* BPF_MAP_TYPE_ARRAY */, 4, value_size, 4); }
 
-uint32_t map_id_of(int fd) {
-    std::array<uint32_t, 32> info{};  // struct bpf_map_info: type, id, ...
-    uapi::info_attr a{};
-    a.bpf_fd = uint32_t(fd);
-    a.info_len = sizeof info;
-    a.info = u64_of(info.data());
-    REQUIRE(real_bpf(uapi::BPF_OBJ_GET_INFO_BY_FD, &a, sizeof a) == 0);
-    return info[1];
-}
+// struct bpf_map_info begins like struct bpf_prog_info: type, id.
+uint32_t map_id_of(int fd) { return prog_id_of(fd); }
 
 // Decodes the call at entry from the child's memory and prepares it.
 struct Prepared {

@@ -11,6 +11,7 @@
 
 #include "decoder/resolver.h"
 #include "tracer/fdinfo_resolver.h"
+#include "tracer/object_info.h"
 
 namespace bpfsc::tracer::broker {
 
@@ -26,15 +27,7 @@ bool fd_is(int fd, std::string_view what) {
     return n > 0 && std::string_view(target, std::size_t(n)) == what;
 }
 
-template <typename Info>
-bool info_of(int fd, Info& info) {
-    union bpf_attr a;
-    std::memset(&a, 0, sizeof a);
-    a.info.bpf_fd = uint32_t(fd);
-    a.info.info_len = sizeof info;
-    a.info.info = reinterpret_cast<uintptr_t>(&info);
-    return syscall(SYS_bpf, BPF_OBJ_GET_INFO_BY_FD, &a, sizeof a) == 0;
-}
+
 
 uint32_t possible_cpus() {
     static const uint32_t cpus = [] {
@@ -51,7 +44,7 @@ bool map_layout_of(int own_fd, MapLayout& out) {
     // command resolves its map fd before it touches a key or value, so for
     // anything else the call fails before the sizes read here matter.
     bpf_map_info info{};
-    if (!info_of(own_fd, info) || info.type > k_last_map_type) return false;
+    if (!object_info(own_fd, info) || info.type > k_last_map_type) return false;
     out = MapLayout{};
     out.map_type = info.type;
     out.key_size = info.key_size;
@@ -91,7 +84,7 @@ bool map_layout_of(int own_fd, MapLayout& out) {
 bool test_run_shows_no_caller(int own_fd) {
     if (!fd_is(own_fd, "anon_inode:bpf-prog")) return false;
     bpf_prog_info info{};
-    if (!info_of(own_fd, info)) return false;
+    if (!object_info(own_fd, info)) return false;
     switch (info.type) {
     case BPF_PROG_TYPE_SOCKET_FILTER:
     case BPF_PROG_TYPE_SCHED_CLS:
