@@ -1114,6 +1114,8 @@ def cli_errors(args, tmp):
         pid += 1
     expect_one_line_error(args, tmp, ["-p", str(pid)], f"-p {pid} (no such process)", None)
     expect_one_line_error(args, tmp, ["-o", "/nonexistent-dir/x"] + touch, "-o in a missing directory", marker)
+    expect_one_line_error(args, tmp, ["--backend=seccomp", "-p", str(os.getpid())], "-p with --backend=seccomp", None)
+    expect_one_line_error(args, tmp, ["--backend=bogus"] + touch, "an unknown backend", marker)
 
 
 def cli_exit_status(args, tmp):
