@@ -7,6 +7,7 @@
 #include <catch2/catch.hpp>
 
 #include <dirent.h>
+#include <sched.h>
 #include <signal.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -21,6 +22,7 @@
 #include "kernel_objects.h"
 #include "support.h"
 #include "tracer/broker/replica.h"
+#include "tracer/broker/tracee_identity.h"
 #include "tracer/process_memory.h"
 
 using namespace bpfsc::test;
@@ -64,6 +66,8 @@ public:
         return own >= 0 ? own : -errno;
     }
     bool same_cwd() override { return true; }
+
+    pid_t pid() const { return pid_; }
 
     template <typename T>
     T fetch(const T& where) {  // the child's copy of an object at the test's address of it
@@ -338,4 +342,29 @@ TEST_CASE("calls the broker cannot run with the same meaning are refused, with t
         CHECK(std::string(p.replica.reason()).find(c.reason) != std::string::npos);
     }
     CHECK(open_fds() == fds_before);
+}
+
+TEST_CASE("a thread has the tracer's identity only with the same ids, capabilities, umask and namespaces", "[broker]") {
+    BPFSC_REQUIRE_BPF();  // root: the children below drop what root has
+    struct Case {
+        const char* what;
+        std::function<void()> change;
+        const char* difference;  // "" for the same identity
+    };
+    const std::vector<Case> cases = {
+        {"a plain fork", [] {}, ""},
+        {"another umask", [] { umask(077); }, "credentials"},
+        {"nobody", [] { [[maybe_unused]] int r = setresuid(65534, 65534, 65534); }, "credentials"},
+        {"no capabilities", [] { [[maybe_unused]] int r = setresuid(0, 65534, 0); }, "credentials"},
+        {"its own UTS namespace", [] { unshare(CLONE_NEWUTS); }, "namespaces"},
+    };
+    bpfsc::tracer::broker::TraceeIdentity identity;
+    for (const Case& c : cases) {
+        INFO(c.what);
+        ChildTracee child(c.change);
+        const char* why = "";
+        const bool same = identity.same_as_tracer(child.pid(), true, &why);
+        CHECK(same == (*c.difference == '\0'));
+        CHECK(std::string(why).find(c.difference) != std::string::npos);
+    }
 }
