@@ -368,3 +368,31 @@ TEST_CASE("a thread has the tracer's identity only with the same ids, capabiliti
         CHECK(std::string(why).find(c.difference) != std::string::npos);
     }
 }
+
+TEST_CASE("a rejected load asked for no log: run again with the tracer's own log, nothing written back", "[broker]") {
+    BPFSC_REQUIRE_BPF();
+    std::array<uapi::bpf_insn_raw, 1> insns{{{0x95, 0x00, 0, 0}}};  // exit without r0
+    const char license[] = "GPL";
+    uapi::prog_load_attr load{};
+    load.prog_type = 1;
+    load.insn_cnt = insns.size();
+    load.insns = u64_of(insns.data());
+    load.license = u64_of(license);
+    ChildTracee child([] {});
+    Prepared p(child, uapi::BPF_PROG_LOAD, &load, sizeof load);
+    REQUIRE(p.ok);
+    CHECK(p.replica.run() == -EACCES);
+    // The lead's use: the same call, with a log of the tracer's own.
+    const std::span<std::byte> log = p.replica.own_buffer("log_buf", 4096);
+    REQUIRE(log.size() == 4096);
+    CHECK(p.replica.set("log_size", 4096));
+    CHECK(p.replica.set("log_level", 1));
+    CHECK(p.replica.run() == -EACCES);
+    const std::span<const std::byte> written = p.replica.buffer("log_buf");
+    const std::string text(reinterpret_cast<const char*>(written.data()));
+    CHECK(text.find("R0 !read_ok") != std::string::npos);
+    CHECK(p.replica.write_back(child) == 0);  // writes nothing: not the tracee's call any more
+    const auto in_child = child.fetch(load);
+    CHECK(std::memcmp(&load, &in_child, sizeof load) == 0);  // the tracee's attr is as it was
+    p.replica.release();
+}

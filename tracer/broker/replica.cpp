@@ -174,6 +174,7 @@ bool Replica::prepare(const DecodedCall& call, TraceeAccess& tracee) {
     used_ = 0;
     layout_fd_ = -1;
     read_any_ = false;
+    overridden_ = false;
     tracee_ = &tracee;
     const decoder::Command* command = call.command;
     if (command == nullptr) return refuse("a command this tracer does not know");
@@ -432,6 +433,7 @@ bool Replica::set(std::string_view name, uint64_t value) {
     if (call_ == nullptr || call_->command == nullptr) return false;
     for (const Field& f : call_->command->fields) {
         if (f.name != name) continue;
+        overridden_ = true;
         put(f.offset, f.width, value);
         size_ = std::max<uint32_t>(size_, f.end());
         return true;
@@ -443,6 +445,7 @@ std::span<std::byte> Replica::own_buffer(std::string_view name, std::size_t size
     if (call_ == nullptr || call_->command == nullptr) return {};
     for (const Field& f : call_->command->fields) {
         if (f.name != name || f.kind != Kind::Pointer) continue;
+        overridden_ = true;
         Buffer* b = buffer_of(&f);
         if (b == nullptr) b = &add_buffer(f, 0, size, true);
         if (b->local.size() < size + 1) b->local.resize(size + 1);
@@ -485,6 +488,8 @@ int64_t Replica::run() {
 }
 
 int Replica::write_back(TraceeAccess& tracee) {
+    // A call the tracer changed (set, own_buffer) is not the tracee's call.
+    if (overridden_) return 0;
     // Members of the attr the kernel wrote (also on the error paths where
     // it does: counts, log_true_size...), where they changed.
     for (const FieldValue& v : call_->fields) {

@@ -47,10 +47,11 @@ public:
     bool prepare(const decoder::DecodedCall& call, TraceeAccess& tracee);
     const char* reason() const { return reason_; }
 
-    // Sets a member of the copied attr (the size grows to hold it if needed).
+    // Sets a member of the copied attr (the size grows to hold it if
+    // needed). The call is then the tracer's own: write_back() writes nothing.
     bool set(std::string_view member, uint64_t value);
     // Points a pointer member at a zeroed tracer-owned buffer of `size`
-    // bytes, which is never written back to the tracee.
+    // bytes (write_back() then writes nothing, as after set()).
     std::span<std::byte> own_buffer(std::string_view member, std::size_t size);
     // The tracer's copy of the buffer a pointer member points at (after run(): what the kernel wrote).
     std::span<const std::byte> buffer(std::string_view member) const;
@@ -116,6 +117,7 @@ private:
     int64_t ret_ = 0;
     const char* reason_ = "";
     bool read_any_ = false;   // prepare() read the tracee's memory itself
+    bool overridden_ = false; // set() or own_buffer() changed the call
     int32_t layout_fd_ = -1;  // the map whose layout is in layout_ (this call's)
     MapLayout layout_;
     View* view_ = nullptr;
