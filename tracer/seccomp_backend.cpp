@@ -481,6 +481,7 @@ bool SeccompBackend::broker(const Event& event, Task& t, const decoder::DecodedC
         return true;
     }
     brokered_tid_ = event.tid;
+    brokered_tgid_ = t.tgid;
     Event e{Event::Kind::SyscallExit};
     e.tid = event.tid;
     e.tgid = t.tgid;
@@ -493,7 +494,9 @@ decoder::Memory& SeccompBackend::memory(pid_t tid) {
     // A waiting thread's memory is read as is: resume() then checks that
     // the call still waits, before anything read is used.
     plain_memory_.set_pid(tid);
-    if (tid == brokered_tid_) return replica_.view(plain_memory_);
+    // The brokered call's thread, or its process (the session reads a pin
+    // path by process): the call as the kernel left it.
+    if (brokered_tid_ != 0 && (tid == brokered_tid_ || tid == brokered_tgid_)) return replica_.view(plain_memory_);
     return plain_memory_;
 }
 

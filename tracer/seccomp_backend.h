@@ -113,6 +113,7 @@ private:
     broker::TraceeIdentity identity_;
     NotifiedTracee notified_{listener_};
     pid_t brokered_tid_ = 0;     // its exit is decoded from the replica's view
+    pid_t brokered_tgid_ = 0;
     bool broker_enabled_ = true; // BPFSC_SECCOMP_BROKER=0 lets every call run in the tracee
     Stats stats_;
     Watchdog* watchdog_ = nullptr;

@@ -53,26 +53,43 @@ public:
     explicit View(Replica& r) : r_(r) {}
     decoder::Memory* fallback = nullptr;
     decoder::ReadResult read(decoder::RemoteAddr addr, std::span<std::byte> out) override {
-        const uint64_t a = addr.value, n = out.size();
-        auto inside = [&](uint64_t base, std::size_t size) { return a >= base && a - base <= size && n <= size - (a - base); };
+        // Piece by piece: from a copy where the address falls in one (a
+        // string is read in chunks that may run past its NUL), else from
+        // the tracee.
+        std::size_t done = 0;
+        while (done < out.size()) {
+            const uint64_t at = addr.value + done;
+            const std::span<std::byte> rest = out.subspan(done);
+            const std::span<const std::byte> from = copy_at(at);
+            if (from.empty()) {
+                const decoder::ReadResult r = fallback->read(decoder::RemoteAddr{at}, rest);
+                return {done + r.bytes, r.error};
+            }
+            const std::size_t n = std::min(rest.size(), from.size());
+            std::memcpy(rest.data(), from.data(), n);
+            done += n;
+        }
+        return {done, 0};
+    }
+
+private:
+    // The copy's bytes from `at` to the end of the copy holding it, if any.
+    std::span<const std::byte> copy_at(uint64_t at) const {
         // Buffers the kernel wrote first: a buffer may alias another.
         for (int pass = 0; pass < 2; ++pass)
             for (std::size_t i = 0; i < r_.used_; ++i) {
                 const Buffer& b = r_.buffers_[i];
                 // Tracer-owned buffers and copies whose fds were replaced are not the tracee's.
-                if (b.own || b.altered || b.out != (pass == 0) || !inside(b.remote, b.size)) continue;
+                if (b.own || b.altered || b.out != (pass == 0) || at < b.remote || at - b.remote >= b.size) continue;
                 if (b.whole && r_.ret_ < 0) continue;  // not written: the tracee's bytes are its own
-                std::memcpy(out.data(), b.local.data() + (a - b.remote), n);
-                return {out.size(), 0};
+                return std::span(b.local.data() + (at - b.remote), b.size - (at - b.remote));
             }
-        if (inside(r_.call_->attr_addr.value, r_.call_->size)) {
-            std::memcpy(out.data(), r_.tracee_attr_.data() + (a - r_.call_->attr_addr.value), n);
-            return {out.size(), 0};
-        }
-        return fallback->read(addr, out);
+        const uint64_t attr = r_.call_->attr_addr.value;
+        if (at >= attr && at - attr < r_.call_->size)
+            return std::span(r_.tracee_attr_.data() + (at - attr), r_.call_->size - (at - attr));
+        return {};
     }
 
-private:
     Replica& r_;
 };
 
