@@ -132,10 +132,10 @@ def describe_group(pgid):
     return "\n".join(lines) or "  (no process left)"
 
 
-def run(argv, timeout=RUN_TIMEOUT, what=None):
+def run(argv, timeout=RUN_TIMEOUT, what=None, cwd=None):
     """Runs argv in its own process group; a hang kills the group and fails."""
     p = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                         start_new_session=True, close_fds=True, text=True, errors="replace")
+                         start_new_session=True, close_fds=True, text=True, errors="replace", cwd=cwd)
     try:
         out, err = p.communicate(timeout=timeout)
     except subprocess.TimeoutExpired:
@@ -1042,6 +1042,35 @@ def cli_unknown_results(args, tmp):
         print(f"ok: BPFSC_SECCOMP_BROKER={broker}: {unknown} of 4 bpf() calls shown with an unknown result")
 
 
+def cli_relative_pin(args, tmp):
+    """A relative pin path means what it means from the tracee's directory:
+    the seccomp backend runs the pin itself when the tracee's cwd is the
+    tracer's, and lets the tracee run it when it is not; either way the pin
+    lands where the program meant it."""
+    require_seccomp_backend()
+    require_bpf()
+    if shutil.which("bpftool") is None:
+        skip("bpftool is not installed")
+    os.environ["BPFSC_SECCOMP_STATS"] = "1"
+    name = f"bpfsc-relative-{os.getpid()}"
+    create = f"bpftool map create {name} type array key 4 value 4 entries 1 name relative"
+    for where, argv, ran_by_tracee in (("the tracer's", ["sh", "-c", create], 0),
+                                       ("another", ["sh", "-c", f"cd /sys/fs/bpf && {create}"], 1)):
+        rc, _, err = run([os.path.abspath(args.tracer), "--backend=seccomp", "-o", os.path.join(tmp, "trace")] + argv,
+                         cwd="/sys/fs/bpf" if ran_by_tracee == 0 else "/")
+        pin = os.path.join("/sys/fs/bpf", name)
+        pinned = os.path.exists(pin)
+        if pinned:
+            os.unlink(pin)
+        _, reasons, _ = seccomp_stats(err)
+        left = reasons.get("a relative path from another directory", 0)
+        if rc != 0 or not pinned or left != ran_by_tracee:
+            raise Failure(f"a relative pin from {where} directory: status {rc}, pinned {pinned}, "
+                          f"left to the tracee {left} times (expected {ran_by_tracee}): {err}")
+        print(f"ok: a relative pin from {where} directory lands at {pin}, run by the "
+              f"{'tracee' if ran_by_tracee else 'tracer'}")
+
+
 def cli_tracerpid(args, tmp):
     """Under the seccomp backend nothing ptraces the program: a program that
     reads its own TracerPid sees 0 (and under ptrace, the tracer); auto
@@ -1291,7 +1320,7 @@ def cli_attach(args, tmp):
 
 CLI = {"help": cli_help, "version": cli_version, "errors": cli_errors, "exit-status": cli_exit_status,
        "sigterm": cli_sigterm, "attach": cli_attach, "tracerpid": cli_tracerpid, "tracer-death": cli_tracer_death,
-       "unknown-results": cli_unknown_results}
+       "unknown-results": cli_unknown_results, "relative-pin": cli_relative_pin}
 
 
 MODES = {"trace": test_trace, "strace": test_strace, "bpftool": test_bpftool, "fdmodel": test_fdmodel,
