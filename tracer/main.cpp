@@ -100,10 +100,11 @@ int trace(int argc, char** argv) {
         launcher.release();
         const int listener = launcher.receive_listener();
         if (listener < 0) {
+            // The child sends the listener before it execs: it failed at the filter.
             waitpid(main_pid, nullptr, 0);
             const std::string why = launcher.exec_failure();
-            return fail(why.empty() ? "--backend=seccomp: the program could not install its filter"
-                                    : fmt::format("cannot run '{}': {}", options.command[0], why));
+            return fail("--backend=seccomp: the program could not install its seccomp listener" +
+                        (why.empty() ? std::string() : ": " + why));
         }
         if (!seccomp->start(listener, &error)) {
             kill(main_pid, SIGKILL);
