@@ -1,11 +1,15 @@
 #!/usr/bin/env python3
-"""Benchmark: bare vs `strace -f -e trace=bpf` vs bpftrace-syscalls, in one run.
+"""Benchmark: bare vs `strace -f -e trace=bpf` vs bpftrace-syscalls with each
+backend (ptrace, seccomp), in one run.
 
 Workloads: bench/bpf_loop N (N bpf() map lookups) and bench/syscall_loop N
 (N getppid() calls, none of them bpf). Each configuration runs REPEAT times;
 the best wall time is reported, with the ratio to bare and the per-call cost.
-The tracer's peak memory (VmHWM) is reported for a short and a long trace,
-to show it stays flat in the length of a trace. Output goes to /dev/null.
+The seccomp backend is also timed with BPFSC_SECCOMP_BROKER=0 (every call
+runs in the tracee, its result read from the syscall tracepoints) to show
+what running calls in the tracer buys. The tracer's peak memory (VmHWM) is
+reported for a short and a long trace of each backend, to show it stays
+flat in the length of a trace. Output goes to /dev/null.
 
 Usage: bench/run.py [BUILD_DIR]   (default: build)
 """
@@ -24,14 +28,15 @@ FILTER_ONLY = os.path.join(BUILD, "bench", "filter_only")
 REPEAT = 3
 
 
-def timed(argv):
+def timed(argv, env=None):
     start = time.perf_counter()
-    subprocess.run(argv, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    subprocess.run(argv, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                   env=dict(os.environ, **(env or {})))
     return time.perf_counter() - start
 
 
-def best(argv):
-    return min(timed(argv) for _ in range(REPEAT))
+def best(argv, env=None):
+    return min(timed(argv, env) for _ in range(REPEAT))
 
 
 def peak_rss_kib(argv):
@@ -64,25 +69,27 @@ def main():
         if not os.access(path, os.X_OK):
             sys.exit(f"missing {path}: build first (ninja -C {BUILD})")
     strace = shutil.which("strace")
-    ours = [TRACER, "-o", "/dev/null"]
-    theirs = [strace, "-f", "-e", "trace=bpf", "-o", "/dev/null"] if strace else None
+    tracers = [("strace -f -e trace=bpf", [strace, "-f", "-e", "trace=bpf", "-o", "/dev/null"] if strace else None, None),
+               ("ours, --backend=ptrace", [TRACER, "--backend=ptrace", "-o", "/dev/null"], None),
+               ("ours, --backend=seccomp", [TRACER, "--backend=seccomp", "-o", "/dev/null"], None),
+               ("ours, seccomp, calls let run", [TRACER, "--backend=seccomp", "-o", "/dev/null"],
+                {"BPFSC_SECCOMP_BROKER": "0"})]
 
-    rows = []
+    print(f"{'workload':<26}{'traced by':<32}{'seconds':>9}{'x bare':>9}{'us/call':>10}")
     for name, prog, n in (("bpf() calls", BPF_LOOP, 100_000), ("other syscalls", SYSCALL_LOOP, 1_000_000)):
         cmd = [prog, str(n)]
         bare = best(cmd)
-        st = best(theirs + cmd) if theirs else float("nan")
-        us = best(ours + cmd)
-        rows.append((f"{n:,} {name}", bare, st, us, n))
+        print(f"{f'{n:,} {name}':<26}{'(bare)':<32}{bare:>9.3f}{1:>9.2f}{0:>10.2f}")
+        for label, argv, env in tracers:
+            if argv is None:
+                continue
+            t = best(argv + cmd, env)
+            print(f"{'':<26}{label:<32}{t:>9.3f}{t / bare:>9.2f}{(t - bare) / n * 1e6:>10.2f}")
 
-    print(f"{'workload':<26}{'bare s':>9}{'strace s':>10}{'ours s':>9}{'strace/bare':>13}{'ours/bare':>11}"
-          f"{'strace us/call':>16}{'ours us/call':>14}")
-    for label, bare, st, us, n in rows:
-        print(f"{label:<26}{bare:>9.3f}{st:>10.3f}{us:>9.3f}{st / bare:>13.2f}{us / bare:>11.2f}"
-              f"{(st - bare) / n * 1e6:>16.2f}{(us - bare) / n * 1e6:>14.2f}")
-
-    short = peak_rss_kib(ours + [BPF_LOOP, "1000"])
-    long = peak_rss_kib(ours + [BPF_LOOP, "1000000"])
+    memory = []
+    for backend in ("ptrace", "seccomp"):
+        ours = [TRACER, f"--backend={backend}", "-o", "/dev/null"]
+        memory.append((backend, peak_rss_kib(ours + [BPF_LOOP, "1000"]), peak_rss_kib(ours + [BPF_LOOP, "1000000"])))
     # Where the cost of other syscalls comes from: the same filter, no tracer.
     n = 1_000_000
     bare = best([SYSCALL_LOOP, str(n)])
@@ -91,7 +98,9 @@ def main():
           f"{filtered:.3f} s vs {bare:.3f} s bare = {filtered / bare:.2f}x, "
           f"{(filtered - bare) / n * 1e9:.0f} ns/call: the kernel's seccomp entry path")
 
-    print(f"\ntracer peak memory (VmHWM): {short} KiB for 1,000 bpf() calls, {long} KiB for 1,000,000")
+    for backend, short, long in memory:
+        print(f"{'' if backend == 'seccomp' else chr(10)}tracer peak memory (VmHWM), --backend={backend}: "
+              f"{short} KiB for 1,000 bpf() calls, {long} KiB for 1,000,000")
 
 
 if __name__ == "__main__":

@@ -135,6 +135,7 @@ struct Field {
     OnFailure failure_policy = OnFailure::NotWritten;  // whether a failed call wrote this output
     BtfFrom btf = BtfFrom::None;  // BtfTypeId: which BTF object
     uint16_t btf_fd_offset = 0;   // ... the member holding its fd
+    bool holds_hidden_fds = false;  // the pointed-to data holds fds this table does not lay out
 
     // Fluent constexpr modifiers, so a table row reads like a sentence.
     constexpr Field as(Kind k) const { Field f = *this; f.kind = k; return f; }
@@ -159,6 +160,10 @@ struct Field {
     }
     constexpr Field btf_type_in_vmlinux() const { Field f = *this; f.kind = Kind::BtfTypeId; f.btf = BtfFrom::Vmlinux; return f; }
     constexpr Field only_if(Predicate p) const { Field f = *this; f.when = p; return f; }
+    // Data with fds at places that depend on more than this table says
+    // (iter_info: a map fd, a cgroup fd or a pidfd, by iterator): the
+    // seccomp broker must not run such a call itself.
+    constexpr Field with_hidden_fds() const { Field f = *this; f.holds_hidden_fds = true; return f; }
     constexpr Field in(std::string_view g) const { Field f = *this; f.group = g; return f; }
     constexpr Field added(std::string_view release) const { Field f = *this; f.since = release; return f; }
     constexpr uint32_t end() const { return uint32_t(offset) + width; }

@@ -1,7 +1,7 @@
 // The interface between the session (decode, model, print) and whatever
-// stops the tracee: ptrace today, seccomp user notification later. The
-// session sees only Events and answers each with resume(); it never knows
-// which backend runs.
+// stops the tracee: ptrace, or seccomp user notification. The session sees
+// only Events and answers each with resume(); it never knows which backend
+// runs.
 #pragma once
 
 #include <sys/types.h>
@@ -12,6 +12,10 @@
 #include <optional>
 
 #include "decoder/memory.h"
+
+namespace bpfsc::decoder {
+class DecodedCall;
+}
 
 namespace bpfsc::tracer {
 
@@ -32,6 +36,7 @@ struct Event {
     uint32_t arch = 0;      // AUDIT_ARCH_* of the call
     std::array<uint64_t, 6> args{};
     int64_t ret = 0;        // SyscallExit: the result, -errno on error
+    bool unknown_result = false;  // SyscallExit: the call ran, but its result could not be learned
     // NewTask: the parent; Exec: the tid that called execve (it may differ
     // from tid when a non-leader thread execs); TaskExit: the wait status.
     pid_t other = 0;
@@ -48,8 +53,10 @@ public:
     virtual std::optional<Event> next() = 0;
     // Lets the tracee of `event` go on. For a SyscallEntry, want_exit says
     // whether the session needs the matching SyscallExit (an fd syscall that
-    // touches no BPF fd does not).
-    virtual void resume(const Event& event, bool want_exit = true) = 0;
+    // touches no BPF fd does not), and `call` is the bpf() call as decoded
+    // at entry (nullptr for other syscalls): the seccomp backend runs the
+    // call itself from it when it can (it knows every buffer and fd).
+    virtual void resume(const Event& event, bool want_exit = true, const decoder::DecodedCall* call = nullptr) = 0;
     // The memory of a traced thread's process.
     virtual decoder::Memory& memory(pid_t tid) = 0;
     // Stop tracing: detach from attached processes, kill launched ones

@@ -109,6 +109,11 @@ bool Session::on_fd_entry(const Event& e, Syscall kind) {
 }
 
 void Session::on_fd_exit(const Event& e, FdCall& call) {
+    if (e.unknown_result) {
+        // How it ended is unknown: the model keeps what it knew.
+        call.kind = Syscall::Other;
+        return;
+    }
     const int64_t ret = e.ret;
     const pid_t pid = call.tgid;
     const model::CallRef by = ref(call.seq, pid, name_of(call.kind));

@@ -1,6 +1,8 @@
 // The kernel inspector (see kernel_inspector.h).
 #include "kernel_inspector.h"
 
+#include "object_info.h"
+
 #include <linux/bpf.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -18,16 +20,6 @@ using model::ObjectKind;
 namespace {
 
 long sys_bpf(int cmd, void* attr, unsigned size) { return syscall(SYS_bpf, cmd, attr, size); }
-
-template <typename Info>
-bool get_info(int fd, Info& info) {
-    union bpf_attr a;
-    std::memset(&a, 0, sizeof a);
-    a.info.bpf_fd = uint32_t(fd);
-    a.info.info_len = sizeof info;
-    a.info.info = reinterpret_cast<uintptr_t>(&info);
-    return sys_bpf(BPF_OBJ_GET_INFO_BY_FD, &a, sizeof a) == 0;
-}
 
 // What kind of file /proc/PID/fd/N links to.
 ObjectKind kind_of_link(std::string_view target) {
@@ -59,7 +51,7 @@ std::optional<ObjectFacts> facts_of_own_fd(int fd, ObjectKind kind) {
     switch (kind) {
     case ObjectKind::Map: {
         bpf_map_info info{};
-        if (!get_info(fd, info)) return std::nullopt;
+        if (!object_info(fd, info)) return std::nullopt;
         f.id = info.id;
         f.type = info.type;
         f.name.assign(info.name, strnlen(info.name, sizeof info.name));
@@ -74,7 +66,7 @@ std::optional<ObjectFacts> facts_of_own_fd(int fd, ObjectKind kind) {
     }
     case ObjectKind::Prog: {
         bpf_prog_info info{};
-        if (!get_info(fd, info)) return std::nullopt;
+        if (!object_info(fd, info)) return std::nullopt;
         f.id = info.id;
         f.type = info.type;
         f.name.assign(info.name, strnlen(info.name, sizeof info.name));
@@ -83,7 +75,7 @@ std::optional<ObjectFacts> facts_of_own_fd(int fd, ObjectKind kind) {
     }
     case ObjectKind::Link: {
         bpf_link_info info{};
-        if (!get_info(fd, info)) return std::nullopt;
+        if (!object_info(fd, info)) return std::nullopt;
         f.id = info.id;
         f.type = info.type;
         f.prog_id = info.prog_id;
@@ -91,7 +83,7 @@ std::optional<ObjectFacts> facts_of_own_fd(int fd, ObjectKind kind) {
     }
     case ObjectKind::Btf: {
         bpf_btf_info info{};
-        if (!get_info(fd, info)) return std::nullopt;
+        if (!object_info(fd, info)) return std::nullopt;
         f.id = info.id;
         return f;
     }

@@ -1,8 +1,12 @@
 // The launcher (see launcher.h).
 #include "launcher.h"
 
+#include "fd_passing.h"
+
 #include <fcntl.h>
 #include <signal.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -14,6 +18,7 @@
 #include <fmt/format.h>
 
 namespace bpfsc::tracer {
+
 
 std::string resolve_command(const std::string& name, std::string* error) {
     auto check = [&](const std::string& path) -> int {
@@ -51,11 +56,16 @@ std::string resolve_command(const std::string& name, std::string* error) {
 
 pid_t Launcher::start(const std::string& path, const std::vector<std::string>& argv, FilterAction action,
                       std::string* error) {
-    int go[2], err[2];
+    int go[2], err[2], sock[2] = {-1, -1};
     if (pipe2(go, O_CLOEXEC) != 0 || pipe2(err, O_CLOEXEC) != 0) {
         *error = fmt::format("pipe: {}", std::strerror(errno));
         return -1;
     }
+    if (action == FilterAction::UserNotify && socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sock) != 0) {
+        *error = fmt::format("socketpair: {}", std::strerror(errno));
+        return -1;
+    }
+    const pid_t tracer = getpid();
     std::vector<char*> args;
     for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
     args.push_back(nullptr);
@@ -68,6 +78,13 @@ pid_t Launcher::start(const std::string& path, const std::vector<std::string>& a
     if (pid == 0) {
         close(go[1]);
         close(err[0]);
+        if (sock[0] >= 0) close(sock[0]);
+        // Without a tracer the listener's calls would fail with ENOSYS:
+        // the program dies with the tracer instead.
+        if (action == FilterAction::UserNotify) {
+            prctl(PR_SET_PDEATHSIG, SIGKILL);
+            if (getppid() != tracer) _exit(127);
+        }
         // The tracer's signal handling is not the program's.
         sigset_t none;
         sigemptyset(&none);
@@ -79,7 +96,15 @@ pid_t Launcher::start(const std::string& path, const std::vector<std::string>& a
         while (read(go[0], &byte, 1) < 0 && errno == EINTR) {
         }
         std::string why;
-        int code = install_syscall_filter(action, &why);
+        int code = 0;
+        if (action == FilterAction::UserNotify) {
+            // The listener is close-on-exec: execve drops the child's copy
+            // (a close() here would itself wait for the tracer).
+            const int listener = install_notify_filter(&why);
+            code = listener < 0 ? listener : send_fd(sock[1], listener, 'L') ? 0 : -EPIPE;
+        } else {
+            code = install_syscall_filter(action, &why);
+        }
         if (code == 0) {
             execv(path.c_str(), args.data());
             code = -errno;
@@ -90,9 +115,26 @@ pid_t Launcher::start(const std::string& path, const std::vector<std::string>& a
     }
     close(go[0]);
     close(err[1]);
+    if (sock[1] >= 0) close(sock[1]);
     go_fd_ = go[1];
     error_fd_ = err[0];
+    listener_socket_ = sock[0];
     return pid;
+}
+
+int Launcher::receive_listener() {
+    if (listener_socket_ < 0) return -1;
+    char tag = 0;
+    int fd = -1;
+    if (!receive_fd(listener_socket_, &tag, &fd)) fd = -1;
+    close(listener_socket_);
+    listener_socket_ = -1;
+    return fd;
+}
+
+Launcher::~Launcher() {
+    for (const int fd : {go_fd_, error_fd_, listener_socket_})
+        if (fd >= 0) close(fd);
 }
 
 void Launcher::release() {

@@ -3,19 +3,27 @@
 // together: options, output, launcher or attach, backend, session.
 #include <fcntl.h>
 #include <signal.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 
 #include <fmt/format.h>
 
+#include <memory>
+
+#include "backend_choice.h"
 #include "launcher.h"
 #include "options.h"
 #include "output.h"
 #include "ptrace_backend.h"
+#include "seccomp_backend.h"
 #include "session.h"
+#include "tracer_signals.h"
+#include "watchdog.h"
 
 using namespace bpfsc::tracer;
 
@@ -24,8 +32,8 @@ namespace {
 void on_signal(int sig, siginfo_t* info, void*) {
     // A signal sent to the tracer alone (kill) is passed on to the program;
     // one from the terminal already reached the program's process group.
-    PtraceBackend::pending_signal_sent = info != nullptr && (info->si_code == SI_USER || info->si_code == SI_QUEUE);
-    PtraceBackend::pending_signal = sig;
+    TracerSignals::sent = info != nullptr && (info->si_code == SI_USER || info->si_code == SI_QUEUE);
+    TracerSignals::pending = sig;
 }
 
 void install_signal_handlers() {
@@ -44,9 +52,8 @@ int fail(const std::string& message) {
     return 1;
 }
 
-} // namespace
-
-int main(int argc, char** argv) {
+// Everything the tracer does; every fd it opens is closed when this returns.
+int trace(int argc, char** argv) {
     Options options;
     const ParseResult parsed = parse_options(argc, argv, options);
     if (parsed.action == ParseResult::Action::Exit) {
@@ -69,22 +76,61 @@ int main(int argc, char** argv) {
     Output output(out_fd);
     install_signal_handlers();
 
-    PtraceBackend backend;
+    BackendKind kind = options.backend;
+    if (kind == BackendKind::Auto) {
+        std::string why;
+        kind = choose_backend(options, &why);
+    }
+    std::unique_ptr<Backend> backend;
     Launcher launcher;
+    Watchdog watchdog;
     pid_t main_pid = options.attach_pid;
-    if (options.command.empty()) {
-        if (!backend.attach(options.attach_pid, &error)) return fail(error);
-    } else {
-        main_pid = launcher.start(path, options.command, FilterAction::Trace, &error);
+    if (kind == BackendKind::Seccomp) {
+        // If the tracer dies, the programs die with it (watchdog.h).
+        if (!watchdog.start(&error)) return fail(error);
+        auto seccomp = std::make_unique<SeccompBackend>();
+        seccomp->set_watchdog(&watchdog);
+        main_pid = launcher.start(path, options.command, FilterAction::UserNotify, &error);
         if (main_pid < 0) return fail(error);
-        if (!backend.seize_launched(main_pid, &error)) {
+        watchdog.guard(main_pid);
+        if (!seccomp->prepare(main_pid, &error)) {
             kill(main_pid, SIGKILL);
-            return fail(error);
+            return fail("--backend=seccomp: " + error);
         }
         launcher.release();
+        const int listener = launcher.receive_listener();
+        if (listener < 0) {
+            // The child sends the listener before it execs: it failed at the filter.
+            waitpid(main_pid, nullptr, 0);
+            const std::string why = launcher.exec_failure();
+            return fail("--backend=seccomp: the program could not install its seccomp listener" +
+                        (why.empty() ? std::string() : ": " + why));
+        }
+        if (!seccomp->start(listener, &error)) {
+            kill(main_pid, SIGKILL);
+            return fail("--backend=seccomp: " + error);
+        }
+        if (!seccomp->results_unavailable().empty())
+            fmt::print(stderr, "bpftrace-syscalls: results of calls the tracer does not run itself are unknown: {}\n",
+                       seccomp->results_unavailable());
+        backend = std::move(seccomp);
+    } else {
+        auto ptrace = std::make_unique<PtraceBackend>();
+        if (options.command.empty()) {
+            if (!ptrace->attach(options.attach_pid, &error)) return fail(error);
+        } else {
+            main_pid = launcher.start(path, options.command, FilterAction::Trace, &error);
+            if (main_pid < 0) return fail(error);
+            if (!ptrace->seize_launched(main_pid, &error)) {
+                kill(main_pid, SIGKILL);
+                return fail(error);
+            }
+            launcher.release();
+        }
+        backend = std::move(ptrace);
     }
 
-    Session session(backend, options, output, main_pid);
+    Session session(*backend, options, output, main_pid);
     const int status = session.run();
     if (!options.command.empty() && !session.main_exec_seen()) {
         const std::string why = launcher.exec_failure();
@@ -94,5 +140,25 @@ int main(int argc, char** argv) {
             return 127;
         }
     }
+    return status;
+}
+
+// The tracer's open fds (BPFSC_SECCOMP_STATS=1 reports how many more are
+// open at the end than at the start: a test checks that nothing a tracee
+// did left one open).
+int open_fds() {
+    int n = 0;
+    for (int fd = 0; fd < 65536; ++fd) n += fcntl(fd, F_GETFD) >= 0;
+    return n;
+}
+
+} // namespace
+
+int main(int argc, char** argv) {
+    const char* stats = std::getenv("BPFSC_SECCOMP_STATS");
+    const bool report = stats != nullptr && std::strcmp(stats, "1") == 0;
+    const int before = report ? open_fds() : 0;
+    const int status = trace(argc, argv);
+    if (report) fmt::print(stderr, "seccomp backend: {} fds left open by the tracer\n", open_fds() - before);
     return status;
 }

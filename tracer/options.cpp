@@ -49,7 +49,13 @@ std::string usage_text() {
            "                           also close, close_range, dup, dup2, dup3 and fcntl\n"
            "                           calls that touch a BPF fd; the fd model follows\n"
            "                           them either way)\n"
-           "      --backend=ptrace     how calls are intercepted (only ptrace for now)\n"
+           "      --backend=KIND       how calls are intercepted: ptrace (default), seccomp\n"
+           "                           (seccomp user notification: no ptrace; the tracer\n"
+           "                           runs bpf() calls itself when that cannot change\n"
+           "                           their meaning), or auto: seccomp when launching\n"
+           "                           COMMAND and this system offers all it needs (a\n"
+           "                           seccomp listener, process events and the\n"
+           "                           syscalls tracepoints), else ptrace\n"
            "  -h, --help               show this help\n"
            "  -V, --version            show the version\n"
            "\n"
@@ -148,8 +154,10 @@ ParseResult parse_options(int argc, char** argv, Options& o) {
             break;
         }
         case kBackend:
-            if (std::strcmp(optarg, "ptrace") != 0)
-                return error(fmt::format("--backend must be ptrace (this build has no other), not '{}'", optarg));
+            if (std::strcmp(optarg, "ptrace") == 0) o.backend = BackendKind::Ptrace;
+            else if (std::strcmp(optarg, "seccomp") == 0) o.backend = BackendKind::Seccomp;
+            else if (std::strcmp(optarg, "auto") == 0) o.backend = BackendKind::Auto;
+            else return error(fmt::format("--backend must be ptrace, seccomp or auto, not '{}'", optarg));
             break;
         case 'h': {
             ParseResult r;
@@ -170,6 +178,8 @@ ParseResult parse_options(int argc, char** argv, Options& o) {
     for (int i = optind; i < argc; ++i) o.command.emplace_back(argv[i]);
     if (o.attach_pid != 0 && !o.command.empty()) return error("give either -p PID or a COMMAND, not both");
     if (o.attach_pid == 0 && o.command.empty()) return error("no command given");
+    if (o.attach_pid != 0 && o.backend == BackendKind::Seccomp)
+        return error("--backend=seccomp cannot attach (-p): a seccomp filter cannot be given to a running process");
     if (o.attach_pid != 0 && kill(o.attach_pid, 0) != 0 && errno == ESRCH)
         return error(fmt::format("-p {}: no such process", o.attach_pid));
     return {};

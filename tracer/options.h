@@ -10,7 +10,7 @@
 namespace bpfsc::tracer {
 
 enum class Format { Text, Json };
-enum class BackendKind { Ptrace };
+enum class BackendKind { Ptrace, Seccomp, Auto };
 // When the tracer loads a program again itself to show the verifier's log.
 enum class VerifierLog { Auto, Always, Never };
 

@@ -34,4 +34,20 @@ decoder::ReadResult ProcessMemory::read(decoder::RemoteAddr addr, std::span<std:
     return {done, 0};
 }
 
+bool ProcessMemory::write(decoder::RemoteAddr addr, std::span<const std::byte> data) {
+    std::size_t done = 0;
+    while (done < data.size()) {
+        iovec local{const_cast<std::byte*>(data.data()) + done, data.size() - done};
+        iovec remote{reinterpret_cast<void*>(addr.value + done), data.size() - done};
+        const ssize_t w = process_vm_writev(pid_, &local, 1, &remote, 1, 0);
+        if (w < 0) return false;
+        if (w == 0) {
+            errno = EFAULT;
+            return false;
+        }
+        done += std::size_t(w);
+    }
+    return true;
+}
+
 } // namespace bpfsc::tracer

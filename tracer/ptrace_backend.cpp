@@ -13,11 +13,9 @@
 #include <fmt/format.h>
 
 #include "seccomp_filter.h"
+#include "tracer_signals.h"
 
 namespace bpfsc::tracer {
-
-volatile int PtraceBackend::pending_signal = 0;
-volatile bool PtraceBackend::pending_signal_sent = false;
 
 namespace {
 
@@ -102,13 +100,7 @@ void PtraceBackend::restart(pid_t tid, int sig) {
 
 std::optional<Event> PtraceBackend::next() {
     for (;;) {
-        if (pending_signal != 0) {
-            Event e{Event::Kind::TracerSignal};
-            e.status = pending_signal;
-            e.thread = pending_signal_sent;
-            pending_signal = 0;
-            return e;
-        }
+        if (auto signal = TracerSignals::take()) return signal;
         int status = 0;
         pid_t tid = waitpid(-1, &status, __WALL | WNOHANG);
         if (tid == 0) {
@@ -222,7 +214,7 @@ std::optional<Event> PtraceBackend::handle_stop(pid_t tid, int status) {
     return std::nullopt;
 }
 
-void PtraceBackend::resume(const Event& event, bool want_exit) {
+void PtraceBackend::resume(const Event& event, bool want_exit, const decoder::DecodedCall*) {
     if (event.kind == Event::Kind::SyscallEntry && !want_exit) {
         auto it = tasks_.find(event.tid);
         if (it != tasks_.end()) it->second.in_selected_syscall = false;

@@ -24,15 +24,11 @@ public:
     bool attach(pid_t pid, std::string* error);
 
     std::optional<Event> next() override;
-    void resume(const Event& event, bool want_exit = true) override;
+    void resume(const Event& event, bool want_exit = true, const decoder::DecodedCall* call = nullptr) override;
     decoder::Memory& memory(pid_t tid) override;
     void stop_tracing() override;
     void forward_signal(int sig) override;
     std::size_t tracee_count() const override { return tasks_.size(); }
-
-    // Set by the tracer's signal handler; next() returns when it is set.
-    static volatile int pending_signal;
-    static volatile bool pending_signal_sent;  // sent to the tracer alone, not by the terminal
 
 private:
     struct Task {

@@ -4,12 +4,16 @@
 #include <fcntl.h>
 #include <linux/audit.h>
 #include <linux/capability.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
+#include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <cstring>
+#include <vector>
 
 #include <seccomp.h>
 
@@ -26,32 +30,108 @@ bool has_cap_sys_admin() {
 
 } // namespace
 
-int install_syscall_filter(FilterAction action, std::string* error) {
+namespace {
+
+// The syscalls that change what a bpf() call would mean if the tracer ran
+// it in the tracee's place (see changes_identity).
+constexpr const char* k_identity_syscalls[] = {
+    "setuid", "setgid", "setreuid", "setregid", "setresuid", "setresgid", "setfsuid", "setfsgid",
+    "setgroups", "capset", "unshare", "setns", "chroot", "pivot_root", "umask",
+};
+
+// The filter's rules: `act` for bpf() and the fd syscalls of the model,
+// and for the identity syscalls when `identity` is set.
+scmp_filter_ctx build_filter(uint32_t act, bool identity, std::string* error, int* rc) {
     scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_ALLOW);
     if (ctx == nullptr) {
         *error = "seccomp_init failed";
-        return -ENOMEM;
+        *rc = -ENOMEM;
+        return nullptr;
     }
     // The filter also covers 32-bit (i386) programs on x86-64.
     if (seccomp_arch_native() == SCMP_ARCH_X86_64) seccomp_arch_add(ctx, SCMP_ARCH_X86);
+    *rc = seccomp_rule_add(ctx, act, SCMP_SYS(bpf), 0);
+    for (const int nr : {SCMP_SYS(close), SCMP_SYS(close_range), SCMP_SYS(dup), SCMP_SYS(dup2), SCMP_SYS(dup3)})
+        if (*rc == 0) *rc = seccomp_rule_add(ctx, act, nr, 0);
+    // fcntl only for the commands that change the fd table.
+    for (const int cmd : {F_DUPFD, F_DUPFD_CLOEXEC, F_SETFD}) {
+        if (*rc == 0) *rc = seccomp_rule_add(ctx, act, SCMP_SYS(fcntl), 1, SCMP_A1(SCMP_CMP_EQ, unsigned(cmd)));
+        // 32-bit programs call fcntl64 as well.
+        if (*rc == 0 && seccomp_arch_native() == SCMP_ARCH_X86_64)
+            *rc = seccomp_rule_add(ctx, act, SCMP_SYS(fcntl64), 1, SCMP_A1(SCMP_CMP_EQ, unsigned(cmd)));
+    }
+    if (identity)
+        for (const char* name : k_identity_syscalls) {
+            const int nr = seccomp_syscall_resolve_name(name);
+            if (*rc == 0 && nr != __NR_SCMP_ERROR) *rc = seccomp_rule_add(ctx, act, nr, 0);
+        }
+    if (*rc != 0) {
+        *error = std::string("seccomp filter: ") + std::strerror(-*rc);
+        seccomp_release(ctx);
+        return nullptr;
+    }
+    return ctx;
+}
+
+// The filter as classic BPF instructions: libseccomp writes them to an fd;
+// a memfd gives them back.
+bool export_program(scmp_filter_ctx ctx, std::vector<sock_filter>& program, std::string* error) {
+    const int fd = int(syscall(SYS_memfd_create, "bpfsc-filter", MFD_CLOEXEC));
+    if (fd < 0) {
+        *error = std::string("memfd_create: ") + std::strerror(errno);
+        return false;
+    }
+    const int rc = seccomp_export_bpf(ctx, fd);
+    const off_t size = lseek(fd, 0, SEEK_END);
+    bool ok = rc == 0 && size > 0 && size % off_t(sizeof(sock_filter)) == 0;
+    if (ok) {
+        program.resize(std::size_t(size) / sizeof(sock_filter));
+        ok = pread(fd, program.data(), std::size_t(size), 0) == size;
+    }
+    close(fd);
+    if (!ok) *error = "seccomp filter: cannot export the program";
+    return ok;
+}
+
+} // namespace
+
+int install_syscall_filter(FilterAction action, std::string* error) {
     const uint32_t act = action == FilterAction::Trace  ? SCMP_ACT_TRACE(0)
                          : action == FilterAction::Log ? SCMP_ACT_LOG
                                                        : SCMP_ACT_NOTIFY;
-    int rc = seccomp_rule_add(ctx, act, SCMP_SYS(bpf), 0);
-    for (const int nr : {SCMP_SYS(close), SCMP_SYS(close_range), SCMP_SYS(dup), SCMP_SYS(dup2), SCMP_SYS(dup3)})
-        if (rc == 0) rc = seccomp_rule_add(ctx, act, nr, 0);
-    // fcntl only for the commands that change the fd table.
-    for (const int cmd : {F_DUPFD, F_DUPFD_CLOEXEC, F_SETFD}) {
-        if (rc == 0) rc = seccomp_rule_add(ctx, act, SCMP_SYS(fcntl), 1, SCMP_A1(SCMP_CMP_EQ, unsigned(cmd)));
-        // 32-bit programs call fcntl64 as well.
-        if (rc == 0 && seccomp_arch_native() == SCMP_ARCH_X86_64)
-            rc = seccomp_rule_add(ctx, act, SCMP_SYS(fcntl64), 1, SCMP_A1(SCMP_CMP_EQ, unsigned(cmd)));
-    }
-    if (rc == 0) rc = seccomp_attr_set(ctx, SCMP_FLTATR_CTL_NNP, has_cap_sys_admin() ? 0 : 1);
+    int rc = 0;
+    scmp_filter_ctx ctx = build_filter(act, false, error, &rc);
+    if (ctx == nullptr) return rc;
+    rc = seccomp_attr_set(ctx, SCMP_FLTATR_CTL_NNP, has_cap_sys_admin() ? 0 : 1);
     if (rc == 0) rc = seccomp_load(ctx);
     if (rc != 0) *error = std::string("seccomp filter: ") + std::strerror(-rc);
     seccomp_release(ctx);
     return rc;
+}
+
+int install_notify_filter(std::string* error) {
+    int rc = 0;
+    scmp_filter_ctx ctx = build_filter(SCMP_ACT_NOTIFY, true, error, &rc);
+    if (ctx == nullptr) return rc;
+    std::vector<sock_filter> program;
+    const bool exported = export_program(ctx, program, error);
+    seccomp_release(ctx);
+    if (!exported) return -EINVAL;
+    // The kernel demands no_new_privs or CAP_SYS_ADMIN, as for the ptrace filter.
+    if (!has_cap_sys_admin() && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0) {
+        *error = std::string("PR_SET_NO_NEW_PRIVS: ") + std::strerror(errno);
+        return -errno;
+    }
+    sock_fprog prog{static_cast<unsigned short>(program.size()), program.data()};
+    const unsigned long flags = SECCOMP_FILTER_FLAG_NEW_LISTENER | SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV |
+                                SECCOMP_FILTER_FLAG_TSYNC | SECCOMP_FILTER_FLAG_TSYNC_ESRCH;
+    const long fd = syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, flags, &prog);
+    if (fd < 0) {
+        *error = std::string("seccomp(SECCOMP_SET_MODE_FILTER, NEW_LISTENER|WAIT_KILLABLE_RECV): ") +
+                 std::strerror(errno);
+        return -errno;
+    }
+    return int(fd);
 }
 
 Syscall classify_syscall(uint32_t arch, long nr) {
@@ -80,11 +160,29 @@ Syscall classify_syscall(uint32_t arch, long nr) {
     }
 }
 
+uint32_t native_arch() { return seccomp_arch_native(); }  // SCMP_ARCH_* are the AUDIT_ARCH_* values
+
 bool is_bpf_syscall(uint32_t arch, long nr) {
     if (arch == AUDIT_ARCH_X86_64) return nr == 321;
     if (arch == AUDIT_ARCH_I386) return nr == 357;
     if (arch == AUDIT_ARCH_AARCH64) return nr == 280;
     return nr == SYS_bpf;
+}
+
+bool changes_identity(uint32_t arch, long nr) {
+    // Resolved once per architecture from libseccomp's tables.
+    static const auto numbers = [] {
+        std::vector<std::pair<uint32_t, int>> all;
+        for (const uint32_t a : {uint32_t(AUDIT_ARCH_X86_64), uint32_t(AUDIT_ARCH_I386), uint32_t(AUDIT_ARCH_AARCH64)})
+            for (const char* name : k_identity_syscalls) {
+                const int n = seccomp_syscall_resolve_name_arch(a, name);
+                if (n >= 0) all.emplace_back(a, n);
+            }
+        return all;
+    }();
+    for (const auto& [a, n] : numbers)
+        if (a == arch && n == nr) return true;
+    return false;
 }
 
 } // namespace bpfsc::tracer

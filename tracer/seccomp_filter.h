@@ -22,10 +22,28 @@ enum class FilterAction : uint8_t {
 // kernel demands one of the two. Returns 0 or -errno.
 int install_syscall_filter(FilterAction action, std::string* error);
 
+// The seccomp backend's filter: SECCOMP_RET_USER_NOTIF for the same
+// syscalls, and also for the few that change what a bpf() call would mean
+// if the tracer ran it (credentials, capabilities, namespaces, root, umask:
+// see changes_identity), loaded with raw seccomp(2) for the flags
+// libseccomp 2.5 cannot set: a listener (NEW_LISTENER), a wait that only a
+// fatal signal ends once the tracer has received the call
+// (WAIT_KILLABLE_RECV, 5.19, so a signal cannot make a brokered call run
+// twice), and every thread covered (TSYNC, with TSYNC_ESRCH as the kernel
+// requires next to a listener). Returns the listener fd, or -errno.
+int install_notify_filter(std::string* error);
+
 // The syscalls the filter selects.
 enum class Syscall : uint8_t { Other, Bpf, Close, CloseRange, Dup, Dup2, Dup3, Fcntl };
 Syscall classify_syscall(uint32_t arch, long nr);
+// The AUDIT_ARCH_* of this build's own syscalls.
+uint32_t native_arch();
 // Whether (audit arch, nr) is bpf().
 bool is_bpf_syscall(uint32_t arch, long nr);
+// Whether (audit arch, nr) is one of the calls the notify filter selects
+// because it changes the caller's credentials, capabilities, namespaces,
+// root or umask (setuid and friends, capset, unshare, setns, chroot,
+// pivot_root, umask).
+bool changes_identity(uint32_t arch, long nr);
 
 } // namespace bpfsc::tracer

@@ -41,7 +41,10 @@ int Session::run() {
         switch (e->kind) {
         case Event::Kind::SyscallEntry: {
             const bool want_exit = on_entry(*e);
-            backend_.resume(*e, want_exit);
+            // The call as decoded at entry: the seccomp backend may run it itself.
+            const auto call = pending_.find(e->tid);
+            const bool bpf = classify_syscall(e->arch, e->nr) == Syscall::Bpf;
+            backend_.resume(*e, want_exit, bpf && call != pending_.end() ? call->second.call.get() : nullptr);
             continue;
         }
         case Event::Kind::SyscallExit: {
@@ -125,6 +128,12 @@ void Session::on_exit(const Event& e) {
     if (it == pending_.end() || !it->second.call) return;
     Pending done = std::move(it->second);
     it->second.call.reset();
+    if (e.unknown_result) {
+        // The call ran, but nothing says how it ended (strace's `= ?`).
+        if (shown(done.tgid)) print_call(e.tid, done.tgid, *done.call, true, false, done.seq, "result unknown");
+        pool_.push_back(std::move(done.call));
+        return;
+    }
 
     resolver_.set_pid(e.tgid);
     DecodeOptions opts;

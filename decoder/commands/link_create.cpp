@@ -62,6 +62,7 @@ constexpr Field k_fields[] = {
     BPFSC_FIELD(A, target_btf_id).btf_type_in_vmlinux().only_if(plain_btf_id).added("5.10"),
     BPFSC_FIELD(A, iter_info)
         .points_to(Content::HexBytes, count_of(BPFSC_OFF(A, iter_info_len), 4))
+        .with_hidden_fds()
         .only_if(iter)
         .added("5.9"),
     BPFSC_FIELD(A, iter_info_len).only_if(iter).added("5.9"),

@@ -26,13 +26,7 @@ static pthread_barrier_t start;
 static int looping;
 
 static long elem(unsigned cmd, uint32_t key, uint64_t *value, uint64_t flags) {
-    union bpf_attr a;
-    memset(&a, 0, sizeof a);
-    a.map_fd = (uint32_t)map_fd;
-    a.key = PTR(&key);
-    a.value = PTR(value);
-    a.flags = flags;
-    return bpfsc_bpf(cmd, &a, sizeof a);
+    return bpfsc_elem(cmd, map_fd, key, value, flags);
 }
 
 /* One update and one lookup of `key`; in --loop mode a wrong result ends the

@@ -4,6 +4,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/bpf.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -58,6 +59,16 @@ long bpfsc_bpf(unsigned cmd, void *attr, unsigned size) {
     }
     errno = saved;
     return ret;
+}
+
+long bpfsc_elem(unsigned cmd, int map_fd, uint32_t key, uint64_t *value, uint64_t flags) {
+    union bpf_attr a;
+    memset(&a, 0, sizeof a);
+    a.map_fd = (uint32_t)map_fd;
+    a.key = (uint64_t)(uintptr_t)&key;
+    a.value = (uint64_t)(uintptr_t)value;
+    a.flags = flags;
+    return bpfsc_bpf(cmd, &a, sizeof a);
 }
 
 long bpfsc_expect_ok(long ret, const char *what) {

@@ -18,6 +18,8 @@ void bpfsc_log_open(const char *path);
 const char *bpfsc_cmd_name(unsigned cmd);
 /* bpf(cmd, attr, size) for real; logs the line; returns the result, -errno on error. */
 long bpfsc_bpf(unsigned cmd, void *attr, unsigned size);
+/* An element command (lookup, update...) on map_fd for one u32 key and u64 value, logged. */
+long bpfsc_elem(unsigned cmd, int map_fd, uint32_t key, uint64_t *value, uint64_t flags);
 /* Expectations: note a failure (and say why on stderr) when not met. */
 long bpfsc_expect_ok(long ret, const char *what);
 long bpfsc_expect_err(long ret, int err, const char *what);

@@ -24,6 +24,15 @@ Fd::~Fd() {
     if (fd >= 0) close(fd);
 }
 
+int64_t create_map(uint32_t type, uint32_t key_size, uint32_t value_size, uint32_t max_entries) {
+    bpfsc::uapi::map_create_attr a{};
+    a.map_type = type;
+    a.key_size = key_size;
+    a.value_size = value_size;
+    a.max_entries = max_entries;
+    return real_bpf(bpfsc::uapi::BPF_MAP_CREATE, &a, sizeof a);
+}
+
 int64_t load_prog(uint32_t type, int32_t ret, uint32_t expected_attach_type, uint32_t attach_btf_id) {
     using bpfsc::uapi::bpf_insn_raw;
     const std::array<bpf_insn_raw, 2> insns = {bpf_insn_raw{0xb7, 0, 0, ret}, bpf_insn_raw{0x95, 0, 0, 0}};

@@ -19,6 +19,9 @@ struct Fd {
     Fd& operator=(const Fd&) = delete;
 };
 
+// Creates a map; returns the fd or -errno.
+int64_t create_map(uint32_t type, uint32_t key_size, uint32_t value_size, uint32_t max_entries);
+
 // Loads "r0 = ret; exit" (GPL) as a program of `type`; returns the fd or -errno.
 int64_t load_prog(uint32_t type, int32_t ret = 0, uint32_t expected_attach_type = 0, uint32_t attach_btf_id = 0);
 

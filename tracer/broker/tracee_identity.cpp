@@ -1,0 +1,82 @@
+// Comparing a tracee's identity with the tracer's (see tracee_identity.h).
+#include "tracee_identity.h"
+
+#include <sys/stat.h>
+
+#include <cstdio>
+#include <cstring>
+
+#include <fmt/format.h>
+
+namespace bpfsc::tracer::broker {
+
+namespace {
+
+std::string read_file(const std::string& path) {
+    std::string text;
+    FILE* f = std::fopen(path.c_str(), "re");
+    if (f == nullptr) return text;
+    char buf[1024];
+    std::size_t n;
+    while ((n = std::fread(buf, 1, sizeof buf, f)) > 0) text.append(buf, n);
+    std::fclose(f);
+    return text;
+}
+
+bool stat_id(const std::string& path, std::string& out) {
+    struct stat st;
+    if (stat(path.c_str(), &st) != 0) return false;
+    out += fmt::format("{}:{} ", st.st_dev, st.st_ino);
+    return true;
+}
+
+constexpr const char* k_status_lines[] = {"Uid:", "Gid:", "Groups:", "CapEff:", "Umask:"};
+constexpr const char* k_namespaces[] = {"user", "mnt", "pid", "net", "ipc", "uts", "cgroup", "time"};
+
+} // namespace
+
+TraceeIdentity::TraceeIdentity() : mine_(read("/proc/thread-self")) {}
+
+std::string TraceeIdentity::read_cgroup(const std::string& proc_dir) { return read_file(proc_dir + "/cgroup"); }
+
+TraceeIdentity::Identity TraceeIdentity::read(const std::string& dir) {
+    Identity id;
+    const std::string status = read_file(dir + "/status");
+    for (const char* key : k_status_lines) {
+        const std::size_t at = status.find(std::string("\n") + key);
+        if (at == std::string::npos) return id;
+        id.credentials += status.substr(at + 1, status.find('\n', at + 1) - at);
+    }
+    for (const char* ns : k_namespaces)
+        if (!stat_id(dir + "/ns/" + ns, id.namespaces) && std::strcmp(ns, "time") != 0) return id;
+    if (!stat_id(dir + "/root", id.root)) return id;
+    id.cgroup = read_cgroup(dir);
+    id.lsm = read_file(dir + "/attr/current");
+    id.complete = !id.cgroup.empty();
+    return id;
+}
+
+bool TraceeIdentity::same_as_tracer(pid_t tid, bool creates_object, const char** why) {
+    // A thread seen before costs a lookup: no /proc, no allocation.
+    auto it = cache_.find(tid);
+    if (it == cache_.end()) {
+        const Identity theirs = read(fmt::format("/proc/{}", tid));
+        const char* difference = !theirs.complete || !mine_.complete     ? "its identity cannot be read"
+                                 : theirs.credentials != mine_.credentials ? "other credentials, capabilities or umask"
+                                 : theirs.namespaces != mine_.namespaces   ? "other namespaces"
+                                 : theirs.root != mine_.root               ? "another root directory"
+                                 : theirs.lsm != mine_.lsm                 ? "another LSM label"
+                                 : theirs.cgroup != mine_.cgroup           ? "another cgroup"
+                                                                           : "";
+        it = cache_.emplace(tid, difference).first;
+    }
+    *why = it->second;
+    if (**why != '\0') return false;
+    if (creates_object && read_cgroup(fmt::format("/proc/{}", tid)) != mine_.cgroup) {
+        *why = "another cgroup";
+        return false;
+    }
+    return true;
+}
+
+} // namespace bpfsc::tracer::broker

@@ -1,0 +1,28 @@
+// The signals the tracer itself receives (SIGINT, SIGTERM, SIGHUP), as the
+// handler in main.cpp records them for whichever backend runs: its next()
+// returns a TracerSignal event when one is pending.
+#pragma once
+
+#include <csignal>
+#include <optional>
+
+#include "backend.h"
+
+namespace bpfsc::tracer {
+
+struct TracerSignals {
+    static inline volatile std::sig_atomic_t pending = 0;  // the signal, 0 if none
+    static inline volatile std::sig_atomic_t sent = 0;     // sent to the tracer alone (kill), not by the terminal
+
+    // The pending signal as an event (taking it), or nullopt.
+    static std::optional<Event> take() {
+        if (pending == 0) return std::nullopt;
+        Event e{Event::Kind::TracerSignal};
+        e.status = pending;
+        e.thread = sent != 0;
+        pending = 0;
+        return e;
+    }
+};
+
+} // namespace bpfsc::tracer
