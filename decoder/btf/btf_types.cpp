@@ -110,9 +110,18 @@ void BtfTypes::append_type_name(OutBuf& out, uint32_t id) const {
     }
     struct btf_dump* d = dumper(out);
     if (d == nullptr) { fmt::format_to(std::back_inserter(out), "type#{}", id); return; }
+    const std::size_t mark = out.size();
     LIBBPF_OPTS(btf_dump_emit_type_decl_opts, opts, .field_name = "");
     if (btf_dump__emit_type_decl(d, id, &opts) != 0) fmt::format_to(std::back_inserter(out), "type#{}", id);
     sink_ = nullptr;
+    // An anonymous struct, union or enum is declared with its body: a
+    // name must stay on one line, so the body becomes "{...}".
+    const std::string_view text(out.data() + mark, out.size() - mark);
+    if (text.find('\n') != std::string_view::npos) {
+        const std::size_t brace = text.find('{');
+        out.resize(brace == std::string_view::npos ? mark : mark + brace);
+        put(out, brace == std::string_view::npos ? std::string_view("type") : std::string_view("{...}"));
+    }
 }
 
 void BtfTypes::append_function(OutBuf& out, uint32_t func_id) const {

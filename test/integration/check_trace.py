@@ -1011,11 +1011,12 @@ def test_compare(args, tmp):
         n = len(runs["ptrace"]) + len(runs["seccomp"])
         log, out = os.path.join(tmp, f"{n}.log"), os.path.join(tmp, f"{n}.json")
         argv = [a.replace("{log}", log) for a in args.program_args]
-        rc, _, err = run([args.tracer, f"--backend={backend}", "--format=json", "-o", out, program] + argv,
+        rc, _, err = run([args.tracer, f"--backend={backend}", "--format=json", "-o", out] + args.tracer_arg +
+                         [program] + argv,
                          what=f"bpftrace-syscalls --backend={backend}")
         remove_leftovers(log)
-        if rc != 0:
-            raise Failure(f"--backend={backend}: status {exit_status(rc)}: {err.strip()}")
+        if exit_status(rc) != args.status:
+            raise Failure(f"--backend={backend}: status {exit_status(rc)}, not {args.status}: {err.strip()}")
         with open(out) as f:
             threads = json_trace_threads(f.read())
         shape = [len(seq) for seq in threads]
@@ -1382,6 +1383,8 @@ def main():
     ap.add_argument("--bench-loop", help="bench/bpf_loop, for --cli unknown-results")
     ap.add_argument("--cli", choices=sorted(CLI), help="a command-line case")
     ap.add_argument("--keep", action="store_true", help="keep the temporary directory")
+    ap.add_argument("--status", type=int, default=0, help="compare: the exit status the workload ends with")
+    ap.add_argument("--tracer-arg", action="append", default=[], help="compare: an option for both tracers")
     ap.add_argument("mode", nargs="?", choices=sorted(MODES))
     ap.add_argument("program", nargs="?")
     ap.add_argument("program_args", nargs=argparse.REMAINDER,

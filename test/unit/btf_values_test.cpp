@@ -33,7 +33,7 @@ constexpr uint32_t kHash = 1, kPercpuArray = 6;
 struct TestBtf {
     std::unique_ptr<BtfTypes> types;  // parsed back from the raw blob, as the tracer does
     int fd = -1;                      // loaded into the kernel (or -errno)
-    int t_int = 0, t_uint = 0, t_char = 0, t_msg = 0, t_sample = 0, t_state = 0;
+    int t_int = 0, t_uint = 0, t_char = 0, t_msg = 0, t_sample = 0, t_state = 0, t_union = 0;
 
     TestBtf() {
         struct btf* b = btf__new_empty();
@@ -48,7 +48,7 @@ struct TestBtf {
         btf__add_enum_value(b, "IDLE", 0);
         btf__add_enum_value(b, "RUNNING", 1);
         const int int3 = btf__add_array(b, t_int, t_int, 3);
-        const int onion = btf__add_union(b, nullptr, 4);
+        const int onion = t_union = btf__add_union(b, nullptr, 4);
         btf__add_field(b, "i", t_int, 0, 0);
         btf__add_field(b, "u", t_uint, 0, 0);
         const int vptr = btf__add_ptr(b, 0);
@@ -145,6 +145,20 @@ TEST_CASE("typed values: every kind of member", "[btf]") {
     // The wrong size for the type: not typed (the caller shows hex).
     CHECK(typed(t, t.t_sample, &s, sizeof s - 1) == "<no>");
     CHECK(typed(t, 999, &s, 4) == "<no>");
+}
+
+TEST_CASE("type names stay on one line, anonymous ones too", "[btf]") {
+    TestBtf t;
+    auto name = [&](int id) {
+        OutBuf out;
+        t.types->append_type_name(out, uint32_t(id));
+        return fmt::to_string(out);
+    };
+    CHECK(name(t.t_msg) == "struct user_msg_t");
+    CHECK(name(t.t_state) == "enum state");
+    CHECK(name(t.t_union) == "union {...}");  // a name for the line, not the declaration
+    CHECK(name(0) == "void");
+    CHECK(name(4242) == "type#4242???");
 }
 
 TEST_CASE("typed values: char arrays read as strings", "[btf]") {

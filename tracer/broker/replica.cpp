@@ -292,7 +292,7 @@ bool Replica::prepare_pointer(const FieldValue& v, TraceeAccess& tracee) {
     // BPF_OBJ_GET_INFO_BY_FD: the kernel reads the info buffer too (input
     // counts and pointers to nested arrays, by object kind). Only a buffer
     // that asks for nothing nested is understood here.
-    const bool info = f.content == Content::Sized && out;
+    const bool info = (f.content == Content::Sized || f.content == Content::InfoStruct) && out;
     Buffer& b = add_buffer(f, v.entry, std::size_t(size), out);
     if (!copy_in(tracee, b)) return refuse("a buffer the tracee cannot read whole");
     if (info && std::any_of(b.local.begin(), b.local.begin() + long(b.size), [](std::byte x) { return x != std::byte{0}; }))
