@@ -81,6 +81,7 @@ int Session::run() {
         // saw any BPF object at all).
         model::SummaryOptions summary;
         summary.json = options_.format == Format::Json;
+        if (!options_.follow_forks) summary.only_pid = main_pid_;  // as the call lines: COMMAND's process only
         model::render_summary(model_, inspector_, summary, out_.buffer());
     }
     out_.flush();

@@ -244,7 +244,10 @@ void render_summary(const Summary& summary, const SummaryOptions& options, fmt::
 
 void render_summary(const FdModel& model, ObjectInspector& inspector, const SummaryOptions& options,
                     fmt::memory_buffer& out) {
-    render_summary(summarize(model, inspector), options, out);
+    Summary summary = summarize(model, inspector);
+    if (options.only_pid != 0)
+        std::erase_if(summary.processes, [&](const ProcessFds& p) { return p.pid != options.only_pid; });
+    render_summary(summary, options, out);
 }
 
 } // namespace bpfsc::model

@@ -19,6 +19,7 @@ namespace bpfsc::model {
 
 struct SummaryOptions {
     bool json = false;  // JSON Lines instead of text
+    pid_t only_pid = 0; // list the fds of this process alone (--no-follow); 0: every process
 };
 
 // One process's fds that referred to BPF objects (ObjectKind::Other ones are

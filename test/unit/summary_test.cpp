@@ -300,3 +300,13 @@ TEST_CASE("summary: names and paths cannot break a line or the JSON", "[summary]
     CHECK(lines[1].find("\"reasons\":[\"pinned at /sys/fs/bpf/x\\ny \\\"z\\\"\",\"pinned at /sys/fs/bpf/plain\"]") !=
           std::string::npos);
 }
+
+TEST_CASE("summary with --no-follow: the fds of COMMAND's process alone", "[summary]") {
+    Scenario s;
+    fmt::memory_buffer out;
+    render_summary(s.model, s.inspector, SummaryOptions{.json = false, .only_pid = 1234}, out);
+    const std::string text = fmt::to_string(out);
+    CHECK(text.starts_with("--- fds of pid 1234 ---\n"));
+    CHECK(text.find("pid 1240") == std::string::npos);  // the forked child: not shown, as its calls are not
+    CHECK(text.find("--- objects alive after the trace ---\n") != std::string::npos);
+}
