@@ -160,8 +160,8 @@ void Decoder::decode_entry(DecodedCall& call, uint32_t cmd, RemoteAddr attr, uin
     }
 
     if (cmd == uapi::BPF_PROG_LOAD && call.attr_state == AttrState::Ok) {
-        find_insn_maps(memory_, resolver_, call);
         read_program(memory_, resolver_, call);
+        find_insn_maps(memory_, resolver_, call);
     }
     if (cmd == uapi::BPF_BTF_LOAD && call.attr_state == AttrState::Ok) read_btf_blob(memory_, call);
     if (cmd == uapi::BPF_OBJ_GET_INFO_BY_FD) info::decode_info_entry(memory_, resolver_, call);

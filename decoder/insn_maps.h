@@ -9,7 +9,8 @@
 
 namespace bpfsc::decoder {
 
-// Fills call.insn_maps from the tracee's instructions (entry only).
+// Fills call.insn_maps from the instructions read_program() read (entry
+// only; fd_array entries are read from the tracee).
 void find_insn_maps(Memory& memory, ObjectResolver* resolver, DecodedCall& call);
 
 } // namespace bpfsc::decoder
