@@ -64,7 +64,10 @@ uint64_t user_value_size(const MapShape& m, uint32_t cpus) {
 DecodedCall::DecodedCall()
     : fields(&arena_), tail(&arena_), arena_(initial_.data(), initial_.size()) {}
 
-DecodedCall::~DecodedCall() = default;
+// The arena is a member declared after the containers that use it, so it
+// would be destroyed first, freeing storage they still point to: every
+// container gives its storage up before then, as reset() does.
+DecodedCall::~DecodedCall() { reset(); }
 
 void DecodedCall::reset() {
     // Every user of the arena gives its storage up (swapped into a
