@@ -1,6 +1,7 @@
 // The session loop (see session.h).
 #include "session.h"
 
+#include "proc_status.h"
 #include "verifier_replay.h"
 
 #include <signal.h>
@@ -219,20 +220,8 @@ const notes::Environment& Session::environment(pid_t tgid) {
     }
     auto it = privileged_.find(tgid);
     if (it == privileged_.end()) {
-        bool privileged = true;
-        char path[64];
-        std::snprintf(path, sizeof path, "/proc/%d/status", int(tgid));
-        if (FILE* f = std::fopen(path, "re")) {
-            char line[256];
-            while (std::fgets(line, sizeof line, f)) {
-                unsigned long long caps = 0;
-                if (std::sscanf(line, "CapEff: %llx", &caps) == 1) {
-                    privileged = (caps >> 39 & 1) || (caps >> 21 & 1);
-                    break;
-                }
-            }
-            std::fclose(f);
-        }
+        const std::optional<uint64_t> caps = effective_capabilities(tgid);
+        const bool privileged = !caps || (*caps >> 39 & 1) || (*caps >> 21 & 1);
         it = privileged_.emplace(tgid, privileged).first;
     }
     environment_.tracee_privileged = it->second;

@@ -7,10 +7,10 @@
 #include <unistd.h>
 
 #include <cerrno>
-#include <cstdio>
 #include <cstring>
 
 #include "broker/replica.h"
+#include "proc_status.h"
 #include "decoder/uapi/bpf_attr.h"
 
 namespace bpfsc::tracer {
@@ -21,19 +21,6 @@ using decoder::Memory;
 namespace {
 
 constexpr std::size_t kLogSize = std::size_t(1) << 23;  // the end of a longer log is kept (rotating log)
-
-// The effective capabilities of a process ("CapEff:" of /proc/PID/status).
-bool cap_eff(pid_t pid, unsigned long long* caps) {
-    char path[64];
-    std::snprintf(path, sizeof path, "/proc/%d/status", int(pid));
-    FILE* f = std::fopen(path, "re");
-    if (f == nullptr) return false;
-    char line[256];
-    bool found = false;
-    while (!found && std::fgets(line, sizeof line, f)) found = std::sscanf(line, "CapEff: %llx", caps) == 1;
-    std::fclose(f);
-    return found;
-}
 
 // The tracee as the replica reads it: its memory (never written: the
 // replay is the tracer's own call) and its fds through a pidfd.
@@ -65,8 +52,8 @@ private:
 } // namespace
 
 bool replay_for_log(pid_t pid, Memory& memory, DecodedCall& call, std::string* why_not) {
-    unsigned long long theirs = 0, ours = 0;
-    if (!cap_eff(pid, &theirs) || !cap_eff(getpid(), &ours)) {
+    const std::optional<uint64_t> theirs = effective_capabilities(pid), ours = effective_capabilities(getpid());
+    if (!theirs || !ours) {
         *why_not = "the program's capabilities could not be read";
         return false;
     }
