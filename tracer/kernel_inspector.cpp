@@ -25,7 +25,9 @@ long sys_bpf(int cmd, void* attr, unsigned size) { return syscall(SYS_bpf, cmd, 
 ObjectKind kind_of_link(std::string_view target) {
     if (target == "anon_inode:bpf-map") return ObjectKind::Map;
     if (target == "anon_inode:bpf-prog") return ObjectKind::Prog;
-    if (target == "anon_inode:bpf_link") return ObjectKind::Link;
+    // A link made by the kernel is "bpf_link"; one reopened from bpffs by
+    // BPF_OBJ_GET (bpf_link_new_fd) is "bpf-link".
+    if (target == "anon_inode:bpf_link" || target == "anon_inode:bpf-link") return ObjectKind::Link;
     if (target == "anon_inode:btf") return ObjectKind::Btf;
     if (target == "anon_inode:bpf-token") return ObjectKind::Token;
     return ObjectKind::Other;

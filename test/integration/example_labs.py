@@ -139,7 +139,10 @@ def test_maps_ctl(args, tmp):
            f"maps-ctl -s: the program did not see the values:\n{stdout}")
 
     remove = traces["remove"]
-    remove.one("BPF_OBJ_GET", "maps-ctl -r", pathname=value(fields(link_pin[0])["pathname"]))
+    got_link = remove.one("BPF_OBJ_GET", "maps-ctl -r", pathname=value(fields(link_pin[0])["pathname"]))
+    # A link reopened from bpffs is the same object, labelled as when created.
+    expect(label(got_link) == label(link), f"maps-ctl -r: BPF_OBJ_GET of the pinned link opens {label(got_link)}, "
+                                           f"not {label(link)}")
     remove.one("BPF_LINK_DETACH", "maps-ctl -r")
     for path in list(pins.values()) + [value(fields(link_pin[0])["pathname"])]:
         expect(not os.path.exists(path), f"maps-ctl -r left {path}")
