@@ -209,12 +209,12 @@ void Decoder::decode_exit(DecodedCall& call, int64_t ret) {
         read_data(call, v, entry_view, true);
     }
     if (call.cmd == uapi::BPF_PROG_LOAD || call.cmd == uapi::BPF_BTF_LOAD) read_log(memory_, call);
-    if (call.info != nullptr) info::decode_info_exit(memory_, options_, call);
+    if (call.info != nullptr) info::decode_info_exit(memory_, resolver_, options_, call);
 }
 
 const BtfTypes* Decoder::btf_for(const Field& f, const AttrView& view) {
     if (resolver_ == nullptr) return nullptr;
-    const int32_t fd = f.btf == BtfFrom::Vmlinux ? 0 : int32_t(view.get(f.btf_fd_offset, 4));
+    const int32_t fd = f.btf == BtfFrom::Vmlinux ? 0 : int32_t(view.get(f.btf_member_offset, 4));
     if (fd > 0) return resolver_->btf_of_fd(fd);
     if (f.btf == BtfFrom::FdMemberOrVmlinux || f.btf == BtfFrom::Vmlinux) return resolver_->vmlinux_btf();
     return nullptr;

@@ -47,6 +47,9 @@ public:
     // The BTF an fd of the traced process leads to: a BTF object's own, or
     // the BTF a map or program was created with. nullptr when unknown.
     virtual const BtfTypes* btf_of_fd(int32_t fd) { (void)fd; return nullptr; }
+    // The BTF object with this kernel id (info structs name BTF by id),
+    // nullptr when unknown.
+    virtual const BtfTypes* btf_by_id(uint32_t id) { (void)id; return nullptr; }
     // The running kernel's BTF (vmlinux), nullptr when unavailable.
     virtual const BtfTypes* vmlinux_btf() { return nullptr; }
     // What kind of object an fd of the traced process is (map, program,

@@ -36,9 +36,11 @@ enum class Kind : uint8_t {
 // Which BTF object a BtfTypeId member's id belongs to.
 enum class BtfFrom : uint8_t {
     None,
-    FdMember,          // the BTF (or the BTF of the map or program) of the fd at btf_fd_offset
+    FdMember,          // the BTF (or the BTF of the map or program) of the fd at btf_member_offset
     FdMemberOrVmlinux, // that fd when non-zero, else the kernel's own BTF
     Vmlinux,           // the kernel's own BTF
+    IdMember,          // the BTF object whose id is the member at btf_member_offset
+    IdMemberOrVmlinux, // that id when non-zero, else the kernel's own BTF
 };
 
 // What a pointer member points at.
@@ -134,7 +136,7 @@ struct Field {
     std::string_view since{};     // kernel release that added it, "" for the first
     OnFailure failure_policy = OnFailure::NotWritten;  // whether a failed call wrote this output
     BtfFrom btf = BtfFrom::None;  // BtfTypeId: which BTF object
-    uint16_t btf_fd_offset = 0;   // ... the member holding its fd
+    uint16_t btf_member_offset = 0;  // ... the member holding its fd or id
     bool holds_hidden_fds = false;  // the pointed-to data holds fds this table does not lay out
 
     // Fluent constexpr modifiers, so a table row reads like a sentence.
@@ -156,7 +158,14 @@ struct Field {
     // (or_vmlinux: the kernel's BTF when that fd is 0).
     constexpr Field btf_type_in(uint16_t fd_off, bool or_vmlinux = false) const {
         Field f = *this; f.kind = Kind::BtfTypeId; f.btf = or_vmlinux ? BtfFrom::FdMemberOrVmlinux : BtfFrom::FdMember;
-        f.btf_fd_offset = fd_off; return f;
+        f.btf_member_offset = fd_off; return f;
+    }
+    // A BTF type id of the BTF object whose id (not fd) is the member at
+    // `id_off`, as info structs give it (or_vmlinux: the kernel's BTF when
+    // that id is 0).
+    constexpr Field btf_type_in_id(uint16_t id_off, bool or_vmlinux = false) const {
+        Field f = *this; f.kind = Kind::BtfTypeId; f.btf = or_vmlinux ? BtfFrom::IdMemberOrVmlinux : BtfFrom::IdMember;
+        f.btf_member_offset = id_off; return f;
     }
     constexpr Field btf_type_in_vmlinux() const { Field f = *this; f.kind = Kind::BtfTypeId; f.btf = BtfFrom::Vmlinux; return f; }
     constexpr Field only_if(Predicate p) const { Field f = *this; f.when = p; return f; }

@@ -6,6 +6,7 @@
 #include <cstring>
 
 #include "info_struct.h"
+#include "../btf/btf_types.h"
 
 namespace bpfsc::decoder::info {
 
@@ -126,6 +127,24 @@ void add_written(InfoStruct& info, const Field& f, const AttrView& entry, const 
     }
 }
 
+// BTF type ids named in the BTF object the struct gives by id (a map's key
+// and value types, a program's attach target): `btf_key_type_id=8<__u32>`.
+void name_btf_types(InfoStruct& info, const AttrView& exit, ObjectResolver& resolver) {
+    for (FieldValue& v : info.members) {
+        const Field& f = *v.field;
+        if (f.kind != Kind::BtfTypeId || v.entry == 0) continue;
+        const bool has_id = f.btf_member_offset + 4u <= exit.size;
+        const uint32_t id = has_id ? uint32_t(exit.get(f.btf_member_offset, 4)) : 0;
+        const BtfTypes* btf = nullptr;
+        if (id != 0) btf = resolver.btf_by_id(id);
+        else if (f.btf == BtfFrom::IdMemberOrVmlinux) btf = resolver.vmlinux_btf();
+        if (btf == nullptr) continue;
+        OutBuf name;
+        btf->append_type_name(name, uint32_t(v.entry));
+        v.label.assign(name.data(), name.size());
+    }
+}
+
 // Non-zero bytes past the layout: a newer kernel's members.
 void find_tail(InfoStruct& info, std::span<const std::byte> exit_bytes) {
     const uint32_t from = info.layout->size;
@@ -167,7 +186,7 @@ void decode_info_entry(Memory& memory, ObjectResolver* resolver, DecodedCall& ca
     add_inputs(info, view_of(std::span(info.entry_bytes.data(), info.entry_read), info.entry_length), call.arena());
 }
 
-void decode_info_exit(Memory& memory, const DecodeOptions& options, DecodedCall& call) {
+void decode_info_exit(Memory& memory, ObjectResolver* resolver, const DecodeOptions& options, DecodedCall& call) {
     InfoStruct& info = *call.info;
     const FieldValue* len = attr_member(call, BPFSC_OFF(A, info_len));
     const FieldValue* ptr = attr_member(call, BPFSC_OFF(A, info));
@@ -210,6 +229,7 @@ void decode_info_exit(Memory& memory, const DecodeOptions& options, DecodedCall&
         if (exists(f, exit)) add_written(info, f, entry, exit, exit_bytes, call.arena());
     });
     read_outputs(reader, info, entry, &exit);
+    if (resolver != nullptr) name_btf_types(info, exit, *resolver);
     find_tail(info, exit_bytes);
 }
 

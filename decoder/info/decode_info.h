@@ -10,6 +10,6 @@
 namespace bpfsc::decoder::info {
 
 void decode_info_entry(Memory& memory, ObjectResolver* resolver, DecodedCall& call);
-void decode_info_exit(Memory& memory, const DecodeOptions& options, DecodedCall& call);
+void decode_info_exit(Memory& memory, ObjectResolver* resolver, const DecodeOptions& options, DecodedCall& call);
 
 } // namespace bpfsc::decoder::info

@@ -61,7 +61,7 @@ constexpr Field k_fields[] = {
     BPFSC_FIELD(P, recursion_misses).out().added("5.12"),
     BPFSC_FIELD(P, verified_insns).out().added("5.16"),
     BPFSC_FIELD(P, attach_btf_obj_id).id(Object::Btf).out().added("6.0"),
-    BPFSC_FIELD(P, attach_btf_id).out().added("6.0"),
+    BPFSC_FIELD(P, attach_btf_id).btf_type_in_id(BPFSC_OFF(P, attach_btf_obj_id), true).out().added("6.0"),
 };
 } // namespace
 

@@ -75,6 +75,7 @@ void append_member(OutBuf& out, const FieldValue& v, const DecodedCall& call) {
     }
     if (f.kind == Kind::Pointer && append_own_pointer(out, v)) return;
     append_value_json(out, v, call);
+    append_label_json(out, v);
 }
 
 } // namespace

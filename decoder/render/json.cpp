@@ -316,11 +316,7 @@ void append_fields(OutBuf& out, const DecodedCall& call) {
         first = false;
         append_name(out, v.field->name);
         append_value(out, v, call);
-        if (!v.label.empty()) {
-            // A sibling key keeps the fd itself a plain number.
-            fmt::format_to(It(out), ",\"{}_{}\":", v.field->name, v.field->kind == Kind::BtfTypeId ? "type" : "object");
-            append_json_string(out, std::string_view(v.label.data(), v.label.size()));
-        }
+        append_label_json(out, v);
     }
     if (!nested.empty()) out.push_back('}');
     if (!group.empty()) out.push_back('}');
@@ -386,6 +382,13 @@ void render_json(const DecodedCall& call, OutBuf& out, bool verbose) {
 }
 
 void append_value_json(OutBuf& out, const FieldValue& v, const DecodedCall& call) { append_value(out, v, call); }
+
+void append_label_json(OutBuf& out, const FieldValue& v) {
+    if (v.label.empty()) return;
+    // A sibling key keeps the number itself plain.
+    fmt::format_to(It(out), ",\"{}_{}\":", v.field->name, v.field->kind == Kind::BtfTypeId ? "type" : "object");
+    append_json_string(out, std::string_view(v.label.data(), v.label.size()));
+}
 
 void append_data_state_json(OutBuf& out, const Data& d) { append_state(out, d); }
 

@@ -43,6 +43,11 @@ def test_lab_two_configs(args, tmp):
         expect(config == f"map#{map_id}:hash:config", f"{what}: opened as {config}")
         info = [c for c in dump.of("BPF_OBJ_GET_INFO_BY_FD") if fields(c).get("bpf_fd_object") == config]
         expect(info, f"{what}: bpftool never reads the map's own information (BPF_OBJ_GET_INFO_BY_FD)")
+        # The struct the kernel wrote names the map's types in its BTF (by id).
+        written = fields(info[0])["info"]["fields"]
+        expect(written.get("btf_key_type_id_type") == "__u32" and
+               written.get("btf_value_type_id_type") == "struct user_msg_t",
+               f"{what}: the map info does not name its key and value types: {written}")
         check_dump(dump, config, CONFIG_ENTRIES, what)
     print(f"two-configs: bpftool opened maps {m.group(1)} and {m.group(2)} by id, read their info, "
           "and walked their elements")
