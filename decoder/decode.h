@@ -80,6 +80,7 @@ struct InsnMap {
 };
 
 class BtfTypes;
+class KernelSymbols;
 
 // Where a verifier (or BTF checker) log in the output came from.
 enum class LogSource : uint8_t {
@@ -99,6 +100,10 @@ struct ProgramData {
     uint32_t line_info_rec_size = 0;
     const BtfTypes* btf = nullptr;      // prog_btf_fd's BTF: function names, source lines
     const BtfTypes* vmlinux = nullptr;  // the kernel's BTF, when instructions name kernel functions or variables
+    // The instructions are BPF_OBJ_GET_INFO_BY_FD's xlated_prog_insns, as the
+    // kernel runs them (maps by id, calls by kernel address), not a load's.
+    bool xlated = false;
+    const KernelSymbols* ksyms = nullptr;  // xlated: names of the kernel functions called
     explicit ProgramData(std::pmr::memory_resource* r) : insns(r), func_info(r), line_info(r) {}
     // Gives the storage up before the arena is released (DecodedCall::reset).
     void reset(std::pmr::memory_resource* r) {
@@ -110,6 +115,8 @@ struct ProgramData {
         func_info_rec_size = line_info_rec_size = 0;
         btf = nullptr;
         vmlinux = nullptr;
+        xlated = false;
+        ksyms = nullptr;
     }
 };
 struct InfoStruct;  // BPF_OBJ_GET_INFO_BY_FD's info struct, decoded (info/info_struct.h)

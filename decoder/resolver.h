@@ -14,6 +14,7 @@
 namespace bpfsc::decoder {
 
 class BtfTypes;
+class KernelSymbols;
 // What kind of BPF object an fd refers to, where a layout depends on it
 // (BPF_OBJ_GET_INFO_BY_FD's info struct): Object::None when unknown.
 struct FdObject {
@@ -50,6 +51,9 @@ public:
     // The BTF object with this kernel id (info structs name BTF by id),
     // nullptr when unknown.
     virtual const BtfTypes* btf_by_id(uint32_t id) { (void)id; return nullptr; }
+    // The kernel's function symbols, for the calls of xlated instructions;
+    // nullptr when unavailable.
+    virtual const KernelSymbols* kernel_symbols() { return nullptr; }
     // The running kernel's BTF (vmlinux), nullptr when unavailable.
     virtual const BtfTypes* vmlinux_btf() { return nullptr; }
     // What kind of object an fd of the traced process is (map, program,

@@ -6,6 +6,7 @@
 
 #include "btf/btf_types.h"
 #include "uapi/bpf_attr.h"
+#include "uapi/bpf_info.h"
 
 namespace bpfsc::decoder {
 
@@ -19,6 +20,15 @@ int read_whole(Memory& memory, uint64_t addr, uint64_t len, std::pmr::string& ou
     return r.bytes < len ? (r.error != 0 ? r.error : EFAULT) : 0;
 }
 
+// func_info or line_info records, read only in the sizes this decoder
+// understands (the kernel accepts larger records whose tail is zero).
+void read_records(Memory& memory, uint64_t addr, uint32_t rec_size, uint32_t min_rec_size, uint64_t count,
+                  uint32_t& out_rec_size, std::pmr::string& out) {
+    if (addr == 0 || rec_size < min_rec_size || rec_size > 256 || count * rec_size > kMaxInsnBytes) return;
+    out_rec_size = rec_size;
+    read_whole(memory, addr, count * rec_size, out);
+}
+
 } // namespace
 
 void read_program(Memory& memory, ObjectResolver* resolver, DecodedCall& call) {
@@ -30,22 +40,10 @@ void read_program(Memory& memory, ObjectResolver* resolver, DecodedCall& call) {
     if (insns != 0 && p.insns_wanted != 0)
         p.insns_error = read_whole(memory, insns, std::min(p.insns_wanted, kMaxInsnBytes), p.insns);
 
-    // Records are read only in the sizes this decoder understands (the
-    // kernel accepts larger records whose tail is zero).
-    const uint64_t func_info = v.get(offsetof(A, func_info), 8);
-    const uint32_t func_rec = uint32_t(v.get(offsetof(A, func_info_rec_size), 4));
-    const uint64_t func_cnt = v.get(offsetof(A, func_info_cnt), 4);
-    if (func_info != 0 && func_rec >= 8 && func_rec <= 256 && func_cnt * func_rec <= kMaxInsnBytes) {
-        p.func_info_rec_size = func_rec;
-        read_whole(memory, func_info, func_cnt * func_rec, p.func_info);
-    }
-    const uint64_t line_info = v.get(offsetof(A, line_info), 8);
-    const uint32_t line_rec = uint32_t(v.get(offsetof(A, line_info_rec_size), 4));
-    const uint64_t line_cnt = v.get(offsetof(A, line_info_cnt), 4);
-    if (line_info != 0 && line_rec >= 16 && line_rec <= 256 && line_cnt * line_rec <= kMaxInsnBytes) {
-        p.line_info_rec_size = line_rec;
-        read_whole(memory, line_info, line_cnt * line_rec, p.line_info);
-    }
+    read_records(memory, v.get(offsetof(A, func_info), 8), uint32_t(v.get(offsetof(A, func_info_rec_size), 4)), 8,
+                 v.get(offsetof(A, func_info_cnt), 4), p.func_info_rec_size, p.func_info);
+    read_records(memory, v.get(offsetof(A, line_info), 8), uint32_t(v.get(offsetof(A, line_info_rec_size), 4)), 16,
+                 v.get(offsetof(A, line_info_cnt), 4), p.line_info_rec_size, p.line_info);
     const int32_t btf_fd = int32_t(v.get(offsetof(A, prog_btf_fd), 4));
     if (btf_fd > 0 && resolver != nullptr) p.btf = resolver->btf_of_fd(btf_fd);
     // kfunc calls and ksym loads name kernel BTF ids: the kernel's BTF then.
@@ -57,6 +55,33 @@ void read_program(Memory& memory, ObjectResolver* resolver, DecodedCall& call) {
             break;
         }
     }
+}
+
+void read_xlated_program(Memory& memory, ObjectResolver* resolver, DecodedCall& call, const AttrView& entry,
+                         const AttrView& exit) {
+    using P = uapi::prog_info;
+    // What the kernel copied: the smaller of the caller's capacity and what
+    // it reports; without bpf_dump_raw_ok it clears the address instead.
+    auto written = [&](std::size_t count_off) {
+        return std::min(entry.get(count_off, 4), exit.get(count_off, 4));
+    };
+    const uint64_t insns = exit.get(offsetof(P, xlated_prog_insns), 8);
+    const uint64_t len = written(offsetof(P, xlated_prog_len));
+    if (insns == 0 || len == 0 || exit.size < offsetof(P, xlated_prog_insns) + 8) return;
+    ProgramData& p = call.program;
+    p.xlated = true;
+    p.insns_wanted = len - len % sizeof(uapi::bpf_insn_raw);
+    p.insns_error = read_whole(memory, insns, std::min(p.insns_wanted, kMaxInsnBytes), p.insns);
+    if (exit.size >= offsetof(P, line_info_rec_size) + 4) {
+        read_records(memory, exit.get(offsetof(P, func_info), 8), uint32_t(exit.get(offsetof(P, func_info_rec_size), 4)),
+                     8, written(offsetof(P, nr_func_info)), p.func_info_rec_size, p.func_info);
+        read_records(memory, exit.get(offsetof(P, line_info), 8), uint32_t(exit.get(offsetof(P, line_info_rec_size), 4)),
+                     16, written(offsetof(P, nr_line_info)), p.line_info_rec_size, p.line_info);
+    }
+    if (resolver == nullptr) return;
+    const uint32_t btf_id = exit.size >= offsetof(P, btf_id) + 4 ? uint32_t(exit.get(offsetof(P, btf_id), 4)) : 0;
+    if (btf_id != 0) p.btf = resolver->btf_by_id(btf_id);
+    p.ksyms = resolver->kernel_symbols();
 }
 
 void read_btf_blob(Memory& memory, DecodedCall& call) {

@@ -17,6 +17,12 @@ inline constexpr uint64_t kMaxBlobBytes = uint64_t(1) << 24;
 // BPF_PROG_LOAD at entry: instructions, func_info, line_info, and the BTF
 // they refer to.
 void read_program(Memory& memory, ObjectResolver* resolver, DecodedCall& call);
+// BPF_OBJ_GET_INFO_BY_FD of a program at exit, once the kernel wrote the
+// struct (`entry`: as the caller passed it, `exit`: as written): the xlated
+// instructions it copied out, with their func_info, line_info and BTF, and
+// the kernel's symbols to name their calls.
+void read_xlated_program(Memory& memory, ObjectResolver* resolver, DecodedCall& call, const AttrView& entry,
+                         const AttrView& exit);
 // BPF_BTF_LOAD at entry: the blob, parsed with libbpf.
 void read_btf_blob(Memory& memory, DecodedCall& call);
 // BPF_PROG_LOAD / BPF_BTF_LOAD at exit: the log the loader asked for, whole.

@@ -29,6 +29,14 @@ const decoder::BtfTypes* ModelResolver::btf_of_fd(int32_t fd) {
     }
 }
 
+const decoder::KernelSymbols* ModelResolver::kernel_symbols() {
+    if (!ksyms_asked_) {
+        ksyms_asked_ = true;
+        ksyms_ = decoder::KernelSymbols::load();
+    }
+    return ksyms_.get();
+}
+
 void ModelResolver::fd_label(int32_t fd, std::pmr::string& out) {
     const model::FdRecord* r = model_.lookup(pid_, fd);
     if (r == nullptr) return;

@@ -7,6 +7,7 @@
 #include <sys/types.h>
 
 #include "btf_cache.h"
+#include "decoder/kernel_symbols.h"
 #include "decoder/model/fd_model.h"
 #include "fdinfo_resolver.h"
 
@@ -26,12 +27,15 @@ public:
     const decoder::BtfTypes* btf_by_id(uint32_t id) override { return btf_.by_id(id); }
     const decoder::BtfTypes* vmlinux_btf() override { return btf_.vmlinux(); }
     decoder::FdObject fd_object(int32_t fd) override;
+    const decoder::KernelSymbols* kernel_symbols() override;
 
 private:
     model::FdModel& model_;
     BtfCache& btf_;
     FdinfoResolver fdinfo_;
     pid_t pid_ = 0;
+    std::unique_ptr<decoder::KernelSymbols> ksyms_;  // loaded on the first xlated program
+    bool ksyms_asked_ = false;
 };
 
 } // namespace bpfsc::tracer

@@ -12,7 +12,19 @@ constexpr uint8_t kCall = bpf::JMP | bpf::CALL;  // 0x85
 constexpr std::size_t kNoMap = ~std::size_t(0);
 } // namespace
 
-void InsnSummary::add_call(const Insn& insn) {
+void InsnSummary::add_kernel_call(int32_t imm) {
+    for (std::size_t i = 0; i < kernel_call_count_; ++i)
+        if (kernel_calls_[i] == imm) return;
+    if (kernel_call_count_ == kernel_calls_.size()) ++kernel_calls_left_out;
+    else kernel_calls_[kernel_call_count_++] = imm;
+}
+
+void InsnSummary::add_call(const Insn& insn, Origin origin) {
+    // The kernel turned helper and kfunc calls into addresses.
+    if (origin == Origin::Xlated && (src_reg(insn) == 0 || src_reg(insn) == bpf::PSEUDO_KFUNC_CALL)) {
+        add_kernel_call(insn.imm);
+        return;
+    }
     switch (src_reg(insn)) {
     case 0:
         if (insn.imm < 0 || std::size_t(insn.imm) >= kHelperIdCount) {
@@ -65,7 +77,7 @@ void InsnSummary::add(std::span<const Insn> insns, Origin origin) {
             in_ld_imm64_ = true;
             add_ld_imm64(insn, origin);
         } else if (insn.code == kCall) {
-            add_call(insn);
+            add_call(insn, origin);
         }
     }
 }
@@ -76,7 +88,14 @@ InsnSummary summarize(std::span<const Insn> insns, Origin origin) {
     return summary;
 }
 
-void append_summary(const InsnSummary& summary, fmt::memory_buffer& out) {
+void append_kernel_call(Annotator* annotator, int32_t imm, fmt::memory_buffer& out) {
+    const std::size_t mark = out.size();
+    if (annotator != nullptr && annotator->kernel_call_name(imm, out)) return;
+    out.resize(mark);
+    fmt::format_to(fmt::appender(out), "unknown#{}", imm);
+}
+
+void append_summary(const InsnSummary& summary, fmt::memory_buffer& out, Annotator* annotator) {
     const auto to = fmt::appender(out);
     fmt::format_to(to, "{} insn{}", summary.insn_slots(), summary.insn_slots() == 1 ? "" : "s");
     std::string_view separator = "; helpers: ";
@@ -84,6 +103,18 @@ void append_summary(const InsnSummary& summary, fmt::memory_buffer& out) {
         out.append(separator);
         out.append(helper_name(id));
         separator = ", ";
+    }
+    if (!summary.kernel_calls().empty() && annotator != nullptr) {
+        separator = "; calls: ";
+        for (const int32_t imm : summary.kernel_calls()) {
+            out.append(separator);
+            append_kernel_call(annotator, imm, out);
+            separator = ", ";
+        }
+        if (summary.kernel_calls_left_out != 0) fmt::format_to(to, " and {} more", summary.kernel_calls_left_out);
+    } else if (!summary.kernel_calls().empty()) {
+        fmt::format_to(to, "; kernel function calls: {}{}", summary.kernel_calls().size(),
+                       summary.kernel_calls_left_out != 0 ? "+" : "");
     }
     if (!summary.maps().empty())
         fmt::format_to(to, "; maps: {}{}", summary.maps().size(), summary.maps_overflow() ? "+" : "");

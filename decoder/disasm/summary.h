@@ -22,6 +22,8 @@ class InsnSummary {
 public:
     // MAX_USED_MAPS: the kernel refuses a program naming more maps.
     static constexpr std::size_t kMaxMaps = 64;
+    // Distinct kernel functions an xlated program's summary names.
+    static constexpr std::size_t kMaxKernelCalls = 32;
 
     // Adds the next span of instructions (spans may split an ld_imm64).
     void add(std::span<const Insn> insns, Origin origin = Origin::Load);
@@ -37,6 +39,11 @@ public:
     // More distinct maps than kMaxMaps were named (not in maps()).
     bool maps_overflow() const { return maps_overflow_; }
     bool has_tail_call() const { return helper_seen_[std::size_t(kTailCallHelper)]; }
+    // Xlated instructions: the kernel functions called (helpers and kfuncs
+    // alike, by imm relative to __bpf_call_base), each once, in order of
+    // first call; more distinct ones than kMaxKernelCalls are only counted.
+    std::span<const int32_t> kernel_calls() const { return {kernel_calls_.data(), kernel_call_count_}; }
+    uint32_t kernel_calls_left_out = 0;
 
     // Helper calls whose imm is no 6.18 helper id (in xlated instructions:
     // every call the kernel turned into an address).
@@ -46,7 +53,8 @@ public:
     uint32_t subprogram_refs = 0;   // ld_imm64 BPF_PSEUDO_FUNC (callbacks)
 
 private:
-    void add_call(const Insn& insn);
+    void add_call(const Insn& insn, Origin origin);
+    void add_kernel_call(int32_t imm);
     void add_ld_imm64(const Insn& insn, Origin origin);
 
     uint32_t slots_ = 0;
@@ -58,14 +66,23 @@ private:
     std::array<MapRef, kMaxMaps> maps_{};
     std::size_t map_count_ = 0;
     bool maps_overflow_ = false;
+    std::array<int32_t, kMaxKernelCalls> kernel_calls_{};
+    std::size_t kernel_call_count_ = 0;
 };
 
 // The summary of a whole program.
 InsnSummary summarize(std::span<const Insn> insns, Origin origin = Origin::Load);
 
+// The kernel function an xlated call goes to, as the annotator names it,
+// else "unknown#IMM", as the listing shows an unnamed call.
+void append_kernel_call(Annotator* annotator, int32_t imm, fmt::memory_buffer& out);
+
 // "24 insns; helpers: bpf_get_current_pid_tgid, bpf_map_lookup_elem; maps: 2",
 // then "; kfunc calls: N", "; subprogram calls: N", "; unknown helper
-// calls: N" where not zero. No newline.
-void append_summary(const InsnSummary& summary, fmt::memory_buffer& out);
+// calls: N" where not zero. Xlated instructions name the kernel functions
+// they call instead of helpers ("calls: bpf_get_current_comm,
+// __htab_map_lookup_elem"), through `annotator` (their count without one).
+// No newline.
+void append_summary(const InsnSummary& summary, fmt::memory_buffer& out, Annotator* annotator = nullptr);
 
 } // namespace bpfsc::decoder::disasm

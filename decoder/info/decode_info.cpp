@@ -6,6 +6,7 @@
 #include <cstring>
 
 #include "info_struct.h"
+#include "../whole_data.h"
 #include "../btf/btf_types.h"
 
 namespace bpfsc::decoder::info {
@@ -72,9 +73,9 @@ void read_pointed(Decoder& reader, FieldValue& v, uint64_t count, uint32_t elem_
     d.elem_size = elem_size;
     d.wanted = count;
     if (v.field->content == Content::Insns || v.field->content == Content::Sized) {
-        // Instructions and machine code: the length only. A disassembler
-        // for xlated instructions reads them here (render_info_text.cpp
-        // has the matching hook).
+        // Instructions and machine code: the length only here. Xlated
+        // instructions are read whole by read_xlated_program (whole_data.h),
+        // for the disassembler.
         d.state = DataState::NotRead;
         return;
     }
@@ -230,6 +231,7 @@ void decode_info_exit(Memory& memory, ObjectResolver* resolver, const DecodeOpti
     });
     read_outputs(reader, info, entry, &exit);
     if (resolver != nullptr) name_btf_types(info, exit, *resolver);
+    if (info.object.kind == Object::Prog) read_xlated_program(memory, resolver, call, entry, exit);
     find_tail(info, exit_bytes);
 }
 

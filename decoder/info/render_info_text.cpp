@@ -89,7 +89,8 @@ void append_records(OutBuf& out, const FieldValue& v) {
     else put(out, "]\n");
 }
 
-// The hook for a disassembler of xlated instructions: today their number.
+// Xlated instructions the program reader did not take (see whole_data.h):
+// their number.
 void append_xlated_insns(OutBuf& out, const FieldValue& v) {
     fmt::format_to(It(out), "  {}: {} instructions ({} bytes)\n", v.field->name, v.data.wanted / 8, v.data.wanted);
 }
@@ -157,8 +158,12 @@ void append_info_data_lines(OutBuf& out, const DecodedCall& call, TextPhase phas
     const InfoStruct* info = call.info;
     if (info == nullptr || phase != TextPhase::Complete || !call.exited) return;
     if (info->state != InfoStruct::State::Written && info->state != InfoStruct::State::Inputs) return;
-    for (const FieldValue& v : info->members)
-        if (v.field->kind == Kind::Pointer) append_data_line(out, v);
+    for (const FieldValue& v : info->members) {
+        if (v.field->kind != Kind::Pointer) continue;
+        // Instructions read whole have their own line ("xlated program: ...").
+        if (v.field->content == Content::Insns && call.program.xlated) continue;
+        append_data_line(out, v);
+    }
 }
 
 } // namespace bpfsc::decoder::info

@@ -112,7 +112,13 @@ bool get_info(Ctx& c) {
     const ObjectKind k = o != nullptr ? o->facts.kind : ObjectKind::Other;
     const uint64_t len = c.in("info_len");
     if (c.ok()) {
-        c.say(fmt::format("read the description of {}{}", c.name_fd(fd), info_content(k)));
+        // bpftool prog dump xlated: the instructions as the kernel runs them.
+        if (c.call.program.xlated)
+            c.say(fmt::format("read the instructions of {} as the kernel runs them (xlated: after the verifier's "
+                              "rewrites, maps by id, helpers as kernel functions), {} of them",
+                              c.name_fd(fd), c.call.program.insns_wanted / 8));
+        else
+            c.say(fmt::format("read the description of {}{}", c.name_fd(fd), info_content(k)));
         const uint64_t now = c.after("info_len");
         if (now != len)
             c.say(fmt::format("info_len {} => {}: this kernel's {} has {} bytes, fewer than the {} offered; the "

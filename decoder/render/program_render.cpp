@@ -9,6 +9,7 @@
 #include "../disasm/disasm.h"
 #include "../disasm/helper_names.h"
 #include "../disasm/summary.h"
+#include "../kernel_symbols.h"
 #include "json.h"
 
 namespace bpfsc::decoder {
@@ -60,6 +61,16 @@ public:
         return append_name(*p_.vmlinux, uint32_t(btf_id), out);
     }
 
+    // Xlated calls: the kernel function at the address, as bpftool names it
+    // (its hex address where no symbol starts there).
+    bool kernel_call_name(int32_t imm, fmt::memory_buffer& out) override {
+        if (p_.ksyms == nullptr) return false;
+        const std::string_view name = p_.ksyms->call_target(imm);
+        if (name.empty()) fmt::format_to(It(out), "{:#x}", p_.ksyms->call_address(imm));
+        else put(out, name);
+        return true;
+    }
+
     bool function_at(uint32_t index, fmt::memory_buffer& out) override {
         if (p_.btf == nullptr || p_.func_info_rec_size < 8) return false;
         const std::size_t n = p_.func_info.size() / p_.func_info_rec_size;
@@ -89,7 +100,9 @@ public:
         uint32_t rec[4];  // insn_off, file_name_off, line_off, line_col
         std::memcpy(rec, p_.line_info.data() + lo * p_.line_info_rec_size, sizeof rec);
         if (rec[0] != index) return false;
-        const std::string_view text = p_.btf->name_at(rec[2]);
+        std::string_view text = p_.btf->name_at(rec[2]);
+        // Without its indentation, as the verifier and bpftool show it.
+        text.remove_prefix(std::min(text.size(), text.find_first_not_of(" \t")));
         if (text.empty()) return false;
         // Source text from the loader's BTF: keep it on one printable line.
         for (const char c : text) out.push_back(static_cast<unsigned char>(c) < 0x20 ? ' ' : c);
@@ -110,14 +123,17 @@ private:
 
 bool has_program(const ProgramData& p) { return !p.insns.empty() || p.insns_error != 0; }
 
+disasm::Origin origin_of(const ProgramData& p) { return p.xlated ? disasm::Origin::Xlated : disasm::Origin::Load; }
+
 } // namespace
 
 void append_program_text(OutBuf& out, const DecodedCall& call, bool verbose) {
     const ProgramData& p = call.program;
     if (!has_program(p)) return;
     const std::span<const disasm::Insn> insns = insns_of(p);
-    put(out, "  program: ");
-    disasm::append_summary(disasm::summarize(insns), out);
+    put(out, p.xlated ? "  xlated program: " : "  program: ");
+    CallAnnotator annotator(call);
+    disasm::append_summary(disasm::summarize(insns, origin_of(p)), out, &annotator);
     if (p.insns_error != 0) {
         const std::string_view name = errno_name(p.insns_error);
         fmt::format_to(It(out), " (unreadable after {} bytes: {})", p.insns.size(), name.empty() ? "E???" : name);
@@ -127,9 +143,8 @@ void append_program_text(OutBuf& out, const DecodedCall& call, bool verbose) {
     if (!verbose) put(out, " (-v disassembles it)");
     out.push_back('\n');
     if (!verbose) return;
-    CallAnnotator annotator(call);
     disasm::Options o;
-    o.origin = disasm::Origin::Load;
+    o.origin = origin_of(p);
     o.annotator = &annotator;
     o.indent = "    ";
     disasm::append_disasm(insns, out, o);
@@ -139,8 +154,9 @@ void append_program_json(OutBuf& out, const DecodedCall& call, bool verbose) {
     const ProgramData& p = call.program;
     if (!has_program(p)) return;
     const std::span<const disasm::Insn> insns = insns_of(p);
-    const disasm::InsnSummary s = disasm::summarize(insns);
-    fmt::format_to(It(out), ",\"program\":{{\"insns\":{},\"read\":{},\"helpers\":[", s.insn_slots(), p.insns.size());
+    const disasm::InsnSummary s = disasm::summarize(insns, origin_of(p));
+    fmt::format_to(It(out), ",\"program\":{{\"xlated\":{},\"insns\":{},\"read\":{},\"helpers\":[", p.xlated, s.insn_slots(),
+                   p.insns.size());
     bool first = true;
     for (const uint8_t id : s.helpers()) {
         fmt::format_to(It(out), "{}\"{}\"", first ? "" : ",", disasm::helper_name(id));
@@ -148,10 +164,24 @@ void append_program_json(OutBuf& out, const DecodedCall& call, bool verbose) {
     }
     fmt::format_to(It(out), "],\"kfunc_calls\":{},\"subprogram_calls\":{},\"tail_calls\":{}", s.kfunc_calls,
                    s.subprogram_calls, s.has_tail_call());
+    CallAnnotator annotator(call);
+    if (p.xlated) {
+        // The kernel functions called, by name where the symbols are known.
+        put(out, ",\"kernel_calls\":[");
+        first = true;
+        for (const int32_t imm : s.kernel_calls()) {
+            if (!first) out.push_back(',');
+            first = false;
+            fmt::memory_buffer name;
+            disasm::append_kernel_call(&annotator, imm, name);
+            append_json_string(out, std::string_view(name.data(), name.size()));
+        }
+        fmt::format_to(It(out), "],\"kernel_calls_left_out\":{}", s.kernel_calls_left_out);
+    }
     if (p.insns_error != 0) fmt::format_to(It(out), ",\"error\":\"{}\"", errno_name(p.insns_error));
     if (verbose) {
-        CallAnnotator annotator(call);
         disasm::Options o;
+        o.origin = origin_of(p);
         o.annotator = &annotator;
         OutBuf listing;
         disasm::append_disasm(insns, listing, o);

@@ -33,7 +33,7 @@ void append_indented(OutBuf& out, std::string_view text, std::string_view indent
     while (!text.empty()) {
         const std::size_t nl = text.find('\n');
         const std::string_view line = text.substr(0, nl);
-        if (!line.empty()) put(out, indent);
+        put(out, indent);  // an empty line too: a blank line would end the call's block
         append_printable(out, line);
         out.push_back('\n');
         if (nl == std::string_view::npos) break;
@@ -113,7 +113,7 @@ void append_log_text(OutBuf& out, const DecodedCall& call, const WholeDataOption
 
 void append_whole_data_text(OutBuf& out, const DecodedCall& call, const WholeDataOptions& options) {
     if (call.cmd == uapi::BPF_BTF_LOAD) append_btf_text(out, call, options);
-    if (call.cmd == uapi::BPF_PROG_LOAD) append_program_text(out, call, options.verbose);
+    append_program_text(out, call, options.verbose);
     if (options.verbose) append_named_types(out, call);
     append_log_text(out, call, options);
 }
@@ -132,7 +132,7 @@ void append_whole_data_json(OutBuf& out, const DecodedCall& call, const WholeDat
         }
         out.push_back('}');
     }
-    if (call.cmd == uapi::BPF_PROG_LOAD) append_program_json(out, call, options.verbose);
+    append_program_json(out, call, options.verbose);
     if (call.log_source != LogSource::None) {
         fmt::format_to(It(out), ",\"log\":{{\"source\":\"{}\"",
                        call.log_source == LogSource::Loader ? "loader" : "tracer");

@@ -42,17 +42,23 @@ step() {
   printf '\n=== %s\n' "$*"
 }
 
-# traced NAME COMMAND...: runs COMMAND under the tracer, as the seed runs it
-# under strace; -s 128 shows pin paths whole (the default stops at 32 bytes).
+# traced [-OPTION...] NAME COMMAND...: runs COMMAND under the tracer (with
+# those tracer options), as the seed runs it under strace; -s 128 shows pin
+# paths whole (the default stops at 32 bytes).
 traced() {
+  local options=()
+  while [ "${1:0:1}" = "-" ]; do
+    options+=("$1")
+    shift
+  done
   local name=$1
   shift
-  step "bpftrace-syscalls $*"
+  step "bpftrace-syscalls ${options[*]}${options[*]:+ }$*"
   # shellcheck disable=SC2086  # LAB_TRACER_ARGS is a list of options
   if [ -n "${LAB_TRACE_DIR:-}" ]; then
-    "$tracer" -s 128 ${LAB_TRACER_ARGS:-} -o "$LAB_TRACE_DIR/$name.trace" "$@"
+    "$tracer" -s 128 "${options[@]}" ${LAB_TRACER_ARGS:-} -o "$LAB_TRACE_DIR/$name.trace" "$@"
   else
-    "$tracer" -s 128 ${LAB_TRACER_ARGS:-} "$@"
+    "$tracer" -s 128 "${options[@]}" ${LAB_TRACER_ARGS:-} "$@"
   fi
 }
 

@@ -2,6 +2,7 @@
 each traced step's JSON trace is checked for the calls the seed exercise is
 about."""
 
+import difflib
 import os
 import re
 import subprocess
@@ -88,6 +89,30 @@ def test_lab_pin_map(args, tmp):
           "freed with the pin")
 
 
+def check_xlated_dump(stdout, trace, prog):
+    """bpftool prog dump xlated under -v: the tracer disassembles the xlated
+    instructions bpftool read, and its listing is bpftool's own output, line
+    for line (instructions, source lines; function headers and the empty
+    source lines bpftool prints as ";" aside)."""
+    what = "bpftool prog dump xlated"
+    dumps = [c for c in trace.of("BPF_OBJ_GET_INFO_BY_FD")
+             if fields(c).get("bpf_fd_object") == prog and c.get("program", {}).get("xlated")]
+    expect(len(dumps) == 1, f"{what}: expected one read of the xlated instructions of {prog}, got {len(dumps)}")
+    program = dumps[0]["program"]
+    expect("__htab_map_lookup_elem" in program.get("kernel_calls", []),
+           f"{what}: the summary does not name the kernel function the map lookup became: {program}")
+    m = re.search(r"^=== bpftrace-syscalls -v \S+ prog dump xlated .*?\n(.*?)(?=^===|\Z)", stdout, re.S | re.M)
+    expect(m, f"{what}: the lab's output lacks bpftool's listing:\n{stdout}")
+
+    def comparable(text):
+        lines = [line.strip() for line in text.splitlines()]
+        return [line for line in lines if re.match(r"\d+: \(", line) or (line.startswith(";") and line != ";")]
+    ours, bpftool = comparable(program.get("listing", "")), comparable(m.group(1))
+    expect(len(bpftool) > 60 and ours == bpftool,
+           f"{what}: the tracer's listing differs from bpftool's:\n" +
+           "\n".join(difflib.unified_diff(bpftool, ours, "bpftool", "bpftrace-syscalls -v", lineterm="")))
+
+
 def test_lab_prog_load_pin(args, tmp):
     stdout, traces = run_lab(args, tmp, "prog-load-pin")
     load = traces["prog-load"]
@@ -105,6 +130,7 @@ def test_lab_prog_load_pin(args, tmp):
            f"{what}: the summary says the unpinned {progs[1]} is pinned")
     got = traces["prog-show"].one("BPF_OBJ_GET", "bpftool prog show pinned", pathname=pin)
     expect(label(got) == progs[0], f"bpftool prog show pinned opens {label(got)}, not {progs[0]}")
+    check_xlated_dump(stdout, traces["prog-dump"], progs[0])
     prog_id = progs[0].split("#")[1].split(":")[0]
     expect(f"prog {prog_id} is gone" in stdout, f"the lab does not show the program freed:\n{stdout}")
     print(f"prog-load-pin: {config} and two programs loaded, {progs[0]} pinned at {pin} and alive after "

@@ -7,8 +7,7 @@
 
 #include <algorithm>
 #include <cstdio>
-#include <fstream>
-#include <sstream>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -18,6 +17,7 @@
 #include "disasm/disasm.h"
 #include "disasm/summary.h"
 #include "insn_builder.h"
+#include "kernel_symbols.h"
 #include "kernel_objects.h"
 #include "support.h"
 
@@ -113,42 +113,27 @@ public:
     }
 };
 
-// Kernel calls named from /proc/kallsyms as bpftool names them: the symbol
-// at __bpf_call_base + imm, else the address in hex.
+// Kernel calls named from /proc/kallsyms as bpftool names them (the
+// tracer's own table, decoder/kernel_symbols.h): the symbol at
+// __bpf_call_base + imm, else the address in hex.
 class Kallsyms : public Annotator {
 public:
-    Kallsyms() {
-        std::ifstream in("/proc/kallsyms");
-        std::string line;
-        while (std::getline(in, line)) {
-            std::istringstream fields(line);
-            std::string address, type, name;
-            fields >> address >> type >> name;
-            const uint64_t a = std::stoull(address, nullptr, 16);
-            if (name == "__bpf_call_base") base_ = a;
-            if (a != 0) symbols_.emplace_back(a, name);
-        }
-        std::sort(symbols_.begin(), symbols_.end());
-    }
+    Kallsyms() : table_(bpfsc::decoder::KernelSymbols::load()) { REQUIRE(table_ != nullptr); }
     bool kernel_call_name(int32_t imm, fmt::memory_buffer& out) override {
-        const uint64_t address = base_ + uint64_t(int64_t(imm));
-        const auto it = std::lower_bound(symbols_.begin(), symbols_.end(), std::make_pair(address, std::string()));
-        if (base_ != 0 && it != symbols_.end() && it->first == address) out.append(it->second);
-        else fmt::format_to(fmt::appender(out), "{:#x}", address);
+        const std::string_view name = table_->call_target(imm);
+        if (!name.empty()) out.append(name);
+        else fmt::format_to(fmt::appender(out), "{:#x}", table_->call_address(imm));
         return true;
     }
     // All names at the address this call goes to (a symbol can have aliases).
     std::vector<std::string> names_at(int32_t imm) const {
         std::vector<std::string> names;
-        const uint64_t address = base_ + uint64_t(int64_t(imm));
-        for (const auto& [a, name] : symbols_)
-            if (a == address) names.push_back(name);
+        for (const std::string_view name : table_->names_at(table_->call_address(imm))) names.emplace_back(name);
         return names;
     }
 
 private:
-    uint64_t base_ = 0;
-    std::vector<std::pair<uint64_t, std::string>> symbols_;
+    std::unique_ptr<bpfsc::decoder::KernelSymbols> table_;
 };
 
 Options opts(Origin origin, Annotator* annotator) {

@@ -121,3 +121,45 @@ TEST_CASE("summary: xlated maps are ids; a tiny program; more maps than the kern
     CHECK(s.maps_overflow());
     CHECK(summary_line(s) == "140 insns; maps: 64+");
 }
+
+namespace {
+// Names xlated calls by offset, as the tracer does from /proc/kallsyms.
+class FakeSymbols : public Annotator {
+public:
+    bool kernel_call_name(int32_t imm, fmt::memory_buffer& out) override {
+        if (imm == 330864) out.append(std::string_view("__htab_map_lookup_elem"));
+        else if (imm == -123528) out.append(std::string_view("bpf_perf_event_output_tp"));
+        else return false;
+        return true;
+    }
+};
+} // namespace
+
+TEST_CASE("summary: xlated calls are kernel functions, named each once in first-call order", "[disasm_summary]") {
+    std::vector<Insn> prog;
+    prog.push_back(call_helper(330864));
+    prog.push_back(call_kfunc(-123528));  // a kfunc, turned into an address too
+    prog.push_back(call_helper(330864));  // again: named once
+    prog.push_back(call_helper(4242));    // no symbol there
+    prog.push_back(call_subprog(1));
+    prog.push_back(exit_insn());
+    const InsnSummary s = summarize(prog, Origin::Xlated);
+    CHECK(s.helpers().empty());
+    CHECK(s.unknown_helper_calls == 0);
+    CHECK(s.kfunc_calls == 0);
+    REQUIRE(s.kernel_calls().size() == 3);
+    FakeSymbols names;
+    fmt::memory_buffer out;
+    append_summary(s, out, &names);
+    CHECK(fmt::to_string(out) ==
+          "6 insns; calls: __htab_map_lookup_elem, bpf_perf_event_output_tp, unknown#4242; subprogram calls: 1");
+    // Without names, only their number.
+    CHECK(summary_line(s) == "6 insns; kernel function calls: 3; subprogram calls: 1");
+
+    std::vector<Insn> many;
+    for (int32_t imm = 1000; imm < 1000 + 40; ++imm) many.push_back(call_helper(imm));
+    const InsnSummary m = summarize(many, Origin::Xlated);
+    CHECK(m.kernel_calls().size() == InsnSummary::kMaxKernelCalls);
+    CHECK(m.kernel_calls_left_out == 40 - InsnSummary::kMaxKernelCalls);
+    CHECK(summary_line(m) == "40 insns; kernel function calls: 32+");
+}

@@ -317,9 +317,13 @@ TEST_CASE("BPF_OBJ_GET_INFO_BY_FD of a program: tag, map ids, symbols, tags and 
                                info.id, tag, info.jited_prog_len, hex(jited.data()), hex(xlated.data()),
                                info.load_time, info.created_by_uid, map_ids[0], hex_number(ksyms[0]), func_lens[0], tag,
                                info.run_time_ns, info.run_cnt, info.verified_insns)) +
-                  fmt::format("  jited_prog_insns: {} bytes of machine code\n"
-                              "  xlated_prog_insns: 4 instructions (32 bytes)\n",
-                              info.jited_prog_len));
+                  fmt::format("  jited_prog_insns: {} bytes of machine code\n", info.jited_prog_len));
+        // The xlated instructions are read whole: their summary and, with -v,
+        // their listing, in the notation of bpftool prog dump xlated.
+        CHECK_THAT(r.verbose_text, Catch::Contains(fmt::format("  xlated program: 4 insns; maps: 1\n"
+                                                               "       0: (18) r1 = map[id:{}]\n"
+                                                               "       2: (b7) r0 = 0\n"
+                                                               "       3: (95) exit\n", map_ids[0])));
         CHECK(r.json.find(fmt::format("\"tag\":\"{}\",\"jited_prog_len\":{{\"before\":512,\"after\":{}}},", tag,
                                       info.jited_prog_len)) != std::string::npos);
         CHECK(r.json.find(fmt::format("\"jited_prog_insns\":{{\"addr\":{},\"length\":{}}},\"xlated_prog_insns\":"

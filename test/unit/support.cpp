@@ -68,10 +68,12 @@ Rendered run_call(uint32_t cmd, std::byte* attr, uint32_t size, const Kernel& ke
     const int64_t ret = kernel(attr, size);
     decoder.decode_exit(call, ret);
     Rendered r;
-    OutBuf text, json;
+    OutBuf text, verbose_text, json;
     render_text(call, TextPhase::Complete, TextOptions{}, text);
+    render_text(call, TextPhase::Complete, TextOptions{.whole_data = true, .verbose = true}, verbose_text);
     render_json(call, json);
     r.text = fmt::to_string(text);
+    r.verbose_text = fmt::to_string(verbose_text);
     r.json = fmt::to_string(json);
     r.ret = ret;
     CHECK(valid_json(r.json));

@@ -68,6 +68,7 @@ std::string hex(const void* p);  // "0x7ffd..." as the renderers print addresses
 // What a test sees of one call: the text line(s) and the JSON object.
 struct Rendered {
     std::string text;
+    std::string verbose_text;  // with the program, BTF and log lines, as -v prints them
     std::string json;
     int64_t ret = 0;
 };
