@@ -45,7 +45,8 @@ void add_inputs(InfoStruct& info, const AttrView& entry, std::pmr::memory_resour
     });
 }
 
-// Bytes of one element of a pointer's data.
+} // namespace
+
 uint32_t element_size(const Field& f, const AttrView& view) {
     switch (f.content) {
     case Content::U32Array: return 4;
@@ -62,6 +63,8 @@ uint32_t element_size(const Field& f, const AttrView& view) {
     default: return 1;
     }
 }
+
+namespace {
 
 // Reads the data the kernel copied to a pointer member: `count` elements
 // (bytes for names and blobs), at most `limit` of them.

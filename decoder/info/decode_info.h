@@ -10,6 +10,11 @@
 namespace bpfsc::decoder::info {
 
 void decode_info_entry(Memory& memory, ObjectResolver* resolver, DecodedCall& call);
+// Bytes of one element of a nested buffer of the struct `view` holds: 4 for
+// map ids, 8 for tags and addresses, func_info/line_info records as the
+// caller sized them (the kernel's own size when that is out of reason), 1
+// for names and blobs.
+uint32_t element_size(const Field& f, const AttrView& view);
 void decode_info_exit(Memory& memory, ObjectResolver* resolver, const DecodeOptions& options, DecodedCall& call);
 
 } // namespace bpfsc::decoder::info

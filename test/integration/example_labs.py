@@ -5,9 +5,10 @@ about."""
 import difflib
 import os
 import re
+import shutil
 import subprocess
 
-from check_trace import skip
+from check_trace import require_seccomp_backend, seccomp_stats, skip
 from example_trace import (CONFIG_ENTRIES, HELLO_PROGRAM_NAMES, JsonTrace, check_config_map, check_config_updates,
                            check_dump, check_events, expect, fields, label, map_label_by_id, name_of, succeeded,
                            value)
@@ -89,28 +90,52 @@ def test_lab_pin_map(args, tmp):
           "freed with the pin")
 
 
-def check_xlated_dump(stdout, trace, prog):
+def check_xlated_dump(listing, trace, prog, what="bpftool prog dump xlated"):
     """bpftool prog dump xlated under -v: the tracer disassembles the xlated
-    instructions bpftool read, and its listing is bpftool's own output, line
-    for line (instructions, source lines; function headers and the empty
-    source lines bpftool prints as ";" aside)."""
-    what = "bpftool prog dump xlated"
+    instructions bpftool read, and its listing is bpftool's own output
+    (`listing`), line for line (instructions, source lines; function headers
+    and the empty source lines bpftool prints as ";" aside)."""
     dumps = [c for c in trace.of("BPF_OBJ_GET_INFO_BY_FD")
              if fields(c).get("bpf_fd_object") == prog and c.get("program", {}).get("xlated")]
     expect(len(dumps) == 1, f"{what}: expected one read of the xlated instructions of {prog}, got {len(dumps)}")
     program = dumps[0]["program"]
     expect("__htab_map_lookup_elem" in program.get("kernel_calls", []),
            f"{what}: the summary does not name the kernel function the map lookup became: {program}")
-    m = re.search(r"^=== bpftrace-syscalls -v \S+ prog dump xlated .*?\n(.*?)(?=^===|\Z)", stdout, re.S | re.M)
-    expect(m, f"{what}: the lab's output lacks bpftool's listing:\n{stdout}")
 
     def comparable(text):
         lines = [line.strip() for line in text.splitlines()]
         return [line for line in lines if re.match(r"\d+: \(", line) or (line.startswith(";") and line != ";")]
-    ours, bpftool = comparable(program.get("listing", "")), comparable(m.group(1))
+    ours, bpftool = comparable(program.get("listing", "")), comparable(listing)
     expect(len(bpftool) > 60 and ours == bpftool,
            f"{what}: the tracer's listing differs from bpftool's:\n" +
            "\n".join(difflib.unified_diff(bpftool, ours, "bpftool", "bpftrace-syscalls -v", lineterm="")))
+
+
+def check_xlated_dump_brokered(args, tmp):
+    """The same dump under the seccomp backend: bpftool's info calls ask
+    for nested buffers (map ids, instructions, func and line info), and the
+    tracer runs every one of them itself, with the same listing."""
+    require_seccomp_backend()
+    bpftool = shutil.which("bpftool") or "/usr/sbin/bpftool"
+    pin = f"/sys/fs/bpf/bpfsc-test-xlated-{os.getpid()}"
+    obj = os.path.join(args.examples_build, "hello_buffer_config.bpf.o")
+    subprocess.run([bpftool, "prog", "load", obj, pin], check=True, timeout=60)
+    try:
+        path = os.path.join(tmp, "seccomp-dump.trace")
+        p = subprocess.run([args.tracer, "--backend=seccomp", "-v", "-s", "128", "--format=json", "-o", path,
+                            bpftool, "prog", "dump", "xlated", "pinned", pin],
+                           env=dict(os.environ, BPFSC_SECCOMP_STATS="1"), capture_output=True, text=True, timeout=60)
+        expect(p.returncode == 0, f"bpftool prog dump xlated under --backend=seccomp: status {p.returncode}:\n{p.stderr}")
+        brokered, reasons, _ = seccomp_stats(p.stderr)
+        left = {why: n for why, n in reasons.items() if n and why != "thread gone before the answer"}
+        expect(not left, f"--backend=seccomp left calls of bpftool prog dump xlated to the tracee: {left}")
+        trace = JsonTrace(path)
+        prog = label(trace.one("BPF_OBJ_GET", "bpftool prog dump xlated pinned", pathname=pin))
+        check_xlated_dump(p.stdout, trace, prog, "bpftool prog dump xlated under --backend=seccomp")
+        print(f"prog dump xlated under --backend=seccomp: all {brokered} calls run by the tracer, nested info "
+              "buffers included; the listing is bpftool's")
+    finally:
+        os.unlink(pin)
 
 
 def test_lab_prog_load_pin(args, tmp):
@@ -130,7 +155,10 @@ def test_lab_prog_load_pin(args, tmp):
            f"{what}: the summary says the unpinned {progs[1]} is pinned")
     got = traces["prog-show"].one("BPF_OBJ_GET", "bpftool prog show pinned", pathname=pin)
     expect(label(got) == progs[0], f"bpftool prog show pinned opens {label(got)}, not {progs[0]}")
-    check_xlated_dump(stdout, traces["prog-dump"], progs[0])
+    m = re.search(r"^=== bpftrace-syscalls -v \S+ prog dump xlated .*?\n(.*?)(?=^===|\Z)", stdout, re.S | re.M)
+    expect(m, f"the lab's output lacks bpftool's listing:\n{stdout}")
+    check_xlated_dump(m.group(1), traces["prog-dump"], progs[0])
+    check_xlated_dump_brokered(args, tmp)
     prog_id = progs[0].split("#")[1].split(":")[0]
     expect(f"prog {prog_id} is gone" in stdout, f"the lab does not show the program freed:\n{stdout}")
     print(f"prog-load-pin: {config} and two programs loaded, {progs[0]} pinned at {pin} and alive after "

@@ -21,6 +21,7 @@
 
 #include "kernel_objects.h"
 #include "support.h"
+#include "decoder/uapi/bpf_info.h"
 #include "tracer/broker/replica.h"
 #include "tracer/broker/tracee_identity.h"
 #include "tracer/process_memory.h"
@@ -95,15 +96,40 @@ int64_t make_array(uint32_t value_size) { return create_map(2 /* BPF_MAP_TYPE_AR
 // struct bpf_map_info begins like struct bpf_prog_info: type, id.
 uint32_t map_id_of(int fd) { return prog_id_of(fd); }
 
+// A socket filter's load naming a map by fd: "r1 = map (ld_imm64,
+// BPF_PSEUDO_MAP_FD); r0 = 0; exit".
+struct ProgWithMap {
+    std::array<uapi::bpf_insn_raw, 4> insns;
+    const char license[4] = "GPL";
+    uapi::prog_load_attr attr{};
+    explicit ProgWithMap(int32_t map_fd)
+        : insns{{{0x18, 0x11, 0, map_fd}, {0, 0, 0, 0}, {0xb7, 0x00, 0, 0}, {0x95, 0x00, 0, 0}}} {
+        attr.prog_type = 1;  // BPF_PROG_TYPE_SOCKET_FILTER
+        attr.insn_cnt = insns.size();
+        attr.insns = u64_of(insns.data());
+        attr.license = u64_of(license);
+    }
+    ProgWithMap(const ProgWithMap&) = delete;  // the attr points into it
+    ProgWithMap& operator=(const ProgWithMap&) = delete;
+};
+
 // Decodes the call at entry from the child's memory and prepares it.
 struct Prepared {
     DecodedCall call;
     Replica replica;
     bool ok = false;
-    Prepared(ChildTracee& child, uint32_t cmd, const void* attr, uint32_t size) {
-        Decoder decoder(child, nullptr);
+    Prepared(ChildTracee& child, uint32_t cmd, const void* attr, uint32_t size, ObjectResolver* resolver = nullptr) {
+        Decoder decoder(child, resolver);
         decoder.decode_entry(call, cmd, addr_of(attr), size);
         ok = replica.prepare(call, child);
+    }
+    // Runs the prepared call and writes its outputs into the child: the result.
+    int64_t run_into(ChildTracee& child) {
+        INFO(replica.reason());
+        REQUIRE(ok);
+        const int64_t ret = replica.run();
+        REQUIRE(replica.write_back(child) == 0);
+        return ret;
     }
 };
 
@@ -220,31 +246,196 @@ TEST_CASE("outputs of the attr are written back where the kernel changed them", 
     CHECK(written[3] == 8);
 }
 
+TEST_CASE("an info struct's nested buffers are filled by the kernel and written back at the tracee's addresses",
+          "[broker]") {
+    BPFSC_REQUIRE_BPF();
+    // A program that names a map: its info has map ids and instructions.
+    Fd map(make_array(8));
+    REQUIRE(map.fd >= 0);
+    ProgWithMap load(map.fd);
+    Fd prog(real_bpf(uapi::BPF_PROG_LOAD, &load.attr, sizeof load.attr));
+    REQUIRE(prog.fd >= 0);
+    const int test_fd = prog.fd;
+
+    // The caller asks for map ids, xlated instructions and tags, as bpftool does.
+    std::array<uint32_t, 4> map_ids{};
+    std::array<uint64_t, 8> xlated{};
+    std::array<uint64_t, 2> tags{};
+    alignas(8) uapi::prog_info info{};
+    info.nr_map_ids = map_ids.size();
+    info.map_ids = u64_of(map_ids.data());
+    info.xlated_prog_len = sizeof xlated;
+    info.xlated_prog_insns = u64_of(xlated.data());
+    info.nr_prog_tags = tags.size();
+    info.prog_tags = u64_of(tags.data());
+    uapi::info_attr get{};
+    get.bpf_fd = 41;  // the child's number for the program
+    get.info_len = sizeof info;
+    get.info = u64_of(&info);
+
+    FakeResolver resolver;
+    resolver.objects[41] = FdObject{Object::Prog, 0};
+    const int fds_before = open_fds();
+    {
+        ChildTracee child([&] { dup2(test_fd, 41); });
+        Prepared p(child, uapi::BPF_OBJ_GET_INFO_BY_FD, &get, sizeof get, &resolver);
+        REQUIRE(p.run_into(child) == 0);
+        const auto child_info = child.fetch(info);
+        const auto child_map_ids = child.fetch(map_ids);
+        const auto child_xlated = child.fetch(xlated);
+        const auto child_tags = child.fetch(tags);
+
+        // The same call made directly, for what the kernel writes.
+        alignas(8) uapi::prog_info direct = info;
+        std::array<uint32_t, 4> direct_map_ids{};
+        std::array<uint64_t, 8> direct_xlated{};
+        std::array<uint64_t, 2> direct_tags{};
+        direct.map_ids = u64_of(direct_map_ids.data());
+        direct.xlated_prog_insns = u64_of(direct_xlated.data());
+        direct.prog_tags = u64_of(direct_tags.data());
+        uapi::info_attr own = get;
+        own.bpf_fd = uint32_t(test_fd);
+        own.info = u64_of(&direct);
+        REQUIRE(real_bpf(uapi::BPF_OBJ_GET_INFO_BY_FD, &own, sizeof own) == 0);
+
+        CHECK(child_map_ids == direct_map_ids);
+        CHECK(child_map_ids[0] == map_id_of(map.fd));
+        CHECK(child_xlated == direct_xlated);
+        CHECK(child_info.xlated_prog_len == 32);
+        CHECK(child_tags == direct_tags);
+        CHECK(child_info.nr_map_ids == 1);
+        // The struct still points at the child's buffers, not the tracer's copies.
+        CHECK(child_info.map_ids == u64_of(map_ids.data()));
+        CHECK(child_info.xlated_prog_insns == u64_of(xlated.data()));
+        CHECK(child_info.prog_tags == u64_of(tags.data()));
+        CHECK(child_info.id == direct.id);
+        // The test's own buffers (the tracer's side) were never the call's.
+        CHECK(map_ids[0] == 0);
+        CHECK(xlated[0] == 0);
+    }
+    CHECK(open_fds() == fds_before);  // every duplicate closed
+}
+
+TEST_CASE("info structs the broker cannot run with the same meaning are left to the tracee", "[broker]") {
+    BPFSC_REQUIRE_BPF();
+    Fd prog(load_prog(1));
+    REQUIRE(prog.fd >= 0);
+    const int test_fd = prog.fd;
+    FakeResolver resolver;
+    resolver.objects[41] = FdObject{Object::Prog, 0};
+    std::array<uint32_t, 8> ids{};
+    struct Case {
+        const char* what;
+        std::function<void(uapi::prog_info&)> change;
+        uint32_t info_len;
+        const char* reason;
+    };
+    const std::vector<Case> cases = {
+        {"nested buffers that overlap", [&](uapi::prog_info& i) {
+             i.nr_map_ids = 4;
+             i.map_ids = u64_of(ids.data());
+             i.nr_jited_func_lens = 4;
+             i.jited_func_lens = u64_of(ids.data() + 2);
+         }, sizeof(uapi::prog_info), "overlap"},
+        {"a nested buffer inside the struct", [](uapi::prog_info& i) {
+             i.nr_map_ids = 1;
+             i.map_ids = u64_of(&i.id);
+         }, sizeof(uapi::prog_info), "inside the struct"},
+        {"a byte past the struct's members (set below)", [](uapi::prog_info& i) { i.nr_map_ids = 1; },
+         sizeof(uapi::prog_info) + 8, "explains"},
+    };
+    for (const Case& c : cases) {
+        INFO(c.what);
+        alignas(8) std::array<uint8_t, sizeof(uapi::prog_info) + 8> buffer{};
+        auto& info = *reinterpret_cast<uapi::prog_info*>(buffer.data());
+        c.change(info);
+        buffer[sizeof(uapi::prog_info) + 7] = c.info_len > sizeof(uapi::prog_info) ? 1 : 0;
+        uapi::info_attr get{};
+        get.bpf_fd = 41;
+        get.info_len = c.info_len;
+        get.info = u64_of(buffer.data());
+        ChildTracee child([&] { dup2(test_fd, 41); });
+        Prepared p(child, uapi::BPF_OBJ_GET_INFO_BY_FD, &get, sizeof get, &resolver);
+        CHECK_FALSE(p.ok);
+        CHECK(std::string(p.replica.reason()).find(c.reason) != std::string::npos);
+    }
+}
+
+TEST_CASE("a link's name buffer (offset 8 of the union) and a BTF object's blob (offset 0) are brokered too",
+          "[broker]") {
+    BPFSC_REQUIRE_BPF();
+    Fd prog(load_prog(17 /* BPF_PROG_TYPE_RAW_TRACEPOINT */));
+    REQUIRE(prog.fd >= 0);
+    Fd link(open_raw_tracepoint(prog.fd, "sys_enter"));
+    REQUIRE(link.fd >= 0);
+    const int test_fd = link.fd;
+    std::array<char, 32> name{};
+    name.fill('#');
+    alignas(8) uapi::link_info info{};
+    info.raw_tracepoint.tp_name = u64_of(name.data());
+    info.raw_tracepoint.tp_name_len = name.size();
+    uapi::info_attr get{};
+    get.bpf_fd = 43;
+    get.info_len = sizeof info;
+    get.info = u64_of(&info);
+    FakeResolver resolver;
+    resolver.objects[43] = FdObject{Object::Link, 1 /* BPF_LINK_TYPE_RAW_TRACEPOINT */};
+    ChildTracee child([&] { dup2(test_fd, 43); });
+    Prepared p(child, uapi::BPF_OBJ_GET_INFO_BY_FD, &get, sizeof get, &resolver);
+    REQUIRE(p.run_into(child) == 0);
+    const auto child_info = child.fetch(info);
+    const auto child_name = child.fetch(name);
+    CHECK(std::string(child_name.data()) == "sys_enter");
+    CHECK(child_name[10] == '#');  // past the name and its NUL: untouched
+    CHECK(child_info.raw_tracepoint.tp_name == u64_of(name.data()));
+    CHECK(child_info.raw_tracepoint.tp_name_len == 10);
+    CHECK(child_info.type == 1);
+
+    // A BTF object: the kernel's own (id 1, vmlinux), opened by id.
+    uapi::get_id_attr by_id{};
+    by_id.btf_id = 1;
+    Fd vmlinux(real_bpf(uapi::BPF_BTF_GET_FD_BY_ID, &by_id, sizeof by_id));
+    REQUIRE(vmlinux.fd >= 0);
+    const int btf_fd = vmlinux.fd;
+    std::array<char, 16> btf_name{};
+    std::array<uint8_t, 24> header{};  // the BTF header: the kernel copies the first bytes
+    alignas(8) uapi::btf_info binfo{};
+    binfo.btf = u64_of(header.data());
+    binfo.btf_size = header.size();
+    binfo.name = u64_of(btf_name.data());
+    binfo.name_len = btf_name.size();
+    uapi::info_attr bget{};
+    bget.bpf_fd = 44;
+    bget.info_len = sizeof binfo;
+    bget.info = u64_of(&binfo);
+    resolver.objects[44] = FdObject{Object::Btf, 0};
+    ChildTracee btf_child([&] { dup2(btf_fd, 44); });
+    Prepared b(btf_child, uapi::BPF_OBJ_GET_INFO_BY_FD, &bget, sizeof bget, &resolver);
+    // The BTF is larger than the buffer: the kernel copies what fits.
+    const int64_t ret = b.run_into(btf_child);
+    CHECK((ret == 0 || ret == -ENOSPC));
+    const auto child_binfo = btf_child.fetch(binfo);
+    const auto child_header = btf_child.fetch(header);
+    CHECK(child_header[0] == 0x9f);  // BTF_MAGIC 0xeb9f, little-endian
+    CHECK(child_header[1] == 0xeb);
+    CHECK(child_binfo.btf == u64_of(header.data()));
+    CHECK(child_binfo.btf_size > header.size());  // the whole size, out
+    CHECK(std::string(btf_child.fetch(btf_name).data()) == "vmlinux");
+}
+
 TEST_CASE("a program loaded for another process gets its map through the instructions", "[broker]") {
     BPFSC_REQUIRE_BPF();
     Fd map(make_array(8));
     REQUIRE(map.fd >= 0);
     const int test_fd = map.fd;
-    // r1 = map (ld_imm64, src_reg BPF_PSEUDO_MAP_FD, imm = the child's fd 41); r0 = 0; exit
-    std::array<uapi::bpf_insn_raw, 4> insns{{
-        {0x18, 0x11, 0, 41},
-        {0, 0, 0, 0},
-        {0xb7, 0x00, 0, 0},
-        {0x95, 0x00, 0, 0},
-    }};
-    const char license[] = "GPL";
-    uapi::prog_load_attr load{};
-    load.prog_type = 1;  // BPF_PROG_TYPE_SOCKET_FILTER
-    load.insn_cnt = insns.size();
-    load.insns = u64_of(insns.data());
-    load.license = u64_of(license);
+    const ProgWithMap load(41);  // the child's fd for the map
     ChildTracee child([&] { dup2(test_fd, 41); });
-    Prepared p(child, uapi::BPF_PROG_LOAD, &load, sizeof load);
+    Prepared p(child, uapi::BPF_PROG_LOAD, &load.attr, sizeof load.attr);
     REQUIRE(p.ok);
     const int64_t fd = p.replica.run();
     REQUIRE(fd >= 0);
     Fd prog(p.replica.take_returned_fd());
-    CHECK(child.fetch(insns)[0].imm == 41);  // the child's instructions are untouched
+    CHECK(child.fetch(load.insns)[0].imm == 41);  // the child's instructions are untouched
     // The program uses the child's map: its map_ids name it.
     uint32_t map_ids[4] = {};
     std::array<uint64_t, 40> info{};  // struct bpf_prog_info; nr_map_ids at byte 52, map_ids at 56

@@ -7,7 +7,10 @@
 //                 tracee's capacity), points the attr at those copies, and
 //                 replaces every fd by a duplicate (pidfd_getfd): fd
 //                 members, fd_array, map fds in instructions, fds stored as
-//                 values of fd-holding maps. It refuses (and says why) when
+//                 values of fd-holding maps; an info struct's nested
+//                 buffers (map ids, instructions, names...) are copied
+//                 too, and the struct points at the copies while the call
+//                 runs. It refuses (and says why) when
 //                 any byte is not understood, so the call is not run.
 //   set(), own_buffer()   change the copy before running it (the lead's
 //                 verifier-log re-run: log_level, a tracer-owned log_buf);
@@ -86,13 +89,17 @@ private:
     class View;
 
     bool translate(int32_t tracee_fd, int32_t& own_fd) override;
-    Buffer& add_buffer(const decoder::Field& field, uint64_t remote, std::size_t size, bool out);
+    // A copy of the tracee's buffer at `remote`; a member of the attr
+    // (in_attr) is pointed at it.
+    Buffer& add_buffer(const decoder::Field& field, uint64_t remote, std::size_t size, bool out, bool in_attr = true);
     bool copy_in(TraceeAccess& tracee, Buffer& b);
     bool prepare_pointer(const decoder::FieldValue& v, TraceeAccess& tracee);
     bool prepare_string(const decoder::FieldValue& v, TraceeAccess& tracee);
     bool prepare_map_data(const decoder::FieldValue& v, TraceeAccess& tracee);
     bool prepare_fd_array(const decoder::FieldValue& v, TraceeAccess& tracee);
     bool prepare_batch_token(const decoder::FieldValue& v, TraceeAccess& tracee);
+    bool prepare_info_struct(std::size_t info_buffer, TraceeAccess& tracee);
+    void restore_nested_pointers();
     bool translate_value_fds(Buffer& b, uint64_t value_size);
     bool layout_of_map(int32_t tracee_fd, MapLayout& out);
     bool refuse(const char* why);
@@ -111,6 +118,17 @@ private:
     std::size_t used_ = 0;
     std::vector<std::pair<int32_t, int32_t>> fds_;  // tracee fd -> the tracer's duplicate
     std::vector<uint32_t> fd_array_indexes_;
+    // A pointer inside the info struct, pointed at the tracer's copy while
+    // the call runs; the tracee's own address goes back afterwards.
+    struct NestedPointer {
+        uint32_t offset;     // in the info struct
+        uint64_t tracee;     // the tracee's address
+        uint64_t local;      // the copy's
+        uint64_t size;       // bytes copied
+    };
+    std::vector<NestedPointer> nested_;
+    std::size_t info_buffer_ = 0;  // the buffer holding the info struct, when nested_ is not empty
+    std::vector<bool> covered_;    // prepare_info_struct's scratch
     int fd0_ = -1;          // the tracee's fd 0, when a member holds 0: stands in for the tracer's own during run()
     bool uses_fd0_ = false;
     int returned_fd_ = -1;
