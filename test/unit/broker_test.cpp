@@ -7,6 +7,7 @@
 #include <catch2/catch.hpp>
 
 #include <dirent.h>
+#include <linux/bpf.h>
 #include <sched.h>
 #include <signal.h>
 #include <sys/stat.h>
@@ -190,6 +191,43 @@ TEST_CASE("a lookup run for another process reads its fd, writes its value buffe
         CHECK(own_fd0_after.st_ino == own_fd0_before.st_ino);
         CHECK(own_fd0_after.st_dev == own_fd0_before.st_dev);
     }
+}
+
+TEST_CASE("a devmap value's program fd is the tracee's, made the tracer's for the call", "[broker]") {
+    BPFSC_REQUIRE_BPF();
+    Fd devmap(create_map(BPF_MAP_TYPE_DEVMAP, 4, 8, 4));
+    REQUIRE(devmap.fd >= 0);
+    Fd prog(load_prog(BPF_PROG_TYPE_XDP, 2 /* XDP_PASS */, BPF_XDP_DEVMAP));
+    REQUIRE(prog.fd >= 0);
+    const int map_fd = devmap.fd, prog_fd = prog.fd;
+    const uint32_t key = 0;
+    struct {
+        uint32_t ifindex;
+        int32_t prog_fd;
+    } value{1 /* lo */, 46 /* the child's fd for the program */};
+    uapi::map_elem_attr update{};
+    update.map_fd = 45;
+    update.key = u64_of(&key);
+    update.value = u64_of(&value);
+    ChildTracee child([&] {
+        dup2(map_fd, 45);
+        dup2(prog_fd, 46);
+    });
+    Prepared p(child, uapi::BPF_MAP_UPDATE_ELEM, &update, sizeof update);
+    REQUIRE(p.run_into(child) == 0);
+    CHECK(child.fetch(value).prog_fd == 46);  // the child's value is its own
+    // The map holds the child's program: a lookup reads its id back.
+    struct {
+        uint32_t ifindex;
+        uint32_t prog_id;
+    } got{};
+    uapi::map_elem_attr lookup{};
+    lookup.map_fd = uint32_t(map_fd);
+    lookup.key = u64_of(&key);
+    lookup.value = u64_of(&got);
+    REQUIRE(real_bpf(uapi::BPF_MAP_LOOKUP_ELEM, &lookup, sizeof lookup) == 0);
+    CHECK(got.ifindex == 1);
+    CHECK(got.prog_id == prog_id_of(prog_fd));
 }
 
 TEST_CASE("a map created for another process is the tracer's fd, to install in the tracee", "[broker]") {

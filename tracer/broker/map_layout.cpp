@@ -65,6 +65,10 @@ bool map_layout_of(int own_fd, MapLayout& out) {
     case BPF_MAP_TYPE_DEVMAP:
     case BPF_MAP_TYPE_DEVMAP_HASH:
     case BPF_MAP_TYPE_CPUMAP:
+        // struct bpf_devmap_val / bpf_cpumap_val: a program fd follows the
+        // first member in values of 8 bytes (4-byte values have none).
+        if (info.value_size >= 8) out.value_fds = ValueFds::ProgFdAt4;
+        break;
     case BPF_MAP_TYPE_STRUCT_OPS:
         out.value_fds = ValueFds::Hidden;
         break;

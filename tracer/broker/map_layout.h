@@ -13,8 +13,10 @@ enum class ValueFds : uint8_t {
     None,        // plain bytes
     Fds,         // each value is an fd (program arrays, maps of maps, perf event,
                  // cgroup, socket and xsk maps, reuseport arrays)
-    Hidden,      // values that may hold an fd inside a struct (devmap, cpumap:
-                 // a program fd; struct_ops: program fds): not brokered
+    ProgFdAt4,   // devmap and cpumap values of 8 bytes: {ifindex or qsize,
+                 // program fd}, the fd used when positive
+    Hidden,      // values holding fds inside a struct the broker does not
+                 // lay out (struct_ops: program fds): not brokered
 };
 
 struct MapLayout {

@@ -389,6 +389,10 @@ bool Replica::prepare_map_data(const FieldValue& v, TraceeAccess& tracee) {
         b.altered = true;
         if (!translate_value_fds(b, each)) return refuse("a value that is not an fd of the tracee");
     }
+    if (!keys && !out && map.value_fds == ValueFds::ProgFdAt4) {
+        b.altered = true;
+        if (!translate_value_prog_fds(b, each)) return refuse("a program fd in a value that the tracee does not have open");
+    }
     return true;
 }
 
@@ -475,6 +479,20 @@ bool Replica::prepare_batch_token(const FieldValue& v, TraceeAccess& tracee) {
         return refuse("a batch token of something that is not a map this tracer knows");
     Buffer& b = add_buffer(*v.field, v.entry, map.batch_token_size, v.field->dir != Dir::In);
     if (!copy_in(tracee, b)) return refuse("a batch token the tracee cannot read whole");
+    return true;
+}
+
+bool Replica::translate_value_prog_fds(Buffer& b, uint64_t value_size) {
+    // The kernel takes the program only for an fd above 0 (devmap and
+    // cpumap alike); 0 and negative values mean none and stay as they are.
+    for (std::size_t at = 0; at + value_size <= b.size; at += value_size) {
+        int32_t fd;
+        std::memcpy(&fd, b.local.data() + at + 4, 4);
+        if (fd <= 0) continue;
+        int32_t own = 0;
+        if (!translate(fd, own)) return false;
+        std::memcpy(b.local.data() + at + 4, &own, 4);
+    }
     return true;
 }
 

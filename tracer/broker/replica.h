@@ -101,6 +101,7 @@ private:
     bool prepare_info_struct(std::size_t info_buffer, TraceeAccess& tracee);
     void restore_nested_pointers();
     bool translate_value_fds(Buffer& b, uint64_t value_size);
+    bool translate_value_prog_fds(Buffer& b, uint64_t value_size);
     bool layout_of_map(int32_t tracee_fd, MapLayout& out);
     bool refuse(const char* why);
     void put(uint32_t offset, uint32_t width, uint64_t value);
