@@ -54,8 +54,8 @@ class Excerpt:
 
 HELLO_KEEP = [Keep(r"^bpf\(BPF_BTF_LOAD, .* = \d+<btf#", "last"), Keep(r"^bpf\(BPF_MAP_CREATE, "),
               Keep(r'^bpf\(BPF_PROG_LOAD, .*prog_name="(hello|syscalls__sys_e)'),
-              Keep(r"^bpf\(BPF_MAP_UPDATE_ELEM, .*:config>"), Keep(r"^bpf\(BPF_LINK_CREATE, .* = \d+<link#"),
-              Keep(r"^bpf\(BPF_MAP_UPDATE_ELEM, .*:output>", "first")]
+              Keep(r"^bpf\(BPF_MAP_UPDATE_ELEM, .*:config>"), Keep(r"^perf_event_open\(\{type=PERF_TYPE_TRACEPOINT, "),
+              Keep(r"^bpf\(BPF_LINK_CREATE, .* = \d+<link#"), Keep(r"^bpf\(BPF_MAP_UPDATE_ELEM, .*:output>", "first")]
 
 EXCERPTS = {
     "hello-buffer-config": Excerpt(
@@ -69,7 +69,7 @@ EXCERPTS = {
     "bcc-hello-buffer-config": Excerpt(
         "bpftrace-syscalls python3 examples/bcc/hello-buffer-config.py -n 3",
         ["python3", os.path.join(ROOT, "examples", "bcc", "hello-buffer-config.py"), "-n", "3"],
-        HELLO_KEEP[:4], needs_bcc=True),
+        HELLO_KEEP[:5] + [Keep(r"^ioctl\(\d+<perf_event:.*, PERF_EVENT_IOC_SET_BPF, ")], needs_bcc=True),
     "maps-ctl": Excerpt(
         "examples/labs/maps-ctl.sh    # this step: bpftrace-syscalls build/examples/maps-ctl -d lo -S -P DIR",
         ("lab", "maps-ctl", "load"),
@@ -201,6 +201,7 @@ NORMALISE = [
     (re.compile(r"\bpid \d+"), "pid N"),
     (re.compile(r"(/sys/fs/bpf/[\w.]+(?:-[a-z]+)*)-\d+"), r"\1-N"),       # pin paths end with the lab's pid
     (re.compile(r"KERNEL_VERSION\(\d+, \d+, \d+\)"), "KERNEL_VERSION(…)"),
+    (re.compile(r"\bconfig=\d+ /\* "), "config=N /* "),                    # tracepoint ids (numbered at boot)
     (re.compile(r"#\d+ (BPF_|close)"), r"#N \1"),                          # call numbers in the summary
     (re.compile(r" {2,}"), "  "),                                          # the summary's column widths
 ]

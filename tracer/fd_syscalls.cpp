@@ -15,7 +15,12 @@ namespace bpfsc::tracer {
 
 namespace {
 
-bool is_bpf(const model::FdRecord* r) { return r != nullptr && r->object->facts.kind != model::ObjectKind::Other; }
+// The fds whose lines are shown: BPF objects, and perf events the trace saw
+// opened (what programs run on and perf buffers write through).
+bool is_bpf(const model::FdRecord* r) {
+    return r != nullptr &&
+           (r->object->facts.kind != model::ObjectKind::Other || r->object->facts.what.starts_with("perf_event:"));
+}
 
 const char* name_of(Syscall kind) {
     switch (kind) {
@@ -25,6 +30,8 @@ const char* name_of(Syscall kind) {
     case Syscall::Dup2: return "dup2";
     case Syscall::Dup3: return "dup3";
     case Syscall::Fcntl: return "fcntl";
+    case Syscall::PerfEventOpen: return "perf_event_open";
+    case Syscall::Ioctl: return "ioctl";
     default: return "?";
     }
 }
@@ -99,6 +106,13 @@ bool Session::on_fd_entry(const Event& e, Syscall kind) {
         }
         break;
     }
+    case Syscall::PerfEventOpen:
+    case Syscall::Ioctl:
+        // Always shown: the events BPF programs run on and write through.
+        if (!perf_entry(e, call)) return false;
+        relevant = true;
+        call.shown = true;
+        break;
     default: return false;
     }
     t += ")";
@@ -156,6 +170,7 @@ void Session::on_fd_exit(const Event& e, FdCall& call) {
         default: break;
         }
     }
+    if (call.kind == Syscall::PerfEventOpen || call.kind == Syscall::Ioctl) perf_exit(call, ret, by, new_fd);
     const Syscall kind = call.kind;
     call.kind = Syscall::Other;  // the slot is idle again
     if (!call.shown || !options_.show_fd_lines || !shown(pid)) return;
@@ -173,7 +188,17 @@ void Session::on_fd_exit(const Event& e, FdCall& call) {
             buf.append(key.data(), key.data() + key.size());
             decoder::append_json_string(buf, born->object->cached_label());
         }
-        const std::string_view end = "}}\n";
+        buf.push_back('}');
+        if (!call.notes.empty() && !options_.quiet) {
+            const std::string_view key = ",\"notes\":[";
+            buf.append(key.data(), key.data() + key.size());
+            for (std::size_t i = 0; i < call.notes.size(); ++i) {
+                if (i != 0) buf.push_back(',');
+                decoder::append_json_string(buf, call.notes[i]);
+            }
+            buf.push_back(']');
+        }
+        const std::string_view end = "}\n";
         buf.append(end.data(), end.data() + end.size());
         out_.end_record();
         return;
@@ -188,8 +213,12 @@ void Session::on_fd_exit(const Event& e, FdCall& call) {
     if (born != nullptr) fmt::format_to(std::back_inserter(buf), "<{}>", born->object->cached_label());
     buf.push_back('\n');
     if (!options_.quiet) {
+        for (const std::string& note : call.notes) fmt::format_to(std::back_inserter(buf), "  # {}\n", note);
         for (const auto& object : released) {
-            if (object->facts.kind == model::ObjectKind::Other) continue;
+            if (object->facts.kind == model::ObjectKind::Other) {
+                perf_event_released(pid, object, buf);
+                continue;
+            }
             const std::vector<int> still = model_.open_fds_of(pid, *object);
             if (still.empty())
                 fmt::format_to(std::back_inserter(buf), "  # no fd of this process refers to {} any more\n",

@@ -17,6 +17,8 @@
 
 #include <seccomp.h>
 
+#include "perf_events.h"
+
 namespace bpfsc::tracer {
 
 namespace {
@@ -60,6 +62,12 @@ scmp_filter_ctx build_filter(uint32_t act, bool identity, std::string* error, in
         if (*rc == 0 && seccomp_arch_native() == SCMP_ARCH_X86_64)
             *rc = seccomp_rule_add(ctx, act, SCMP_SYS(fcntl64), 1, SCMP_A1(SCMP_CMP_EQ, unsigned(cmd)));
     }
+    // perf_event_open always; ioctl only to attach a program to a perf event
+    // (the kernel reads the request as 32 bits: so does the rule).
+    if (*rc == 0) *rc = seccomp_rule_add(ctx, act, SCMP_SYS(perf_event_open), 0);
+    if (*rc == 0)
+        *rc = seccomp_rule_add(ctx, act, SCMP_SYS(ioctl), 1,
+                               SCMP_A1(SCMP_CMP_MASKED_EQ, 0xffffffffu, kPerfEventIocSetBpf));
     if (identity)
         for (const char* name : k_identity_syscalls) {
             const int nr = seccomp_syscall_resolve_name(name);
@@ -145,6 +153,8 @@ Syscall classify_syscall(uint32_t arch, long nr) {
         case 330: return Syscall::Dup3;
         case 55:
         case 221: return Syscall::Fcntl;
+        case 336: return Syscall::PerfEventOpen;
+        case 54: return Syscall::Ioctl;
         default: return Syscall::Other;
         }
     }
@@ -156,6 +166,8 @@ Syscall classify_syscall(uint32_t arch, long nr) {
     case SYS_dup2: return Syscall::Dup2;
     case SYS_dup3: return Syscall::Dup3;
     case SYS_fcntl: return Syscall::Fcntl;
+    case SYS_perf_event_open: return Syscall::PerfEventOpen;
+    case SYS_ioctl: return Syscall::Ioctl;
     default: return Syscall::Other;
     }
 }

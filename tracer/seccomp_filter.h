@@ -34,7 +34,10 @@ int install_syscall_filter(FilterAction action, std::string* error);
 int install_notify_filter(std::string* error);
 
 // The syscalls the filter selects.
-enum class Syscall : uint8_t { Other, Bpf, Close, CloseRange, Dup, Dup2, Dup3, Fcntl };
+// perf_event_open and ioctl(PERF_EVENT_IOC_SET_BPF) are how BCC and older
+// libbpf attach programs to tracepoints and probes, and how perf buffers
+// get their events.
+enum class Syscall : uint8_t { Other, Bpf, Close, CloseRange, Dup, Dup2, Dup3, Fcntl, PerfEventOpen, Ioctl };
 Syscall classify_syscall(uint32_t arch, long nr);
 // The AUDIT_ARCH_* of this build's own syscalls.
 uint32_t native_arch();

@@ -22,6 +22,7 @@
 #include "seccomp_filter.h"
 #include "options.h"
 #include "output.h"
+#include "perf_events.h"
 
 namespace bpfsc::tracer {
 
@@ -60,9 +61,19 @@ private:
         uint64_t seq = 0;
         bool shown = false;           // it touches a BPF fd: print it
         std::string text;             // the line up to ") = ", with labels as at entry
+        std::string born_label;       // perf_event_open: what the new fd is
+        std::vector<std::string> notes;  // commentary below the line
     };
     bool on_fd_entry(const Event& e, Syscall kind);
     void on_fd_exit(const Event& e, FdCall& call);
+    // perf_event_open and ioctl(PERF_EVENT_IOC_SET_BPF) (perf_syscalls.cpp):
+    // the arguments of the line; at exit, the new event's label and the
+    // program's attachment in the model, and what the call did.
+    bool perf_entry(const Event& e, FdCall& call);
+    void perf_exit(FdCall& call, int64_t ret, const model::CallRef& by, int& new_fd);
+    // A close let go of `event`: if no fd of the process refers to it any
+    // more, the programs it ran are detached from it (commentary into `out`).
+    void perf_event_released(pid_t pid, const std::shared_ptr<model::Object>& event, fmt::memory_buffer& out);
     model::CallRef ref(uint64_t seq, pid_t tgid, std::string_view what) const;
     const notes::Environment& environment(pid_t tgid);
     void on_task_exit(const Event& e);
@@ -77,6 +88,7 @@ private:
     const Options& options_;
     Output& out_;
     KernelInspector inspector_;
+    PerfEvents perf_events_;
     model::FdModel model_{inspector_};
     BtfCache btf_;
     ModelResolver resolver_{model_, btf_};

@@ -22,7 +22,8 @@ namespace {
 constexpr std::size_t k_page = 4096;
 constexpr std::size_t k_data_pages = 64;  // 256 KiB a CPU: thousands of records between two looks
 constexpr const char* k_events[] = {"sys_exit_bpf",  "sys_exit_close", "sys_exit_close_range", "sys_exit_dup",
-                                    "sys_exit_dup2", "sys_exit_dup3",  "sys_exit_fcntl"};
+                                    "sys_exit_dup2", "sys_exit_dup3",  "sys_exit_fcntl",       "sys_exit_perf_event_open",
+                                    "sys_exit_ioctl"};
 
 std::string tracefs_dir() {
     for (const char* d : {"/sys/kernel/tracing/events/syscalls", "/sys/kernel/debug/tracing/events/syscalls"})

@@ -6,6 +6,7 @@
 #include <sys/types.h>
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -46,6 +47,9 @@ struct Object {
     bool frozen = false;
     std::vector<uint32_t> held_by_links; // link ids holding this program
     bool attached = false;         // attached by BPF_PROG_ATTACH / a link
+    // Perf events this program runs on (ioctl PERF_EVENT_IOC_SET_BPF): each
+    // holds it for as long as an fd refers to the event.
+    std::vector<std::shared_ptr<Object>> perf_events;
 
     // "map#15:hash:config", "prog#80:tracepoint:hello", "btf#97", "link#4:perf_event".
     std::string label() const;

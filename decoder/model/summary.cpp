@@ -206,6 +206,18 @@ Summary summarize(const FdModel& model, ObjectInspector& inspector) {
             r.kind = AliveReason::Kind::Attached;
             a.reasons.push_back(std::move(r));
         }
+        // A perf event holds the program while an fd refers to it.
+        for (const auto& event : o->perf_events)
+            for (const pid_t pid : model.processes())
+                for (const FdRecord& rec : model.history(pid)) {
+                    if (rec.closed || rec.object != event) continue;
+                    AliveReason r;
+                    r.kind = AliveReason::Kind::PerfEvent;
+                    r.what = event->cached_label();
+                    r.pid = pid;
+                    r.fd = rec.fd;
+                    a.reasons.push_back(std::move(r));
+                }
         for (const ProcessFds& p : s.processes) {
             for (const FdRecord& rec : p.fds) {
                 if (rec.closed || rec.object != o) continue;
@@ -228,6 +240,8 @@ std::string describe(const AliveReason& reason, bool for_text) {
     case AliveReason::Kind::HeldByLink: return fmt::format("held by link#{}", reason.link_id);
     case AliveReason::Kind::Attached: return "attached";
     case AliveReason::Kind::OpenFd: return fmt::format("open as fd {} of pid {}", reason.fd, reason.pid);
+    case AliveReason::Kind::PerfEvent:
+        return fmt::format("runs on {} (open as fd {} of pid {})", reason.what, reason.fd, reason.pid);
     case AliveReason::Kind::Elsewhere: break;
     }
     return "not held by this program: pinned where it was not seen, attached, held by another process, or still being freed";

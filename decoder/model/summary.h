@@ -35,6 +35,7 @@ struct AliveReason {
         Pinned,      // pinned at `path` by BPF_OBJ_PIN
         HeldByLink,  // a link that still exists holds this program
         Attached,    // attached by BPF_PROG_ATTACH (or a link)
+        PerfEvent,   // runs on perf event `what`, still open as fd `fd` of process `pid`
         OpenFd,      // fd `fd` of process `pid` is still open (the trace ended first)
         Elsewhere,   // none of the above: held by another process or by the kernel
     };
@@ -42,7 +43,8 @@ struct AliveReason {
     std::string path;       // Pinned
     uint32_t link_id = 0;   // HeldByLink
     pid_t pid = 0;          // OpenFd
-    int fd = -1;            // OpenFd
+    int fd = -1;            // OpenFd, PerfEvent
+    std::string what;       // PerfEvent: its label
 };
 
 struct AliveObject {

@@ -36,6 +36,16 @@ def trace_example(args, tmp, argv, what, name="trace"):
     return exit_status(rc), stdout, stderr, JsonTrace(out)
 
 
+def hook_event(trace, hook, what):
+    """The label of the perf event the program was attached to: its
+    perf_event_open line, the execve tracepoint or a kprobe."""
+    want = "perf_event:tracepoint:syscalls:sys_enter_execve" if hook == "tracepoint" else "perf_event:kprobe:"
+    opened = [c["return"].get("object", "") for c in trace.syscalls("perf_event_open") if c["return"]["value"] >= 0]
+    found = [o for o in opened if o == want or (want.endswith(":") and o.startswith(want))]
+    expect(found, f"{what}: no perf_event_open line made the {hook} event (opened: {opened})")
+    return found[0]
+
+
 def test_hello(args, tmp, example, output_type):
     """The C loader: the maps, one program for the hook this kernel has, the
     config entries, the attach through a perf-event link, and events."""
@@ -52,10 +62,15 @@ def test_hello(args, tmp, example, output_type):
     link = trace.one("BPF_LINK_CREATE", what, attach_type="BPF_PERF_EVENT")
     expect(fields(link).get("prog_fd_object") == prog and label(link).startswith("link#"),
            f"{what}: the perf-event link attaches {fields(link).get('prog_fd_object')}, not {prog}")
+    # The link's target is the event perf_event_open made, named as what it is.
+    event = hook_event(trace, hook, what)
+    expect(fields(link).get("target_fd_object") == event,
+           f"{what}: the perf-event link's target is {fields(link).get('target_fd_object')}, not {event}")
     if output_type == "BPF_MAP_TYPE_PERF_EVENT_ARRAY":
         slots = [c for c in trace.of("BPF_MAP_UPDATE_ELEM") if fields(c).get("map_fd_object") == label(output)
-                 and succeeded(c) and "perf_event" in (fields(c)["value"].get("objects") or [])]
-        expect(slots, f"{what}: no perf event stored in {label(output)} (the perf buffer)")
+                 and succeeded(c) and any(o.startswith("perf_event:bpf-output:cpu")
+                                          for o in fields(c)["value"].get("objects") or [])]
+        expect(slots, f"{what}: no bpf-output perf event stored in {label(output)} (the perf buffer)")
     check_events(stdout, 3, what)
     # The program as the trace shows it: a one-line summary by default; with
     # -v its disassembly, with the C source line above its instructions and
@@ -76,8 +91,9 @@ def test_hello(args, tmp, example, output_type):
 
 
 def test_bcc(args, tmp, script, output_type):
-    """The BCC version: the same maps, program and config entries (BCC
-    attaches with perf_event_open and an ioctl, which are not bpf() calls)."""
+    """The BCC version: the same maps, program and config entries; BCC
+    attaches with perf_event_open and ioctl(PERF_EVENT_IOC_SET_BPF), and the
+    trace shows both, the event named and the program on it."""
     python3 = shutil.which("python3")
     probe = subprocess.run([python3, "-c", "import sys; sys.path.append('/usr/lib/python3/dist-packages'); import bcc"],
                            capture_output=True, text=True)
@@ -97,8 +113,16 @@ def test_bcc(args, tmp, script, output_type):
     expect(f"attached to execve through {'a' if hook == 'kprobe' else 'the'} {hook}" in stdout,
            f"{what}: it does not say it used the {hook}: {stdout}")
     check_config_updates(trace, config, what)
+    event = hook_event(trace, hook, what)
+    attach = [c for c in trace.syscalls("ioctl") if c["return"]["value"] == 0
+              and re.fullmatch(rf"ioctl\(\d+<{re.escape(event)}>, PERF_EVENT_IOC_SET_BPF, \d+<{re.escape(prog)}>\)",
+                               c["line"])]
+    expect(attach, f"{what}: no ioctl(PERF_EVENT_IOC_SET_BPF) puts {prog} on {event}: "
+                   f"{[c['line'] for c in trace.syscalls('ioctl')]}")
+    expect(any("now runs on every" in n for n in attach[0].get("notes", [])),
+           f"{what}: the attach has no commentary: {attach[0]}")
     check_events(stdout, 3, what)
-    print(f"{what}: {config} with BTF, {prog}, config entries written, 3 events")
+    print(f"{what}: {config} with BTF, {prog} set on {event} by ioctl, config entries written, 3 events")
 
 
 def test_verifier_reject(args, tmp):

@@ -20,7 +20,7 @@ class JsonTrace:
     """The bpf() calls of a --format=json trace, the exits and the summary."""
 
     def __init__(self, path):
-        self.path, self.calls, self.exits, self.alive = path, [], {}, []
+        self.path, self.calls, self.exits, self.alive, self.others = path, [], {}, [], []
         with open(path) as f:
             for n, line in enumerate(f, 1):
                 try:
@@ -33,6 +33,8 @@ class JsonTrace:
                     self.alive.extend(obj["objects"])
                 elif obj.get("syscall") == "bpf" and obj.get("finished"):
                     self.calls.append(obj)
+                elif obj.get("syscall"):
+                    self.others.append(obj)  # close, dup, perf_event_open, ioctl ... lines
 
     def of(self, cmd, **want):
         """The calls of command cmd whose fields have the values given."""
@@ -45,6 +47,10 @@ class JsonTrace:
             raise Failure(f"{self.path}: no successful {cmd} {want or ''} ({what}); "
                           f"the trace has {self.summary()}")
         return found[0]
+
+    def syscalls(self, name):
+        """The lines of another syscall (perf_event_open, ioctl, close ...)."""
+        return [c for c in self.others if c["syscall"] == name]
 
     def main_exit(self):
         if not self.calls:

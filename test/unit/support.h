@@ -125,15 +125,20 @@ struct CoverCommand {
 
 // Privileged tests skip with a reason, except under CI=true where skipping fails.
 bool can_use_bpf(std::string* why);
+#define BPFSC_SKIP_UNLESS(ok, why)                                   \
+    do {                                                             \
+        if (!(ok)) {                                                 \
+            if (std::getenv("CI") && std::string(std::getenv("CI")) == "true") \
+                FAIL("CI=true and " << (why));                       \
+            WARN("SKIPPED: " << (why));                              \
+            return;                                                  \
+        }                                                            \
+    } while (0)
 #define BPFSC_REQUIRE_BPF()                                          \
     do {                                                             \
         std::string why_;                                            \
-        if (!::bpfsc::test::can_use_bpf(&why_)) {                    \
-            if (std::getenv("CI") && std::string(std::getenv("CI")) == "true") \
-                FAIL("CI=true and bpf() is unusable: " << why_);     \
-            WARN("SKIPPED: " << why_);                               \
-            return;                                                  \
-        }                                                            \
+        const bool usable_ = ::bpfsc::test::can_use_bpf(&why_);      \
+        BPFSC_SKIP_UNLESS(usable_, "bpf() is unusable: " + why_);    \
     } while (0)
 
 } // namespace bpfsc::test
