@@ -9,11 +9,9 @@
 #include <cerrno>
 #include <cstring>
 
-#include "decoder/info/decode_info.h"
-#include "decoder/info/info_struct.h"
 #include "decoder/uapi/bpf_attr.h"
-#include "decoder/uapi/bpf_info.h"
 #include "map_layout.h"
+#include "replica_internal.h"
 
 namespace bpfsc::tracer::broker {
 
@@ -27,9 +25,6 @@ using decoder::Length;
 
 namespace {
 
-// The largest buffer the broker copies (verifier logs of 16 MiB, BTF blobs
-// and instructions fit); a call naming a larger one runs in the tracee.
-constexpr uint64_t k_max_buffer = 64u << 20;
 constexpr uint32_t k_path_max = 4096;
 constexpr uint32_t k_bpf_f_path_fd = 1u << 14;
 
@@ -38,11 +33,6 @@ bool known_flags(const decoder::Xlat& x, uint64_t value) {
     uint64_t known = 0;
     for (const decoder::XlatEntry& e : x.entries) known |= e.value;
     return (value & ~known) == 0;
-}
-
-// A count member's value, from the attr as the tracee passed it.
-uint64_t count_of(const decoder::AttrView& view, const Length& l) {
-    return view.get(l.count_offset, l.count_width);
 }
 
 // The running command: some of them the broker runs differently or not at all.
@@ -394,81 +384,6 @@ bool Replica::prepare_map_data(const FieldValue& v, TraceeAccess& tracee) {
         if (!translate_value_prog_fds(b, each)) return refuse("a program fd in a value that the tracee does not have open");
     }
     return true;
-}
-
-// Bytes of a nested buffer the kernel may write: the caller's count times
-// the element's size (decode_info.h), records at least as large as the
-// caller said and as the kernel's own (it copies its record size, whatever
-// the caller said).
-uint64_t nested_size(const Field& f, const decoder::AttrView& info) {
-    const Length& l = f.length;
-    const uint64_t count = count_of(info, l);
-    switch (l.from) {
-    case Length::From::Field: return count * l.scale * decoder::info::element_size(f, info);
-    case Length::From::FieldTimesField:
-        return count * std::max<uint64_t>(info.get(l.scale_offset, 4), decoder::info::element_size(f, info));
-    default: return ~uint64_t(0);
-    }
-}
-
-bool Replica::prepare_info_struct(std::size_t info_buffer, TraceeAccess& tracee) {
-    // The layout the decoder chose for the object bpf_fd is (a link's by
-    // its type): the kernel reads the struct the same way.
-    const decoder::InfoStruct* decoded = call_->info;
-    if (decoded == nullptr || decoded->layout == nullptr)
-        return refuse("an info buffer asking for nested arrays of an object this tracer cannot place");
-    const decoder::info::InfoLayout& layout = *decoded->layout;
-    const std::size_t size = buffers_[info_buffer].size;
-    // Every non-zero byte is a member of the layout.
-    covered_.assign(size, false);
-    for (const std::span<const Field> rows : {layout.head, layout.body})
-        for (const Field& row : rows)
-            for (uint32_t i = row.offset; i < row.end() && i < size; ++i) covered_[i] = true;
-    for (std::size_t i = 0; i < size; ++i)
-        if (!covered_[i] && buffers_[info_buffer].local[i] != std::byte{0})
-            return refuse("an info buffer byte no member of its struct explains");
-    // Each nested buffer asked for: copied, and the struct pointed at the
-    // copy. Union members of one place (a perf event link's names) count once.
-    auto nested = [&](const Field& row) {
-        if (row.kind != Kind::Pointer || row.offset + 8u > size) return true;
-        for (const NestedPointer& n : nested_)
-            if (n.offset == row.offset) return true;
-        const decoder::AttrView view{std::span<const std::byte>(buffers_[info_buffer].local.data(), size),
-                                     uint32_t(size)};
-        const uint64_t remote = view.get(row.offset, 8);
-        if (remote == 0) return true;
-        const uint64_t bytes = nested_size(row, view);
-        if (bytes > k_max_buffer) return refuse("a nested info buffer larger than the broker copies");
-        // Buffers that overlap each other or the struct are written in an
-        // order only the kernel knows.
-        auto overlaps = [&](uint64_t at, uint64_t length) { return remote < at + length && at < remote + bytes; };
-        if (bytes != 0 && overlaps(buffers_[info_buffer].remote, size)) return refuse("a nested info buffer inside the struct");
-        for (const NestedPointer& n : nested_)
-            if (bytes != 0 && overlaps(n.tracee, n.size)) return refuse("nested info buffers that overlap");
-        Buffer& b = add_buffer(row, remote, std::size_t(bytes), true, false);  // may move buffers_
-        if (!copy_in(tracee, b)) return refuse("a nested info buffer the tracee cannot read whole");
-        const uint64_t local = reinterpret_cast<uintptr_t>(b.local.data());
-        nested_.push_back({row.offset, remote, local, bytes});
-        std::memcpy(buffers_[info_buffer].local.data() + row.offset, &local, 8);
-        return true;
-    };
-    for (const std::span<const Field> rows : {layout.head, layout.body})
-        for (const Field& row : rows)
-            if (!nested(row)) return false;
-    info_buffer_ = info_buffer;
-    return true;
-}
-
-void Replica::restore_nested_pointers() {
-    // The kernel copies the struct back as it read it, with the copies'
-    // addresses: the tracee's go back (a pointer the kernel cleared, as
-    // xlated_prog_insns without bpf_dump_raw_ok, stays cleared).
-    Buffer& info = buffers_[info_buffer_];
-    for (const NestedPointer& n : nested_) {
-        uint64_t now;
-        std::memcpy(&now, info.local.data() + n.offset, 8);
-        if (now == n.local) std::memcpy(info.local.data() + n.offset, &n.tracee, 8);
-    }
 }
 
 bool Replica::prepare_batch_token(const FieldValue& v, TraceeAccess& tracee) {
