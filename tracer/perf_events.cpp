@@ -103,11 +103,11 @@ const std::string* PerfEvents::tracepoint(uint64_t id) {
         const std::string root = tracefs_events();
         DIR* systems = root.empty() ? nullptr : opendir(root.c_str());
         while (dirent* system = systems != nullptr ? readdir(systems) : nullptr) {
-            if (system->d_name[0] == '.' || system->d_type != DT_DIR) continue;
+            if (system->d_name[0] == '.' || (system->d_type != DT_DIR && system->d_type != DT_UNKNOWN)) continue;
             const std::string sdir = root + "/" + system->d_name;
             DIR* events = opendir(sdir.c_str());
             while (dirent* event = events != nullptr ? readdir(events) : nullptr) {
-                if (event->d_name[0] == '.' || event->d_type != DT_DIR) continue;
+                if (event->d_name[0] == '.' || (event->d_type != DT_DIR && event->d_type != DT_UNKNOWN)) continue;
                 std::ifstream in(sdir + "/" + event->d_name + "/id");
                 uint64_t n;
                 if (in >> n) tracepoints_.emplace(n, std::string(system->d_name) + ":" + event->d_name);
