@@ -17,7 +17,7 @@ namespace {
 
 // The fds whose lines are shown: BPF objects, and perf events the trace saw
 // opened (what programs run on and perf buffers write through).
-bool is_bpf(const model::FdRecord* r) {
+bool is_shown(const model::FdRecord* r) {
     return r != nullptr &&
            (r->object->facts.kind != model::ObjectKind::Other || r->object->facts.what.starts_with("perf_event:"));
 }
@@ -60,7 +60,7 @@ bool Session::on_fd_entry(const Event& e, Syscall kind) {
     const int fd = int(e.args[0]);
     const model::FdRecord* first = model_.find(e.tgid, fd);
     bool relevant = first != nullptr;
-    call.shown = is_bpf(first);
+    call.shown = is_shown(first);
     std::string& t = call.text;
     t = name_of(kind);
     t += '(';
@@ -71,7 +71,7 @@ bool Session::on_fd_entry(const Event& e, Syscall kind) {
     case Syscall::Dup3: {
         const model::FdRecord* second = model_.find(e.tgid, int(e.args[1]));
         relevant = relevant || second != nullptr;
-        call.shown = call.shown || is_bpf(second);
+        call.shown = call.shown || is_shown(second);
         append_fd(t, fd, first);
         t += ", ";
         append_fd(t, int(e.args[1]), second);
@@ -93,7 +93,7 @@ bool Session::on_fd_entry(const Event& e, Syscall kind) {
         relevant = false;
         for (const model::FdRecord* r : model_.open_in_range(e.tgid, lo, hi)) {
             relevant = true;
-            call.shown = call.shown || is_bpf(r);
+            call.shown = call.shown || is_shown(r);
         }
         t += std::to_string(lo) + ", " + std::to_string(hi) + ", ";
         const uint64_t flags = e.args[2];
