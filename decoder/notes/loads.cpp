@@ -89,6 +89,23 @@ bool log_error(Ctx& c, const Log& log, std::string_view subject) {
     }
 }
 
+// expected_attach_type 0 prints as BPF_CGROUP_INET_INGRESS, the attach
+// type numbered 0, as strace prints it: what 0 means for program types that
+// have no attach type, or whose plain kind is 0 ("" for the others).
+std::string_view zero_attach_type(uint64_t prog_type) {
+    switch (prog_type) {
+    case 1: return "socket filters have no attach type, so it means none";
+    case 2: return "for a kprobe program it means a plain kprobe or uprobe, not kprobe_multi or uprobe_multi";
+    case 3:
+    case 4: return "tc programs have no attach type, so it means none";
+    case 5: return "tracepoint programs have no attach type, so it means none";
+    case 6: return "for an XDP program it means one for an interface, not one run from a devmap or cpumap";
+    case 7: return "perf_event programs have no attach type, so it means none";
+    case 17: return "raw tracepoint programs have no attach type, so it means none";
+    default: return "";
+    }
+}
+
 bool prog_load(Ctx& c) {
     const uint64_t insns = c.in("insn_cnt");
     if (c.ok()) {
@@ -97,6 +114,10 @@ bool prog_load(Ctx& c) {
             c.created(fd, ObjectKind::Prog, uint32_t(c.in("prog_type")), c.chars("prog_name"));
         c.say(fmt::format("the verifier accepted {} ({} instructions, license {}): fd {} holds a reference to it",
                           label, insns, c.quoted("license"), fd));
+        const std::string_view zero = zero_attach_type(c.in("prog_type"));
+        if (c.member("expected_attach_type") != nullptr && c.in("expected_attach_type") == 0 && !zero.empty())
+            c.say(fmt::format("expected_attach_type=BPF_CGROUP_INET_INGRESS is 0, the first attach type's "
+                              "number: {}", zero));
         return true;
     }
     const Log log{"log_level", "log_buf", "log_size", "log_true_size", "verifier log"};

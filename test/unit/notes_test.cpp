@@ -294,7 +294,13 @@ TEST_CASE("notes: loading a program, and why the verifier said no", "[notes]") {
     std::strcpy(a.prog_name, "hello");
     CHECK(t.call(uapi::BPF_PROG_LOAD, a, 6) ==
           Lines{"the verifier accepted prog#80:kprobe:hello (47 instructions, license \"GPL\"): fd 6 holds a "
-                "reference to it"});
+                "reference to it",
+                "expected_attach_type=BPF_CGROUP_INET_INGRESS is 0, the first attach type's number: for a kprobe "
+                "program it means a plain kprobe or uprobe, not kprobe_multi or uprobe_multi"});
+    // An attach type the program type uses is not explained away.
+    a.expected_attach_type = 42;  // BPF_TRACE_KPROBE_MULTI
+    CHECK(t.call(uapi::BPF_PROG_LOAD, a, 6).size() == 1);
+    a.expected_attach_type = 0;
     CHECK(t.call(uapi::BPF_PROG_LOAD, a, -EINVAL) ==
           Lines{"the verifier or the attr refused the program; no log was requested (log_level=0): load it again "
                 "with a log to see why"});
