@@ -15,12 +15,8 @@ namespace bpfsc::tracer {
 
 namespace {
 
-// The fds whose lines are shown: BPF objects, and perf events the trace saw
-// opened (what programs run on and perf buffers write through).
-bool is_shown(const model::FdRecord* r) {
-    return r != nullptr &&
-           (r->object->facts.kind != model::ObjectKind::Other || r->object->facts.what.starts_with("perf_event:"));
-}
+// The fds whose lines are shown (model::Object::followed).
+bool is_shown(const model::FdRecord* r) { return r != nullptr && r->object->followed(); }
 
 const char* name_of(Syscall kind) {
     switch (kind) {

@@ -53,6 +53,10 @@ struct Object {
 
     // "map#15:hash:config", "prog#80:tracepoint:hello", "btf#97", "link#4:perf_event".
     std::string label() const;
+    // What the trace follows by name: BPF objects, and the perf events it
+    // saw opened (what programs run on, what perf buffers write through):
+    // their lines are shown and the summary lists their fds.
+    bool followed() const { return facts.kind != ObjectKind::Other || facts.what.starts_with("perf_event:"); }
     // The same, computed once (facts rarely change; FdModel clears it when they do).
     const std::string& cached_label() const {
         if (label_cache_.empty()) label_cache_ = label();

@@ -171,7 +171,7 @@ Summary summarize(const FdModel& model, ObjectInspector& inspector) {
         ProcessFds p;
         p.pid = pid;
         for (const FdRecord& r : model.history(pid))
-            if (r.object->facts.kind != ObjectKind::Other) p.fds.push_back(r);
+            if (r.object->followed()) p.fds.push_back(r);
         if (!p.fds.empty()) s.processes.push_back(std::move(p));
     }
 
