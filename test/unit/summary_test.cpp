@@ -228,6 +228,35 @@ TEST_CASE("summary: an fd still open when the trace ends keeps its object alive"
     CHECK(lines[1].find("\"reasons\":[\"attached\",\"open as fd 4 of pid 1300\"]") != std::string::npos);
 }
 
+TEST_CASE("summary: a perf event the trace saw opened is listed, and holds the program it runs", "[summary]") {
+    FakeInspector inspector;
+    FdModel model{inspector};
+    inspector.fds[{1300, 4}] = facts(ObjectKind::Prog, 80, kTracepoint, "hello");
+    inspector.fds[{1300, 5}] = other("perf_event");  // as /proc/PID/fd names it
+    inspector.fds[{1300, 6}] = other("perf_event");
+    inspector.existing = {{ObjectKind::Prog, 80}};
+    model.opened(1300, 4, true, call(1, 1300, "BPF_PROG_LOAD"));
+    model.opened(1300, 5, true, call(2, 1300, "perf_event_open"));
+    const auto event = model.object_of(1300, 5);
+    event->facts.what = "perf_event:tracepoint:syscalls:sys_enter_execve";  // as perf_event_open's line named it
+    event->facts_changed();
+    model.object_of(1300, 4)->perf_events.push_back(event);  // #3 ioctl(PERF_EVENT_IOC_SET_BPF)
+    model.opened(1300, 6, true, call(4, 1300, "perf_event_open"));  // named by /proc only: not followed
+    model.closed(1300, 4, call(5, 1300, "close"));
+    CHECK(text_of(model, inspector) ==
+          "--- fds of pid 1300 ---\n"
+          "  fd 4  prog#80:tracepoint:hello                          opened by #1 BPF_PROG_LOAD     closed by #5 close\n"
+          "  fd 5  perf_event:tracepoint:syscalls:sys_enter_execve   opened by #2 perf_event_open   still open\n"
+          "--- objects alive after the trace ---\n"
+          "  prog#80:tracepoint:hello   runs on perf_event:tracepoint:syscalls:sys_enter_execve (open as fd 5 of pid "
+          "1300)\n");
+    // Once the event's last fd is closed, it holds nothing.
+    model.closed(1300, 5, call(6, 1300, "close"));
+    CHECK(text_of(model, inspector).ends_with("  prog#80:tracepoint:hello   not held by this program: pinned where it "
+                                              "was not seen, attached, held by another process, or still being "
+                                              "freed\n"));
+}
+
 TEST_CASE("summary: nothing outlives the trace", "[summary]") {
     FakeInspector inspector;
     FdModel model{inspector};
