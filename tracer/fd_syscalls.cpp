@@ -32,10 +32,6 @@ const char* name_of(Syscall kind) {
     }
 }
 
-void append_fd(std::string& s, int fd, const model::FdRecord* r) {
-    s += std::to_string(fd);
-    if (r != nullptr) s += "<" + r->object->cached_label() + ">";
-}
 
 const char* fcntl_command(uint64_t cmd) {
     switch (cmd) {
@@ -47,6 +43,11 @@ const char* fcntl_command(uint64_t cmd) {
 }
 
 } // namespace
+
+void append_fd(std::string& s, int fd, const model::FdRecord* r) {
+    s += std::to_string(fd);
+    if (r != nullptr) s += "<" + r->object->cached_label() + ">";
+}
 
 bool Session::on_fd_entry(const Event& e, Syscall kind) {
     FdCall call;

@@ -10,6 +10,9 @@
 
 #include <fmt/format.h>
 
+#include "process_memory.h"
+#include "tracefs.h"
+
 namespace bpfsc::tracer {
 
 namespace {
@@ -76,31 +79,12 @@ std::string flag_names(uint64_t flags) {
     return s.empty() ? "0" : s;
 }
 
-// A NUL-terminated string of the tracee (a probed function or file), at most PATH_MAX.
-std::string read_string(decoder::Memory& memory, uint64_t addr) {
-    if (addr == 0) return {};
-    decoder::Decoder reader(memory, nullptr);
-    decoder::Data data(std::pmr::get_default_resource());
-    reader.read_string(data, decoder::RemoteAddr{addr}, 4096);
-    if (data.state != decoder::DataState::Ok) return {};
-    return std::string(data.bytes.data(), data.bytes.size());
-}
-
-std::string tracefs_events() {
-    for (const char* d : {"/sys/kernel/tracing/events", "/sys/kernel/debug/tracing/events"})
-        if (DIR* dir = opendir(d)) {
-            closedir(dir);
-            return d;
-        }
-    return {};
-}
-
 } // namespace
 
 const std::string* PerfEvents::tracepoint(uint64_t id) {
     if (!tracepoints_read_) {
         tracepoints_read_ = true;
-        const std::string root = tracefs_events();
+        const std::string root = tracefs_events_dir();
         DIR* systems = root.empty() ? nullptr : opendir(root.c_str());
         while (dirent* system = systems != nullptr ? readdir(systems) : nullptr) {
             if (system->d_name[0] == '.' || (system->d_type != DT_DIR && system->d_type != DT_UNKNOWN)) continue;
@@ -160,7 +144,10 @@ PerfEventOpen PerfEvents::describe_open(decoder::Memory& memory, uint64_t attr_a
         // config1: the function or file; config2: the offset (or the
         // address, for a kprobe without a function); config bit 0: return probe.
         const bool kprobe = a.type == pmu_type("kprobe");
-        const std::string target = read_string(memory, a.config1);
+        // The probed function or file, whole or not at all.
+        bool whole = false;
+        std::string target = read_tracee_string(memory, a.config1, &whole);
+        if (!whole) target.clear();
         const char* kind = kprobe ? (a.config & 1 ? "kretprobe" : "kprobe") : (a.config & 1 ? "uretprobe" : "uprobe");
         if (target.empty()) what = fmt::format("{}:{:#x}", kind, a.config2);
         else if (a.config2 != 0) what = fmt::format("{}:{}+{:#x}", kind, target, a.config2);

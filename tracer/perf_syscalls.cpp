@@ -18,11 +18,6 @@ namespace bpfsc::tracer {
 
 namespace {
 
-void append_fd(std::string& s, int fd, const model::FdRecord* r) {
-    s += std::to_string(fd);
-    if (r != nullptr) s += "<" + r->object->cached_label() + ">";
-}
-
 // "tracepoint:syscalls:sys_enter_execve" of "perf_event:tracepoint:...".
 std::string_view event_of(std::string_view label) {
     return label.starts_with("perf_event:") ? label.substr(11) : label;

@@ -1,6 +1,8 @@
 // process_vm_readv, split at page boundaries (see process_memory.h).
 #include "process_memory.h"
 
+#include "decoder/decode.h"
+
 #include <sys/uio.h>
 
 #include <algorithm>
@@ -48,6 +50,20 @@ bool ProcessMemory::write(decoder::RemoteAddr addr, std::span<const std::byte> d
         done += std::size_t(w);
     }
     return true;
+}
+
+} // namespace bpfsc::tracer
+
+namespace bpfsc::tracer {
+
+std::string read_tracee_string(decoder::Memory& memory, uint64_t addr, bool* whole) {
+    if (whole != nullptr) *whole = false;
+    if (addr == 0) return {};
+    decoder::Decoder reader(memory, nullptr);
+    decoder::Data data(std::pmr::get_default_resource());
+    reader.read_string(data, decoder::RemoteAddr{addr}, 4096);
+    if (whole != nullptr) *whole = data.state == decoder::DataState::Ok;
+    return std::string(data.bytes.data(), data.bytes.size());
 }
 
 } // namespace bpfsc::tracer

@@ -5,6 +5,9 @@
 
 #include <sys/types.h>
 
+#include <cstdint>
+#include <string>
+
 #include "decoder/memory.h"
 
 namespace bpfsc::tracer {
@@ -20,5 +23,10 @@ public:
 private:
     pid_t pid_;
 };
+
+// A NUL-terminated string of the tracee (a pin path, a probed file), up to
+// PATH_MAX: the whole path, not the -s cut a line shows. `whole` says
+// whether it ended with its NUL (false: unreadable or longer).
+std::string read_tracee_string(decoder::Memory& memory, uint64_t addr, bool* whole = nullptr);
 
 } // namespace bpfsc::tracer

@@ -17,6 +17,7 @@
 #include "decoder/render/json.h"
 #include "decoder/render/text.h"
 #include "decoder/uapi/bpf_attr.h"
+#include "process_memory.h"
 #include "seccomp_filter.h"
 
 namespace bpfsc::tracer {
@@ -90,16 +91,6 @@ int Session::run() {
     return WIFEXITED(main_status_) ? WEXITSTATUS(main_status_) : 1;
 }
 
-namespace {
-// A whole path from the tracee (up to PATH_MAX), not the -s cut the line shows.
-std::string read_path(Memory& memory, uint64_t addr) {
-    if (addr == 0) return {};
-    Decoder reader(memory, nullptr);
-    Data data(std::pmr::get_default_resource());
-    reader.read_string(data, RemoteAddr{addr}, 4096);
-    return std::string(data.bytes.data(), data.bytes.size());
-}
-} // namespace
 
 model::CallRef Session::ref(uint64_t seq, pid_t tgid, std::string_view what) const {
     return model::CallRef{seq, tgid, std::string(what)};
@@ -269,7 +260,7 @@ void Session::update_model(pid_t tgid, uint64_t seq, DecodedCall& call) {
             if (auto object = model_.object_of(tgid, int32_t(fd->entry))) {
                 // The whole path, not the -s cut of it the line shows.
                 const FieldValue* path = member("pathname");
-                std::string where = path != nullptr ? read_path(backend_.memory(tgid), path->entry) : "";
+                std::string where = path != nullptr ? read_tracee_string(backend_.memory(tgid), path->entry) : "";
                 object->pinned_at.push_back(where.empty() ? std::string("a path") : std::move(where));
             }
         }
@@ -278,7 +269,7 @@ void Session::update_model(pid_t tgid, uint64_t seq, DecodedCall& call) {
         // Opened from a pin: the object is pinned there (perhaps by someone else).
         if (auto object = model_.object_of(tgid, int(call.ret))) {
             const FieldValue* path = member("pathname");
-            std::string where = path != nullptr ? read_path(backend_.memory(tgid), path->entry) : "";
+            std::string where = path != nullptr ? read_tracee_string(backend_.memory(tgid), path->entry) : "";
             if (!where.empty() &&
                 std::find(object->pinned_at.begin(), object->pinned_at.end(), where) == object->pinned_at.end())
                 object->pinned_at.push_back(std::move(where));

@@ -26,6 +26,10 @@
 
 namespace bpfsc::tracer {
 
+// An fd as the lines of fd syscalls show it: "3<map#15:hash:config>", or "3"
+// when the model does not know it (fd_syscalls.cpp).
+void append_fd(std::string& s, int fd, const model::FdRecord* r);
+
 class Session {
 public:
     Session(Backend& backend, const Options& options, Output& output, pid_t main_pid);

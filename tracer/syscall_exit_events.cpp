@@ -15,6 +15,8 @@
 
 #include <fmt/format.h>
 
+#include "tracefs.h"
+
 namespace bpfsc::tracer {
 
 namespace {
@@ -24,12 +26,6 @@ constexpr std::size_t k_data_pages = 64;  // 256 KiB a CPU: thousands of records
 constexpr const char* k_events[] = {"sys_exit_bpf",  "sys_exit_close", "sys_exit_close_range", "sys_exit_dup",
                                     "sys_exit_dup2", "sys_exit_dup3",  "sys_exit_fcntl",       "sys_exit_perf_event_open",
                                     "sys_exit_ioctl"};
-
-std::string tracefs_dir() {
-    for (const char* d : {"/sys/kernel/tracing/events/syscalls", "/sys/kernel/debug/tracing/events/syscalls"})
-        if (access(d, R_OK) == 0) return d;
-    return {};
-}
 
 long read_number(const std::string& path) {
     FILE* f = std::fopen(path.c_str(), "re");
@@ -101,7 +97,7 @@ SyscallExitEvents::~SyscallExitEvents() {
 }
 
 bool SyscallExitEvents::open(pid_t pid, std::string* why) {
-    const std::string dir = tracefs_dir();
+    const std::string dir = tracefs_events_dir("/syscalls");
     if (dir.empty()) {
         *why = "no tracefs with syscall events (mount tracefs on /sys/kernel/tracing)";
         return false;
