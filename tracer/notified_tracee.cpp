@@ -32,10 +32,13 @@ bool NotifiedTracee::write(decoder::RemoteAddr addr, std::span<const std::byte> 
     return memory_.write(addr, data);
 }
 
-int NotifiedTracee::duplicate_fd(int tracee_fd) {
+int NotifiedTracee::pidfd() {
     if (*pidfd_ < 0) {
         int fd = int(syscall(SYS_pidfd_open, tid_, k_pidfd_thread));
-        if (fd < 0 && errno == EINVAL) fd = int(syscall(SYS_pidfd_open, tgid_, 0));  // before 6.9
+        if (fd < 0 && errno == EINVAL) {  // before 6.9
+            thread_pidfds_ = false;
+            fd = int(syscall(SYS_pidfd_open, tgid_, 0));
+        }
         if (fd < 0) return -errno;
         if (!listener_.valid(id_)) {
             close(fd);
@@ -43,7 +46,20 @@ int NotifiedTracee::duplicate_fd(int tracee_fd) {
         }
         *pidfd_ = fd;
     }
-    const int own = int(syscall(SYS_pidfd_getfd, *pidfd_, tracee_fd, 0));
+    return *pidfd_;
+}
+
+int NotifiedTracee::thread_pidfd() {
+    const int fd = pidfd();
+    if (fd < 0) return -1;
+    // Before 6.9 the pidfd names the process: its leader, not this thread.
+    return thread_pidfds_ || tid_ == tgid_ ? fd : -1;
+}
+
+int NotifiedTracee::duplicate_fd(int tracee_fd) {
+    const int fd = pidfd();
+    if (fd < 0) return fd;
+    const int own = int(syscall(SYS_pidfd_getfd, fd, tracee_fd, 0));
     return own >= 0 ? own : -errno;
 }
 

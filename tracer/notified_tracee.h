@@ -27,13 +27,20 @@ public:
     bool write(decoder::RemoteAddr addr, std::span<const std::byte> data) override;
     int duplicate_fd(int tracee_fd) override;
     bool same_cwd() override;
+    // A pidfd of the thread itself (opened once), or -1 where the kernel
+    // gives only pidfds of processes (before 6.9) and the thread is not
+    // its process's leader.
+    int thread_pidfd();
 
 private:
+    int pidfd();  // the thread's pidfd (before 6.9: its process's), or -errno
+
     const SeccompListener& listener_;
     ProcessMemory memory_;
     pid_t tid_ = 0, tgid_ = 0;
     uint64_t id_ = 0;
     int* pidfd_ = nullptr;
+    bool thread_pidfds_ = true;  // the kernel opens pidfds of threads (PIDFD_THREAD, 6.9)
 };
 
 } // namespace bpfsc::tracer

@@ -436,12 +436,12 @@ bool SeccompBackend::broker(const Event& event, Task& t, const decoder::DecodedC
     }
     const bool creates = call.command != nullptr && call.command->returns == decoder::Returns::Fd &&
                          call.command->returned_object != decoder::Object::None;
-    if (!identity_.same_as_tracer(event.tid, creates, &why)) {
+    const uint64_t id = t.notification;
+    notified_.set(event.tid, t.tgid, id, &t.pidfd);
+    if (!identity_.same_as_tracer(event.tid, notified_.thread_pidfd(), creates, &why)) {
         stats_.count(why);
         return false;
     }
-    const uint64_t id = t.notification;
-    notified_.set(event.tid, t.tgid, id, &t.pidfd);
     if (!replica_.prepare(call, notified_)) {
         stats_.count(replica_.reason());
         return false;

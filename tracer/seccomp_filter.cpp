@@ -35,11 +35,26 @@ bool has_cap_sys_admin() {
 namespace {
 
 // The syscalls that change what a bpf() call would mean if the tracer ran
-// it in the tracee's place (see changes_identity).
+// it in the tracee's place (see changes_identity), by name in every ABI:
+// i386 has 16-bit and 32-bit variants of the id calls (setuid is the 16-bit
+// one there, setuid32 the other), and each name is added where its ABI has
+// it.
 constexpr const char* k_identity_syscalls[] = {
-    "setuid", "setgid", "setreuid", "setregid", "setresuid", "setresgid", "setfsuid", "setfsgid",
-    "setgroups", "capset", "unshare", "setns", "chroot", "pivot_root", "umask",
+    "setuid", "setgid", "setreuid", "setregid", "setresuid", "setresgid", "setfsuid", "setfsgid", "setgroups",
+    "setuid32", "setgid32", "setreuid32", "setregid32", "setresuid32", "setresgid32", "setfsuid32", "setfsgid32",
+    "setgroups32", "capset", "unshare", "setns", "chroot", "pivot_root", "umask",
 };
+
+// The ABIs the filter covers besides the native one: on x86-64, i386
+// programs (int 0x80) and x32. A syscall of an ABI missing from a
+// libseccomp filter kills the program (its default bad-arch action), where
+// the kernel would run it or answer ENOSYS; covered, each ABI gets the same
+// rules and everything else runs as untraced.
+void add_other_abis(scmp_filter_ctx ctx) {
+    if (seccomp_arch_native() != SCMP_ARCH_X86_64) return;
+    seccomp_arch_add(ctx, SCMP_ARCH_X86);
+    seccomp_arch_add(ctx, SCMP_ARCH_X32);
+}
 
 // The filter's rules: `act` for bpf() and the fd syscalls of the model,
 // and for the identity syscalls when `identity` is set.
@@ -50,8 +65,7 @@ scmp_filter_ctx build_filter(uint32_t act, bool identity, std::string* error, in
         *rc = -ENOMEM;
         return nullptr;
     }
-    // The filter also covers 32-bit (i386) programs on x86-64.
-    if (seccomp_arch_native() == SCMP_ARCH_X86_64) seccomp_arch_add(ctx, SCMP_ARCH_X86);
+    add_other_abis(ctx);
     *rc = seccomp_rule_add(ctx, act, SCMP_SYS(bpf), 0);
     for (const int nr : {SCMP_SYS(close), SCMP_SYS(close_range), SCMP_SYS(dup), SCMP_SYS(dup2), SCMP_SYS(dup3)})
         if (*rc == 0) *rc = seccomp_rule_add(ctx, act, nr, 0);
@@ -70,6 +84,8 @@ scmp_filter_ctx build_filter(uint32_t act, bool identity, std::string* error, in
                                SCMP_A1(SCMP_CMP_MASKED_EQ, 0xffffffffu, kPerfEventIocSetBpf));
     if (identity)
         for (const char* name : k_identity_syscalls) {
+            // Native numbers, or libseccomp's pseudo-numbers for names only
+            // another ABI has: each rule lands in the ABIs that have it.
             const int nr = seccomp_syscall_resolve_name(name);
             if (*rc == 0 && nr != __NR_SCMP_ERROR) *rc = seccomp_rule_add(ctx, act, nr, 0);
         }
@@ -185,10 +201,12 @@ bool changes_identity(uint32_t arch, long nr) {
     // Resolved once per architecture from libseccomp's tables.
     static const auto numbers = [] {
         std::vector<std::pair<uint32_t, int>> all;
-        for (const uint32_t a : {uint32_t(AUDIT_ARCH_X86_64), uint32_t(AUDIT_ARCH_I386), uint32_t(AUDIT_ARCH_AARCH64)})
+        // x32 shares x86-64's audit arch; its numbers carry bit 30.
+        for (const uint32_t a : {uint32_t(SCMP_ARCH_X86_64), uint32_t(SCMP_ARCH_X86), uint32_t(SCMP_ARCH_X32),
+                                 uint32_t(SCMP_ARCH_AARCH64)})
             for (const char* name : k_identity_syscalls) {
                 const int n = seccomp_syscall_resolve_name_arch(a, name);
-                if (n >= 0) all.emplace_back(a, n);
+                if (n >= 0) all.emplace_back(a == SCMP_ARCH_X32 ? uint32_t(AUDIT_ARCH_X86_64) : a, n);
             }
         return all;
     }();

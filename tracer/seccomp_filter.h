@@ -46,7 +46,7 @@ bool is_bpf_syscall(uint32_t arch, long nr);
 // Whether (audit arch, nr) is one of the calls the notify filter selects
 // because it changes the caller's credentials, capabilities, namespaces,
 // root or umask (setuid and friends, capset, unshare, setns, chroot,
-// pivot_root, umask).
+// pivot_root, umask), in any ABI (i386's setuid32 and friends, x32's).
 bool changes_identity(uint32_t arch, long nr);
 
 } // namespace bpfsc::tracer

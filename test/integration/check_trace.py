@@ -856,20 +856,24 @@ def test_unprivileged(args, tmp):
     os.environ["BPFSC_SECCOMP_STATS"] = "1"
     as_nobody = [setpriv, "--reuid=65534", "--regid=65534", "--clear-groups", "--inh-caps=-all",
                  "--bounding-set=-all"]
-    for what, argv, root_calls in (("drops its privileges", [program], 2),
-                                   ("is nobody from the start", as_nobody + [program], 0)):
+    # The i386 ways (int 0x80, setresuid32 or setuid32) are the ones a
+    # filter naming native syscalls only would miss.
+    for what, argv, root_calls, how in (("drops its privileges", [program], 2, "native"),
+                                        ("drops them through i386's setresuid32", [program], 2, "i386"),
+                                        ("drops them through i386's setuid32", [program], 2, "i386-setuid"),
+                                        ("is nobody from the start", as_nobody + [program], 0, "native")):
         logs = []
         for name in ("plain", "traced"):
-            log = os.path.join(tmp, f"{name}-{root_calls}.log")
+            log = os.path.join(tmp, f"{name}-{how}-{root_calls}.log")
             with open(log, "w"):
                 pass
             os.chmod(log, 0o666)
             logs.append(log)
-        rc, _, err = run(argv + [logs[0]], what=os.path.basename(program))
+        rc, _, err = run(argv + [logs[0], how], what=os.path.basename(program))
         if rc != 0:
             raise Failure(f"{what}: the program fails untraced (status {exit_status(rc)}): {err.strip()}")
-        out = os.path.join(tmp, f"trace-{root_calls}.json")
-        rc, _, err = run([args.tracer, "--backend=seccomp", "--format=json", "-o", out] + argv + [logs[1]],
+        out = os.path.join(tmp, f"trace-{how}-{root_calls}.json")
+        rc, _, err = run([args.tracer, "--backend=seccomp", "--format=json", "-o", out] + argv + [logs[1], how],
                          what="bpftrace-syscalls --backend=seccomp")
         if rc != 0:
             raise Failure(f"{what}: traced, status {exit_status(rc)}: {err.strip()}")

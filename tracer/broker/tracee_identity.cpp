@@ -35,7 +35,8 @@ constexpr const char* k_namespaces[] = {"user", "mnt", "pid", "net", "ipc", "uts
 
 } // namespace
 
-TraceeIdentity::TraceeIdentity() : mine_(read("/proc/thread-self")) {}
+TraceeIdentity::TraceeIdentity()
+    : mine_(read("/proc/thread-self")), my_credentials_read_(read_own_credentials(my_credentials_)) {}
 
 std::string TraceeIdentity::read_cgroup(const std::string& proc_dir) { return read_file(proc_dir + "/cgroup"); }
 
@@ -56,8 +57,18 @@ TraceeIdentity::Identity TraceeIdentity::read(const std::string& dir) {
     return id;
 }
 
-bool TraceeIdentity::same_as_tracer(pid_t tid, bool creates_object, const char** why) {
-    // A thread seen before costs a lookup: no /proc, no allocation.
+bool TraceeIdentity::same_as_tracer(pid_t tid, int pidfd, bool creates_object, const char** why) {
+    // Ids and capabilities: from the kernel, every call.
+    ThreadCredentials theirs;
+    if (!my_credentials_read_ || !read_thread_credentials(pidfd, tid, theirs)) {
+        *why = "its identity cannot be read";
+        return false;
+    }
+    if (theirs != my_credentials_) {
+        *why = "other credentials, capabilities or umask";
+        return false;
+    }
+    // The rest, for a thread seen before: a lookup, no /proc, no allocation.
     auto it = cache_.find(tid);
     if (it == cache_.end()) {
         const Identity theirs = read(fmt::format("/proc/{}", tid));
