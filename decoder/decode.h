@@ -161,7 +161,7 @@ public:
     InfoStruct* info = nullptr;                    // BPF_OBJ_GET_INFO_BY_FD: the info struct, in the arena
 
     ProgramData program{&arena_};        // BPF_PROG_LOAD: the program, whole
-    std::unique_ptr<BtfTypes> btf_blob;  // BPF_BTF_LOAD: the blob, parsed (moved to a cache on success)
+    std::unique_ptr<BtfTypes> btf_blob;  // BPF_BTF_LOAD: the blob as read at entry, parsed
     const BtfTypes* type_btf = nullptr;  // the BTF the call's type ids were named from (-v prints them)
     int btf_blob_error = 0;              // why it could not be read or parsed
     std::pmr::string log{&arena_};       // the verifier's (or BTF checker's) log

@@ -53,8 +53,4 @@ const decoder::BtfTypes* BtfCache::by_id(uint32_t id) {
     return slot.get();
 }
 
-void BtfCache::adopt(uint32_t id, std::unique_ptr<decoder::BtfTypes> btf) {
-    if (id != 0 && btf != nullptr) by_id_[id] = std::move(btf);
-}
-
 } // namespace bpfsc::tracer

@@ -1,8 +1,11 @@
-// The BTF objects the trace needs, parsed once: blobs loaders passed to
-// BPF_BTF_LOAD (adopted when the load succeeded), BTF of objects the
-// program did not load itself (fetched from the kernel by id: maps opened
-// by id, programs' BTF, kernel modules' BTF split on vmlinux), and the
-// kernel's own BTF for attach targets and kernel types.
+// The BTF objects the trace needs, parsed once: every BTF object by its
+// kernel id, fetched from the kernel (what a program loaded, the BTF of
+// maps opened by id, programs' BTF, kernel modules' BTF split on vmlinux),
+// and the kernel's own BTF for attach targets and kernel types. A blob a
+// loader passed to BPF_BTF_LOAD is never taken for the object it made: the
+// tracer read it at the call's entry, the kernel later, and another thread
+// may have changed it in between; only the bytes the kernel accepted, read
+// back by id, describe the object.
 #pragma once
 
 #include <cstdint>
@@ -20,8 +23,6 @@ public:
     const decoder::BtfTypes* by_id(uint32_t id);
     // The running kernel's BTF (/sys/kernel/btf/vmlinux), nullptr if absent.
     const decoder::BtfTypes* vmlinux();
-    // A blob the trace parsed itself, now known to be object `id`.
-    void adopt(uint32_t id, std::unique_ptr<decoder::BtfTypes> btf);
 
 private:
     std::unordered_map<uint32_t, std::unique_ptr<decoder::BtfTypes>> by_id_;  // null: asked, not available

@@ -157,7 +157,6 @@ void Session::on_exit(const Event& e) {
         print_call(e.tid, done.tgid, *done.call, false, done.shown_unfinished, done.seq);
         notes_.clear();
     }
-    keep_btf(done.tgid, *done.call);
     pool_.push_back(std::move(done.call));
 }
 
@@ -227,15 +226,6 @@ bool Session::wants_replay(const DecodedCall& call) const {
     // privileges, bad pointers or bad fds, which it never sees.
     const int64_t err = -call.ret;
     return call.ret < 0 && err != EPERM && err != EFAULT && err != EBADF && err != ENOMEM && err != EINTR;
-}
-
-void Session::keep_btf(pid_t tgid, DecodedCall& call) {
-    // A BTF blob the program loaded: parsed already, so the cache keeps it
-    // under the new object's id instead of fetching it again.
-    if (call.btf_blob == nullptr || call.ret < 0) return;
-    const model::FdRecord* r = model_.find(tgid, int(call.ret));
-    if (r != nullptr && r->object->facts.kind == model::ObjectKind::Btf)
-        btf_.adopt(r->object->facts.id, std::move(call.btf_blob));
 }
 
 void Session::update_model(pid_t tgid, uint64_t seq, DecodedCall& call) {

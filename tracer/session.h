@@ -52,8 +52,6 @@ private:
     void on_exit(const Event& e);
     // The model's side of a completed bpf() call (new fds, pins, links).
     void update_model(pid_t tgid, uint64_t seq, decoder::DecodedCall& call);
-    // A successful BPF_BTF_LOAD's parsed blob goes to the BTF cache.
-    void keep_btf(pid_t tgid, decoder::DecodedCall& call);
     // Whether to load the call's program (or BTF) again for its verifier log.
     bool wants_replay(const decoder::DecodedCall& call) const;
     std::string replay_note_;  // why that could not be done, for the notes

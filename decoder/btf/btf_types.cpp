@@ -1,6 +1,8 @@
 // BtfTypes (see btf_types.h): libbpf parses; we name and print.
 #include "btf_types.h"
 
+#include "btf_check.h"
+
 #include <bpf/btf.h>
 
 #include <array>
@@ -90,7 +92,13 @@ uint32_t BtfTypes::resolve(uint32_t id) const {
     return 0;
 }
 
+const std::string& BtfTypes::malformation() const {
+    if (!malformation_) malformation_ = find_btf_malformation(btf_);
+    return *malformation_;
+}
+
 struct btf_dump* BtfTypes::dumper(OutBuf& out) const {
+    if (!malformation().empty()) return nullptr;
     sink_ = &out;
     if (dump_ == nullptr) {
         dump_ = btf_dump__new(btf_, print_to_sink, &sink_, nullptr);
@@ -144,6 +152,10 @@ void BtfTypes::append_function(OutBuf& out, uint32_t func_id) const {
 
 void BtfTypes::append_c(OutBuf& out, uint32_t id) const {
     // A dumper remembers what it has emitted: a fresh one for each dump.
+    if (!malformation().empty()) {
+        fmt::format_to(std::back_inserter(out), "/* not printed: {} */\n", malformation());
+        return;
+    }
     OutBuf* sink = &out;
     struct btf_dump* d = btf_dump__new(btf_, print_to_sink, &sink, nullptr);
     if (d == nullptr) return;

@@ -2,10 +2,13 @@
 // loader passed to BPF_BTF_LOAD, or fetched from the kernel by id), with
 // what the output needs of it: type names ("struct user_msg_t", "u32"),
 // C declarations for -v, and the types of keys and values (value_format.h).
+// libbpf's dumper is used only on BTF whose graph was checked (btf_check.h).
 #pragma once
 
 #include <cstdint>
 #include <memory>
+#include <optional>
+#include <string>
 #include <string_view>
 
 #include "../render/format.h"
@@ -54,12 +57,19 @@ public:
     // type tags); 0 if the chain is broken or too long.
     uint32_t resolve(uint32_t id) const;
 
+    // "" when the types form no loop C cannot have and no absurd chain
+    // (btf_check.h), else what is wrong. Checked once, on first use: until
+    // it says "", nothing of this BTF reaches libbpf's dumper, and names
+    // and declarations fall back to "type#N".
+    const std::string& malformation() const;
+
 private:
     struct btf_dump* dumper(OutBuf& out) const;
 
     struct btf* btf_;
     mutable struct btf_dump* dump_ = nullptr;
     mutable OutBuf* sink_ = nullptr;   // where the dumper writes, while it runs
+    mutable std::optional<std::string> malformation_;
 };
 
 } // namespace bpfsc::decoder

@@ -17,6 +17,10 @@ namespace {
 
 using It = std::back_insert_iterator<OutBuf>;
 constexpr int kMaxDepth = 24;
+// How many values one walk may visit. Depth alone does not bound the work:
+// a hostile struct of size 0 can hold thousands of members of another such
+// struct, 24 levels down. Real values need about one visit per byte.
+constexpr uint64_t kMaxVisits = 1u << 20;
 
 class Walker {
 public:
@@ -27,7 +31,7 @@ public:
     // Appends the value; false when the bytes cannot be shown as this type
     // (the output may then hold a partial value: the caller rolls back).
     bool value(uint32_t id, std::string_view bytes, int depth) {
-        if (depth > kMaxDepth) return false;
+        if (depth > kMaxDepth || ++visits_ > kMaxVisits) return false;
         const uint32_t rid = btf_.resolve(id);
         const struct btf_type* t = btf_.type(rid);
         if (t == nullptr) return false;
@@ -205,6 +209,7 @@ private:
         if (depth > kMaxDepth) return false;
         const struct btf_member* m = btf_members(t);
         for (uint16_t i = 0; i < btf_vlen(t); ++i, ++m) {
+            if (++visits_ > kMaxVisits) return false;
             const uint32_t bit_off = btf_member_bit_offset(t, i);
             const uint32_t bit_size = btf_member_bitfield_size(t, i);
             const std::string_view mname = btf_.name_at(m->name_off);
@@ -258,6 +263,7 @@ private:
     OutBuf& out_;
     const BtfTypes& btf_;
     const ValueFormat& f_;
+    uint64_t visits_ = 0;
 };
 
 } // namespace

@@ -191,7 +191,15 @@ void explain_error(Ctx& c, std::size_t room) {
     case ENOENT: c.say("not found: an id, key, path or name in the attr does not exist"); return;
     case ENOSPC: c.say("an output buffer in the attr is too small for what the kernel had to write"); return;
     case EBUSY: c.say("busy: the object or hook is in use (already attached, frozen, or held elsewhere)"); return;
-    case EEXIST: c.say("it already exists"); return;
+    case EEXIST:
+        // The BTF checker's "Loop detected" is EEXIST.
+        if (c.call.cmd == uapi::BPF_BTF_LOAD) {
+            c.say("the BTF has a loop the kernel refuses (its \"Loop detected\" is EEXIST): a type refers back to "
+                  "itself other than through a pointer to a struct or union");
+            return;
+        }
+        c.say("it already exists");
+        return;
     case EACCES: c.say("access denied: file permissions, a security module or a verifier check refused it"); return;
     case kENOTSUPP:
         c.say("error 524 is the kernel's internal ENOTSUPP: this kernel, or this map or program type, does not "

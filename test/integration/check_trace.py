@@ -817,6 +817,29 @@ def test_hostile(args, tmp):
         print(f"{fmt}: {calls} calls, {trace.never_returned} never returned, all accounted for")
 
 
+def test_hostile_btf(args, tmp):
+    """BTF the tracer must not trust: malformed blobs (loops no C type can
+    be) and a blob flipped by another thread while it is loaded, then used
+    as a map's value type. With -v (the blobs' C) and without, the tracer
+    survives, does not hang, exits with the program's status (0) and shows
+    every BPF_BTF_LOAD call."""
+    program = os.path.abspath(args.program)
+    rounds = 200
+    for verbose in ([], ["-v"]):
+        out = os.path.join(tmp, f"hostile-btf{''.join(verbose)}.txt")
+        argv = tracer_cmd(args) + verbose + ["-o", out, program, str(rounds)]
+        rc, _, err = run(argv, timeout=120, what=f"bpftrace-syscalls {' '.join(verbose)} hostile_btf")
+        if exit_status(rc) != 0:
+            raise Failure(f"{' '.join(verbose) or 'brief'}: bpftrace-syscalls exits with {exit_status(rc)}, "
+                          f"the program with 0: {err.strip()}")
+        with open(out, errors="strict") as f:
+            loads = sum(1 for line in f if re.match(r"(\[pid +\d+\] )?bpf\(BPF_BTF_LOAD", line))
+        if loads != 4 + rounds:
+            raise Failure(f"{' '.join(verbose) or 'brief'}: {loads} BPF_BTF_LOAD lines in the trace, "
+                          f"the program made {4 + rounds}")
+        print(f"{' '.join(verbose) or 'brief'}: all {loads} BTF loads shown, the tracer survived")
+
+
 # --- the seccomp backend ---------------------------------------------------------
 
 def seccomp_stats(err):
@@ -1373,7 +1396,7 @@ CLI = {"help": cli_help, "version": cli_version, "errors": cli_errors, "exit-sta
 
 
 MODES = {"trace": test_trace, "strace": test_strace, "bpftool": test_bpftool, "fdmodel": test_fdmodel,
-         "hostile": test_hostile, "unprivileged": test_unprivileged, "killed": test_killed, "compare": test_compare}
+         "hostile": test_hostile, "hostile-btf": test_hostile_btf, "unprivileged": test_unprivileged, "killed": test_killed, "compare": test_compare}
 
 
 def main():

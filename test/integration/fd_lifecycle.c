@@ -14,7 +14,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-static long sys_bpf(int cmd, union bpf_attr *attr) { return syscall(SYS_bpf, cmd, attr, sizeof *attr); }
+#include "raw_bpf.h"
+
 
 static int lookup(int fd) {
     uint32_t key = 0;
@@ -24,20 +25,16 @@ static int lookup(int fd) {
     a.map_fd = (uint32_t)fd;
     a.key = (uintptr_t)&key;
     a.value = (uintptr_t)&value;
-    return (int)sys_bpf(BPF_MAP_LOOKUP_ELEM, &a);
+    return (int)raw_bpf(BPF_MAP_LOOKUP_ELEM, &a);
 }
 
 int main(int argc, char **argv) {
     if (argc > 2 && strcmp(argv[1], "after-exec") == 0) return lookup(atoi(argv[2])) == 0 ? 0 : 1;
 
     union bpf_attr a;
-    memset(&a, 0, sizeof a);
-    a.map_type = BPF_MAP_TYPE_ARRAY;
-    a.key_size = 4;
-    a.value_size = 8;
-    a.max_entries = 1;
+    one_element_array(&a, 8);
     strcpy(a.map_name, "lifecycle");
-    const int map = (int)sys_bpf(BPF_MAP_CREATE, &a);
+    const int map = (int)raw_bpf(BPF_MAP_CREATE, &a);
     if (map < 0) {
         perror("BPF_MAP_CREATE");
         return 1;

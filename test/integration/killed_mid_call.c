@@ -17,19 +17,17 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "raw_bpf.h"
+
 static char name[16];
 
 static void *creator(void *arg) {
     (void)arg;
     for (;;) {
         union bpf_attr a;
-        memset(&a, 0, sizeof a);
-        a.map_type = BPF_MAP_TYPE_ARRAY;
-        a.key_size = 4;
-        a.value_size = 8;
-        a.max_entries = 1;
+        one_element_array(&a, 8);
         memcpy(a.map_name, name, sizeof a.map_name);
-        const long fd = syscall(SYS_bpf, BPF_MAP_CREATE, &a, sizeof a);
+        const long fd = raw_bpf(BPF_MAP_CREATE, &a);
         if (fd >= 0) close((int)fd);
     }
     return NULL;

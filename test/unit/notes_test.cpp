@@ -434,6 +434,10 @@ TEST_CASE("notes: loading BTF", "[notes]") {
     CHECK(t.call(uapi::BPF_BTF_LOAD, a, -EINVAL) ==
           Lines{"the kernel refused the BTF blob; no log was requested (btf_log_level=0): load it again with a log to "
                 "see why"});
+    // The BTF checker's "Loop detected" is EEXIST: not an object that exists.
+    CHECK(t.call(uapi::BPF_BTF_LOAD, a, -EEXIST) ==
+          Lines{"the BTF has a loop the kernel refuses (its \"Loop detected\" is EEXIST): a type refers back to itself "
+                "other than through a pointer to a struct or union"});
 }
 
 TEST_CASE("notes: EPERM says which capability, and what the sysctl does", "[notes]") {

@@ -1,0 +1,174 @@
+// The BTF graph check (see btf_check.h): an iterative depth-first walk
+// with three colours for loops and the longest chain below each type.
+#include "btf_check.h"
+
+#include <bpf/btf.h>
+
+#include <vector>
+
+#include <fmt/format.h>
+
+namespace bpfsc::decoder {
+
+namespace {
+
+constexpr uint32_t kNone = UINT32_MAX;
+
+bool is_qualifier_or_typedef(const struct btf_type* t) {
+    switch (btf_kind(t)) {
+    case BTF_KIND_TYPEDEF:
+    case BTF_KIND_VOLATILE:
+    case BTF_KIND_CONST:
+    case BTF_KIND_RESTRICT:
+    case BTF_KIND_TYPE_TAG: return true;
+    default: return false;
+    }
+}
+
+std::string_view kind_name(const struct btf_type* t) {
+    switch (btf_kind(t)) {
+    case BTF_KIND_PTR: return "ptr";
+    case BTF_KIND_TYPEDEF: return "typedef";
+    case BTF_KIND_VOLATILE: return "volatile";
+    case BTF_KIND_CONST: return "const";
+    case BTF_KIND_RESTRICT: return "restrict";
+    case BTF_KIND_TYPE_TAG: return "type_tag";
+    case BTF_KIND_ARRAY: return "array";
+    case BTF_KIND_STRUCT: return "struct";
+    case BTF_KIND_UNION: return "union";
+    case BTF_KIND_FUNC: return "func";
+    case BTF_KIND_FUNC_PROTO: return "func_proto";
+    case BTF_KIND_VAR: return "var";
+    case BTF_KIND_DATASEC: return "datasec";
+    case BTF_KIND_DECL_TAG: return "decl_tag";
+    default: return "type";
+    }
+}
+
+class GraphCheck {
+public:
+    explicit GraphCheck(const struct btf* btf)
+        : btf_(btf),
+          count_(btf__type_cnt(btf)),
+          first_(btf__base_btf(btf) != nullptr ? btf__type_cnt(btf__base_btf(btf)) : 1),
+          colour_(count_, 0),
+          chain_(count_, 0),
+          pointee_is_record_(count_, 2) {}
+
+    std::string run() {
+        for (uint32_t id = first_; id < count_; ++id)
+            if (colour_[id] == 0 && !walk_from(id)) return problem_;
+        return {};
+    }
+
+private:
+    // Whether following `id` through typedefs and qualifiers ends at a
+    // struct, union or forward declaration: a pointer to it may close a
+    // loop, as C allows. Remembered for every id on the way (linear).
+    bool ends_at_record(uint32_t id) {
+        std::vector<uint32_t>& path = scratch_;
+        path.clear();
+        bool result = false;
+        for (uint32_t hops = 0;; ++hops) {
+            if (id < first_ || id >= count_ || hops > kMaxBtfChain) break;  // base, absent, or a loop: follow it
+            if (pointee_is_record_[id] != 2) {
+                result = pointee_is_record_[id] == 1;
+                break;
+            }
+            const struct btf_type* t = btf__type_by_id(btf_, id);
+            const int kind = btf_kind(t);
+            if (kind == BTF_KIND_STRUCT || kind == BTF_KIND_UNION || kind == BTF_KIND_FWD) {
+                result = true;
+                path.push_back(id);
+                break;
+            }
+            path.push_back(id);
+            if (!is_qualifier_or_typedef(t)) break;
+            id = t->type;
+        }
+        for (const uint32_t on : path) pointee_is_record_[on] = result ? 1 : 0;
+        return result;
+    }
+
+    // The i-th reference of `t` the check follows, kNone past the last; 0
+    // (void) and a pointer's reference to a record count but go nowhere.
+    uint32_t reference(const struct btf_type* t, uint32_t i) {
+        switch (btf_kind(t)) {
+        case BTF_KIND_PTR:
+            if (i != 0) return kNone;
+            return ends_at_record(t->type) ? 0 : t->type;
+        case BTF_KIND_TYPEDEF:
+        case BTF_KIND_VOLATILE:
+        case BTF_KIND_CONST:
+        case BTF_KIND_RESTRICT:
+        case BTF_KIND_TYPE_TAG:
+        case BTF_KIND_FUNC:
+        case BTF_KIND_VAR:
+        case BTF_KIND_DECL_TAG: return i == 0 ? t->type : kNone;
+        case BTF_KIND_ARRAY:
+            return i == 0 ? btf_array(t)->type : i == 1 ? btf_array(t)->index_type : kNone;
+        case BTF_KIND_STRUCT:
+        case BTF_KIND_UNION: return i < btf_vlen(t) ? btf_members(t)[i].type : kNone;
+        case BTF_KIND_FUNC_PROTO:
+            return i == 0 ? t->type : i <= btf_vlen(t) ? btf_params(t)[i - 1].type : kNone;
+        case BTF_KIND_DATASEC: return i < btf_vlen(t) ? btf_var_secinfos(t)[i].type : kNone;
+        default: return kNone;  // int, float, enum, enum64, fwd: no references
+        }
+    }
+
+    bool fail(std::string why) {
+        problem_ = std::move(why);
+        return false;
+    }
+
+    bool walk_from(uint32_t root) {
+        struct Frame {
+            uint32_t id;
+            uint32_t next;  // the next reference to follow
+        };
+        std::vector<Frame> stack{{root, 0}};
+        colour_[root] = 1;
+        while (!stack.empty()) {
+            Frame& f = stack.back();
+            const struct btf_type* t = btf__type_by_id(btf_, f.id);
+            const uint32_t to = reference(t, f.next++);
+            if (to == kNone) {
+                colour_[f.id] = 2;
+                const uint32_t length = chain_[f.id] + 1;
+                stack.pop_back();
+                if (!stack.empty() && length > chain_[stack.back().id]) chain_[stack.back().id] = length;
+                if (length > kMaxBtfChain)
+                    return fail(fmt::format("type {} begins a chain of more than {} references", root, kMaxBtfChain));
+                continue;
+            }
+            if (to == 0 || to < first_) continue;  // void, or the base's (trusted)
+            if (to >= count_)
+                return fail(fmt::format("type {} ({}) refers to type {}, which does not exist", f.id, kind_name(t), to));
+            if (colour_[to] == 1)
+                return fail(to == f.id ? fmt::format("type {} ({}) refers to itself", to, kind_name(t))
+                                       : fmt::format("type {} ({}) refers back to type {}, a loop no C type can be",
+                                                     f.id, kind_name(t), to));
+            if (colour_[to] == 2) {
+                if (chain_[to] + 1 > chain_[f.id]) chain_[f.id] = chain_[to] + 1;
+                continue;
+            }
+            colour_[to] = 1;
+            stack.push_back({to, 0});
+        }
+        return true;
+    }
+
+    const struct btf* btf_;
+    const uint32_t count_, first_;
+    std::vector<uint8_t> colour_;             // 0 not seen, 1 on the walk's path, 2 done
+    std::vector<uint32_t> chain_;             // the longest chain below each done type
+    std::vector<uint8_t> pointee_is_record_;  // 0 no, 1 yes, 2 not known yet
+    std::vector<uint32_t> scratch_;
+    std::string problem_;
+};
+
+} // namespace
+
+std::string find_btf_malformation(const struct btf* btf) { return GraphCheck(btf).run(); }
+
+} // namespace bpfsc::decoder
