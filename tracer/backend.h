@@ -38,11 +38,11 @@ struct Event {
     int64_t ret = 0;        // SyscallExit: the result, -errno on error
     bool unknown_result = false;  // SyscallExit: the call ran, but its result could not be learned
     // NewTask: the parent; Exec: the tid that called execve (it may differ
-    // from tid when a non-leader thread execs); TaskExit: the wait status.
+    // from tid when a non-leader thread execs); TracerSignal: the sender.
     pid_t other = 0;
     pid_t other_tgid = 0;   // NewTask: the parent's process
     bool thread = false;    // NewTask: a thread of the parent's process;
-                            // TracerSignal: sent to the tracer alone (not from the terminal)
+                            // TracerSignal: sent by a process (kill), not by the terminal
     int status = 0;         // TaskExit: wait status; TracerSignal: the signal
 };
 
@@ -60,12 +60,14 @@ public:
     // The memory of a traced thread's process.
     virtual decoder::Memory& memory(pid_t tid) = 0;
     // Stop tracing: detach from attached processes, kill launched ones
-    // (they cannot run on without a tracer). Called on a second SIGINT/SIGTERM.
+    // (they cannot run on without a tracer). Called on a signal when attached.
     virtual void stop_tracing() = 0;
     // How many threads are traced right now.
     virtual std::size_t tracee_count() const = 0;
     // Pass a signal the tracer received on to the traced program.
     virtual void forward_signal(int sig) = 0;
+    // Whether thread or process `pid` is traced.
+    virtual bool traces(pid_t pid) const = 0;
     // Called before next() would block: a chance to flush output.
     std::function<void()> before_blocking;
 };

@@ -55,7 +55,7 @@ std::string resolve_command(const std::string& name, std::string* error) {
 }
 
 pid_t Launcher::start(const std::string& path, const std::vector<std::string>& argv, FilterAction action,
-                      std::string* error) {
+                      const InheritedSignals& signals, std::string* error) {
     int go[2], err[2], sock[2] = {-1, -1};
     if (pipe2(go, O_CLOEXEC) != 0 || pipe2(err, O_CLOEXEC) != 0) {
         *error = fmt::format("pipe: {}", std::strerror(errno));
@@ -85,13 +85,9 @@ pid_t Launcher::start(const std::string& path, const std::vector<std::string>& a
             prctl(PR_SET_PDEATHSIG, SIGKILL);
             if (getppid() != tracer) _exit(127);
         }
-        // The tracer's signal handling is not the program's.
-        sigset_t none;
-        sigemptyset(&none);
-        sigprocmask(SIG_SETMASK, &none, nullptr);
-        signal(SIGINT, SIG_DFL);
-        signal(SIGTERM, SIG_DFL);
-        signal(SIGHUP, SIG_DFL);
+        // The tracer's signal handling is not the program's: it gets what
+        // the tracer inherited.
+        signals.restore();
         char byte;
         while (read(go[0], &byte, 1) < 0 && errno == EINTR) {
         }

@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "inherited_signals.h"
 #include "seccomp_filter.h"
 
 namespace bpfsc::tracer {
@@ -27,9 +28,10 @@ public:
     Launcher(const Launcher&) = delete;
     Launcher& operator=(const Launcher&) = delete;
 
-    // Forks the child, which blocks until release(). Returns its pid or -1.
+    // Forks the child, which blocks until release(), then takes the signal
+    // dispositions and mask of `signals` and execs. Returns its pid or -1.
     pid_t start(const std::string& path, const std::vector<std::string>& argv, FilterAction action,
-                std::string* error);
+                const InheritedSignals& signals, std::string* error);
     // Lets the child install its filter and exec.
     void release();
     // FilterAction::UserNotify: the listener fd the child sends after

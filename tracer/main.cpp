@@ -30,20 +30,23 @@ using namespace bpfsc::tracer;
 namespace {
 
 void on_signal(int sig, siginfo_t* info, void*) {
-    // A signal sent to the tracer alone (kill) is passed on to the program;
-    // one from the terminal already reached the program's process group.
-    TracerSignals::sent = info != nullptr && (info->si_code == SI_USER || info->si_code == SI_QUEUE);
+    // A signal a process sent may have gone to the tracer alone (the
+    // session asks signal_sightings.h); one from the terminal already
+    // reached the program's process group.
+    TracerSignals::sent = info != nullptr && (info->si_code == SI_USER || info->si_code == SI_QUEUE || info->si_code == SI_TKILL);
+    TracerSignals::sender = info != nullptr ? info->si_pid : 0;
     TracerSignals::pending = sig;
 }
 
-void install_signal_handlers() {
+// A signal the tracer inherited ignored stays ignored (under nohup the
+// tracer, like its program, outlives a hang-up).
+void install_signal_handlers(const InheritedSignals& inherited) {
     struct sigaction sa {};
     sa.sa_sigaction = on_signal;
     sigemptyset(&sa.sa_mask);
     sa.sa_flags = SA_SIGINFO;  // no SA_RESTART: waitpid returns so the loop sees the signal
-    sigaction(SIGINT, &sa, nullptr);
-    sigaction(SIGTERM, &sa, nullptr);
-    sigaction(SIGHUP, &sa, nullptr);
+    for (const int sig : {SIGINT, SIGTERM, SIGHUP})
+        if (!inherited.ignored(sig)) sigaction(sig, &sa, nullptr);
     signal(SIGPIPE, SIG_IGN);
 }
 
@@ -74,7 +77,8 @@ int trace(int argc, char** argv) {
         if (out_fd < 0) return fail(fmt::format("cannot write -o {}: {}", options.output_path, std::strerror(errno)));
     }
     Output output(out_fd);
-    install_signal_handlers();
+    const InheritedSignals inherited = InheritedSignals::capture();
+    install_signal_handlers(inherited);
 
     BackendKind kind = options.backend;
     if (kind == BackendKind::Auto) {
@@ -90,7 +94,7 @@ int trace(int argc, char** argv) {
         if (!watchdog.start(&error)) return fail(error);
         auto seccomp = std::make_unique<SeccompBackend>();
         seccomp->set_watchdog(&watchdog);
-        main_pid = launcher.start(path, options.command, FilterAction::UserNotify, &error);
+        main_pid = launcher.start(path, options.command, FilterAction::UserNotify, inherited, &error);
         if (main_pid < 0) return fail(error);
         watchdog.guard(main_pid);
         if (!seccomp->prepare(main_pid, &error)) {
@@ -119,7 +123,7 @@ int trace(int argc, char** argv) {
         if (options.command.empty()) {
             if (!ptrace->attach(options.attach_pid, &error)) return fail(error);
         } else {
-            main_pid = launcher.start(path, options.command, FilterAction::Trace, &error);
+            main_pid = launcher.start(path, options.command, FilterAction::Trace, inherited, &error);
             if (main_pid < 0) return fail(error);
             if (!ptrace->seize_launched(main_pid, &error)) {
                 kill(main_pid, SIGKILL);

@@ -29,6 +29,7 @@ public:
     void stop_tracing() override;
     void forward_signal(int sig) override;
     std::size_t tracee_count() const override { return tasks_.size(); }
+    bool traces(pid_t pid) const override { return tasks_.count(pid) != 0; }
 
 private:
     struct Task {

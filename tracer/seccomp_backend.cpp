@@ -17,6 +17,7 @@
 #include <fmt/format.h>
 
 #include "seccomp_filter.h"
+#include "proc_status.h"
 #include "tracer_signals.h"
 
 namespace bpfsc::tracer {
@@ -498,6 +499,12 @@ decoder::Memory& SeccompBackend::memory(pid_t tid) {
     // path by process): the call as the kernel left it.
     if (brokered_tid_ != 0 && (tid == brokered_tid_ || tid == brokered_tgid_)) return replica_.view(plain_memory_);
     return plain_memory_;
+}
+
+bool SeccompBackend::traces(pid_t pid) const {
+    if (threads_.count(pid) != 0) return true;
+    const auto tgid = thread_group_of(pid);
+    return tgid && threads_.count(*tgid) != 0;
 }
 
 void SeccompBackend::forward_signal(int sig) {

@@ -52,6 +52,7 @@ public:
     decoder::Memory& memory(pid_t tid) override;
     void stop_tracing() override;
     std::size_t tracee_count() const override { return announced_; }
+    bool traces(pid_t pid) const override;
     void forward_signal(int sig) override;
 
 private:

@@ -27,6 +27,10 @@ using namespace bpfsc::decoder;
 Session::Session(Backend& backend, const Options& options, Output& output, pid_t main_pid)
     : backend_(backend), options_(options), out_(output), main_pid_(main_pid) {
     backend_.before_blocking = [this] { out_.flush(); };
+    // Without the tracepoint (no CAP_PERFMON), a signal a process sent is
+    // always passed on, also when it was sent to the program's group.
+    std::string why;
+    if (!options_.command.empty()) signal_sightings_.open(&why);
 }
 
 std::unique_ptr<DecodedCall> Session::take_call() {
@@ -74,7 +78,7 @@ int Session::run() {
             }
             break;
         case Event::Kind::TaskExit: on_task_exit(*e); break;
-        case Event::Kind::TracerSignal: on_signal(e->status, e->thread); break;
+        case Event::Kind::TracerSignal: on_signal(e->status, e->thread, e->other); break;
         }
         backend_.resume(*e);
     }
@@ -287,15 +291,23 @@ void Session::update_model(pid_t tgid, uint64_t seq, DecodedCall& call) {
     }
 }
 
-void Session::on_signal(int sig, bool sent_to_tracer) {
-    ++signals_seen_;
-    if (signals_seen_ == 1 && !options_.command.empty()) {
-        // The program decides what an interrupt means; we keep tracing, so
-        // its last calls (often its clean-up) are in the trace too.
-        if (sent_to_tracer) backend_.forward_signal(sig);
+void Session::on_signal(int sig, bool sent_by_process, pid_t sender) {
+    if (options_.command.empty()) {
+        // Attached: the signal is the user's way to stop tracing; the
+        // process runs on untouched.
+        backend_.stop_tracing();
         return;
     }
-    backend_.stop_tracing();
+    // Launched: the program decides what a signal means, and gets each one
+    // once, as untraced. One from the terminal or sent to its process group
+    // (or cgroup) reached it already; one sent to the tracer alone is passed
+    // on. Tracing goes on, so its clean-up is in the trace too; nothing the
+    // tracer receives ever ends the program for it.
+    if (!sent_by_process) return;
+    if (signal_sightings_.active() &&
+        signal_sightings_.reached_traced(sender, sig, [&](pid_t pid) { return pid == main_pid_ || backend_.traces(pid); }))
+        return;
+    backend_.forward_signal(sig);
 }
 
 void Session::prefix(pid_t tid) {

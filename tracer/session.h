@@ -23,6 +23,7 @@
 #include "options.h"
 #include "output.h"
 #include "perf_events.h"
+#include "signal_sightings.h"
 
 namespace bpfsc::tracer {
 
@@ -79,7 +80,7 @@ private:
     model::CallRef ref(uint64_t seq, pid_t tgid, std::string_view what) const;
     const notes::Environment& environment(pid_t tgid);
     void on_task_exit(const Event& e);
-    void on_signal(int sig, bool sent_to_tracer);
+    void on_signal(int sig, bool sent_by_process, pid_t sender);
     void print_call(pid_t tid, pid_t tgid, const decoder::DecodedCall& call, bool unfinished, bool resumed,
                     uint64_t seq, std::string_view note = {});
     void prefix(pid_t tid);
@@ -99,7 +100,7 @@ private:
     bool main_exec_seen_ = false;
     bool main_exited_ = false;
     uint64_t seq_ = 0;
-    int signals_seen_ = 0;
+    SignalSightings signal_sightings_;  // opened when launching: which signals reached the program too
     std::unordered_map<pid_t, Pending> pending_;
     std::unordered_map<pid_t, FdCall> fd_pending_;
     std::vector<std::string> notes_;               // the commentary of the call being printed

@@ -15,6 +15,8 @@
 #include <string>
 #include <vector>
 
+#include "perf_ring.h"
+
 namespace bpfsc::tracer {
 
 struct ExitRecord {
@@ -27,7 +29,6 @@ struct ExitRecord {
 class SyscallExitEvents {
 public:
     SyscallExitEvents() = default;
-    ~SyscallExitEvents();
     SyscallExitEvents(const SyscallExitEvents&) = delete;
     SyscallExitEvents& operator=(const SyscallExitEvents&) = delete;
 
@@ -42,14 +43,7 @@ public:
     uint64_t lost() const { return lost_; }
 
 private:
-    struct Ring {
-        int fd = -1;
-        void* base = nullptr;
-    };
-    void read_ring(Ring& ring, std::vector<ExitRecord>& out);
-
-    std::vector<Ring> rings_;       // one per CPU
-    std::vector<int> extra_fds_;    // the other tracepoints, writing into those rings
+    std::vector<PerfRing> rings_;  // one per CPU, each taking every tracepoint's samples on that CPU
     uint32_t nr_offset_ = 8, ret_offset_ = 16;
     uint64_t lost_ = 0;
 };

@@ -12,7 +12,8 @@ namespace bpfsc::tracer {
 
 struct TracerSignals {
     static inline volatile std::sig_atomic_t pending = 0;  // the signal, 0 if none
-    static inline volatile std::sig_atomic_t sent = 0;     // sent to the tracer alone (kill), not by the terminal
+    static inline volatile std::sig_atomic_t sent = 0;     // sent by a process (kill), not by the terminal
+    static inline volatile std::sig_atomic_t sender = 0;   // that process
 
     // The pending signal as an event (taking it), or nullopt.
     static std::optional<Event> take() {
@@ -20,6 +21,7 @@ struct TracerSignals {
         Event e{Event::Kind::TracerSignal};
         e.status = pending;
         e.thread = sent != 0;
+        e.other = pid_t(sender);
         pending = 0;
         return e;
     }
