@@ -854,8 +854,9 @@ def inherited_signal_state():
 def test_lives(args, tmp):
     """The program starts with what it would untraced: the same blocked and
     ignored signals (not the tracer's), x32 and i386 calls answered as the
-    kernel answers them, no fd of the tracer's; and SIGPIPE kills it as it
-    would (`TRACER yes | head -1` ends with 141, at once)."""
+    kernel answers them, no fd of the tracer's; paths through /proc/self
+    and magic links name its own files, not the tracer's; and SIGPIPE kills
+    it as it would (`TRACER yes | head -1` ends with 141, at once)."""
     program = os.path.abspath(args.program)
 
     def state(argv):
@@ -865,12 +866,25 @@ def test_lives(args, tmp):
             raise Failure(f"{' '.join(argv)} exits with {exit_status(r.returncode)}: {r.stderr.strip()}")
         return r.stdout.splitlines()
 
-    untraced = state([program, "state"])
-    traced = state(tracer_cmd(args) + ["-o", os.path.join(tmp, "state.trace"), program, "state"])
-    if traced != untraced:
-        raise Failure("the program's own view differs when traced:\n  untraced: " + "\n            ".join(untraced) +
-                      "\n  traced:   " + "\n            ".join(traced))
-    print("same view as untraced: " + "; ".join(untraced))
+    for mode in ("state", "paths"):
+        extra = []
+        if mode == "paths":
+            # Paths that name their caller (/proc/self/cwd, /dev/fd/N,
+            # /proc/self/exe), resolved from a directory on bpffs.
+            require_bpf()
+            bpffs_dir = f"/sys/fs/bpf/bpfsc_lives_{os.getpid()}"
+            os.makedirs(bpffs_dir, exist_ok=True)
+            extra = [bpffs_dir]
+        try:
+            untraced = state([program, mode] + extra)
+            traced = state(tracer_cmd(args) + ["-o", os.path.join(tmp, mode + ".trace"), program, mode] + extra)
+        finally:
+            if extra:
+                shutil.rmtree(extra[0], ignore_errors=True)
+        if traced != untraced:
+            raise Failure(f"{mode}: the program's own view differs when traced:\n  untraced: " +
+                          "\n            ".join(untraced) + "\n  traced:   " + "\n            ".join(traced))
+        print(f"{mode}: same view as untraced: " + "; ".join(untraced))
 
     for what, argv in (("untraced", ["yes"]), ("traced", tracer_cmd(args) + ["-o", os.path.join(tmp, "yes.trace"), "yes"])):
         started = time.monotonic()

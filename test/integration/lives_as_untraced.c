@@ -5,11 +5,17 @@
  *   signals N  counts the SIGINTs it gets: prints "ready", waits for N
  *              (at most 10 s), then for 500 ms more, makes one bpf() call
  *              (the clean-up a loader does on Ctrl-C), prints
- *              "sigint COUNT bpf OK|FAILED" and exits 0. */
+ *              "sigint COUNT bpf OK|FAILED" and exits 0.
+ *   paths DIR  from DIR (a fresh directory on bpffs) pins a map through
+ *              /proc/self/cwd, gets it back through it and through
+ *              /dev/fd/N, and attaches a uprobe to /proc/self/exe: prints
+ *              each result and the file the uprobe is on. Each of these
+ *              names whoever resolves it. */
 #define _GNU_SOURCE
 #include <dirent.h>
 #include <errno.h>
 #include <signal.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -84,9 +90,78 @@ static int signals(int wanted) {
     return 0;
 }
 
+static const char *result(long ret) { return ret >= 0 ? "ok" : strerrorname_np((int)-ret); }
+
+static long checked(long ret) { return ret < 0 ? -errno : ret; }
+
+static int paths(const char *dir) {
+    if (chdir(dir) != 0) {
+        perror(dir);
+        return 1;
+    }
+    union bpf_attr a;
+    one_element_array(&a, 8);
+    const long map = checked(raw_bpf(BPF_MAP_CREATE, &a));
+    memset(&a, 0, sizeof a);
+    a.pathname = (uintptr_t) "/proc/self/cwd/pinned";
+    a.bpf_fd = (uint32_t)map;
+    printf("pin /proc/self/cwd/pinned: %s\n", result(checked(raw_bpf(BPF_OBJ_PIN, &a))));
+    printf("pinned in DIR: %s\n", access("pinned", F_OK) == 0 ? "yes" : "no");
+    memset(&a, 0, sizeof a);
+    a.pathname = (uintptr_t) "/proc/self/cwd/pinned";
+    const long got = checked(raw_bpf(BPF_OBJ_GET, &a));
+    printf("get /proc/self/cwd/pinned: %s\n", result(got));
+    char fd_path[64];
+    snprintf(fd_path, sizeof fd_path, "/dev/fd/%ld", map);
+    memset(&a, 0, sizeof a);
+    a.pathname = (uintptr_t)fd_path;
+    printf("get /dev/fd/MAP: %s\n", result(checked(raw_bpf(BPF_OBJ_GET, &a))));
+    unlink("pinned");
+
+    /* r0 = 0; exit, as a uprobe_multi program. */
+    struct bpf_insn insns[2] = {{.code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = 0}, {.code = BPF_JMP | BPF_EXIT}};
+    memset(&a, 0, sizeof a);
+    a.prog_type = BPF_PROG_TYPE_KPROBE;
+    a.insns = (uintptr_t)insns;
+    a.insn_cnt = 2;
+    a.license = (uintptr_t) "GPL";
+    a.expected_attach_type = 48; /* BPF_TRACE_UPROBE_MULTI (6.6) */
+    const long prog = checked(raw_bpf(BPF_PROG_LOAD, &a));
+    /* link_create.uprobe_multi (6.6): path at 16, offsets at 24, cnt at 48. */
+    unsigned char attr[sizeof(union bpf_attr)] = {0};
+    const uint64_t path = (uintptr_t) "/proc/self/exe", offset = 0x1000;
+    const uint64_t offsets = (uintptr_t)&offset;
+    const uint32_t prog_fd = (uint32_t)prog, attach_type = 48, cnt = 1;
+    memcpy(attr + 0, &prog_fd, 4);
+    memcpy(attr + 8, &attach_type, 4);
+    memcpy(attr + 16, &path, 8);
+    memcpy(attr + 24, &offsets, 8);
+    memcpy(attr + 48, &cnt, 4);
+    const long link = checked(raw_bpf(BPF_LINK_CREATE, (union bpf_attr *)attr));
+    printf("uprobe on /proc/self/exe: %s\n", result(link));
+    if (link >= 0) {
+        /* bpf_link_info.uprobe_multi (6.8): path at 16, path_size at 48. */
+        unsigned char info[128] = {0};
+        char file[4096] = {0};
+        const uint64_t file_addr = (uintptr_t)file;
+        const uint32_t file_size = sizeof file;
+        memcpy(info + 16, &file_addr, 8);
+        memcpy(info + 48, &file_size, 4);
+        memset(&a, 0, sizeof a);
+        a.info.bpf_fd = (uint32_t)link;
+        a.info.info_len = sizeof info;
+        a.info.info = (uintptr_t)info;
+        const long r = checked(raw_bpf(BPF_OBJ_GET_INFO_BY_FD, &a));
+        const char *base = strrchr(file, '/');
+        printf("uprobe is on: %s\n", r < 0 ? result(r) : base ? base + 1 : file);
+    }
+    return 0;
+}
+
 int main(int argc, char **argv) {
+    if (argc > 2 && strcmp(argv[1], "paths") == 0) return paths(argv[2]);
     if (argc > 1 && strcmp(argv[1], "state") == 0) return state();
     if (argc > 2 && strcmp(argv[1], "signals") == 0) return signals(atoi(argv[2]));
-    fprintf(stderr, "usage: lives_as_untraced state | signals N\n");
+    fprintf(stderr, "usage: lives_as_untraced state | signals N | paths DIR\n");
     return 2;
 }

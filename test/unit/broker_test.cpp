@@ -7,6 +7,7 @@
 #include <catch2/catch.hpp>
 
 #include <dirent.h>
+#include <fcntl.h>
 #include <linux/bpf.h>
 #include <sched.h>
 #include <signal.h>
@@ -24,6 +25,7 @@
 #include "kernel_objects.h"
 #include "support.h"
 #include "decoder/uapi/bpf_info.h"
+#include "tracer/broker/path_meaning.h"
 #include "tracer/broker/replica.h"
 #include "tracer/broker/tracee_identity.h"
 #include "tracer/process_memory.h"
@@ -664,4 +666,32 @@ TEST_CASE("a rejected load asked for no log: run again with the tracer's own log
     const auto in_child = child.fetch(load);
     CHECK(std::memcmp(&load, &in_child, sizeof load) == 0);  // the tracee's attr is as it was
     p.replica.release();
+}
+
+TEST_CASE("paths through /proc or a magic link name their caller and are not brokered", "[broker]") {
+    using bpfsc::tracer::broker::path_depends_on_caller;
+    const bool pin = false, get = true;
+    // Magic links: the caller's cwd, fds, executable.
+    CHECK(path_depends_on_caller(AT_FDCWD, "/proc/self/cwd/pinned", pin) != nullptr);
+    CHECK(path_depends_on_caller(AT_FDCWD, "/proc/self/exe", get) != nullptr);
+    CHECK(path_depends_on_caller(AT_FDCWD, "/dev/fd/0", get) != nullptr);
+    CHECK(path_depends_on_caller(AT_FDCWD, "/dev/stdin", get) != nullptr);
+    // /proc itself: /proc/self is the caller.
+    CHECK(path_depends_on_caller(AT_FDCWD, "/proc/self/x", pin) != nullptr);
+    CHECK(path_depends_on_caller(AT_FDCWD, "/proc/1/fdinfo", get) != nullptr);
+    // A symlink of one's own into /proc counts too.
+    char dir[] = "/tmp/bpfsc-paths-XXXXXX";
+    REQUIRE(mkdtemp(dir) != nullptr);
+    const std::string link = std::string(dir) + "/cwd";
+    REQUIRE(symlink("/proc/self/cwd", link.c_str()) == 0);
+    CHECK(path_depends_on_caller(AT_FDCWD, (link + "/pinned").c_str(), pin) != nullptr);
+    // The link itself, not followed, is where a pin would be refused (EEXIST) for anyone.
+    CHECK(path_depends_on_caller(AT_FDCWD, link.c_str(), pin) == nullptr);
+    unlink(link.c_str());
+    rmdir(dir);
+    // Ordinary paths, present or not, mean the same to every caller.
+    CHECK(path_depends_on_caller(AT_FDCWD, "/sys/fs/bpf/x", pin) == nullptr);
+    CHECK(path_depends_on_caller(AT_FDCWD, "/sys/fs/bpf", get) == nullptr);
+    CHECK(path_depends_on_caller(AT_FDCWD, "/no/such/dir/x", pin) == nullptr);
+    CHECK(path_depends_on_caller(AT_FDCWD, "relative", pin) == nullptr);
 }

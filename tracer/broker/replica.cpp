@@ -11,6 +11,7 @@
 
 #include "decoder/uapi/bpf_attr.h"
 #include "map_layout.h"
+#include "path_meaning.h"
 #include "replica_internal.h"
 
 namespace bpfsc::tracer::broker {
@@ -324,12 +325,23 @@ bool Replica::prepare_string(const FieldValue& v, TraceeAccess& tracee) {
     const bool path = (is(*call_, uapi::BPF_OBJ_PIN) || is(*call_, uapi::BPF_OBJ_GET)) ? f.name == "pathname"
                       : is(*call_, uapi::BPF_LINK_CREATE)                            ? f.name == "path"
                                                                                        : false;
-    if (path && scratch.local[0] != std::byte{'/'}) {
-        // A relative path means the same to the tracer only from the same
-        // directory: the tracee's path_fd (translated) or its cwd.
-        const FieldValue* flags = member("file_flags");
-        const bool from_fd = flags != nullptr && (flags->entry & k_bpf_f_path_fd);
-        if (!from_fd && !tracee.same_cwd()) return refuse("a relative path from another directory");
+    if (path) {
+        int32_t dirfd = AT_FDCWD;
+        if (scratch.local[0] != std::byte{'/'}) {
+            // A relative path means the same to the tracer only from the
+            // same directory: the tracee's path_fd (translated) or its cwd.
+            const FieldValue* flags = member("file_flags");
+            const FieldValue* path_fd = member("path_fd");
+            const bool from_fd = flags != nullptr && (flags->entry & k_bpf_f_path_fd);
+            if (from_fd && (path_fd == nullptr || !translate(int32_t(path_fd->entry), dirfd)))
+                return refuse("a path_fd the tracer cannot duplicate");
+            if (from_fd && dirfd == 0) dirfd = fd0_;
+            if (!from_fd && !tracee.same_cwd()) return refuse("a relative path from another directory");
+        }
+        // Neither /proc/self nor a magic link: they name whoever resolves them.
+        const bool follow_last = !is(*call_, uapi::BPF_OBJ_PIN);
+        if (const char* why = path_depends_on_caller(dirfd, reinterpret_cast<const char*>(scratch.local.data()), follow_last))
+            return refuse(why);
     }
     // The whole string and its NUL, placed where the kernel will read it.
     Buffer& b = add_buffer(f, v.entry, length + 1, false);
