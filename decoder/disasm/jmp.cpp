@@ -5,6 +5,7 @@
 // "call bpf_obj_new_impl#12345" (a kfunc by BTF id, 5.13).
 #include "disasm/helper_names.h"
 #include "disasm/insn_text.h"
+#include "disasm/libbpf_marks.h"
 
 namespace bpfsc::decoder::disasm::detail {
 
@@ -42,6 +43,11 @@ void append_helper_call(const Insn& insn, const Options& options, Out& out) {
         out.append(std::string_view("unknown"));
     }
     fmt::format_to(to(out), "#{}", insn.imm);
+    if (const LibbpfMarkOf mark = libbpf_mark(insn.imm); options.origin == Origin::Load && mark.mark != LibbpfMark::None) {
+        fmt::format_to(to(out), " /* ");
+        append_libbpf_mark(mark, out);
+        fmt::format_to(to(out), " */");
+    }
 }
 
 void append_kfunc_call(const Insn& insn, const Options& options, Out& out) {

@@ -27,7 +27,12 @@ void InsnSummary::add_call(const Insn& insn, Origin origin) {
     }
     switch (src_reg(insn)) {
     case 0:
-        if (insn.imm < 0 || std::size_t(insn.imm) >= kHelperIdCount) {
+        if (const LibbpfMarkOf mark = libbpf_mark(insn.imm); origin == Origin::Load && mark.mark != LibbpfMark::None) {
+            if (libbpf_marks++ == 0) {
+                first_libbpf_mark = mark;
+                first_libbpf_mark_insn = slots_ - 1;
+            }
+        } else if (insn.imm < 0 || std::size_t(insn.imm) >= kHelperIdCount) {
             ++unknown_helper_calls;
         } else if (!helper_seen_[std::size_t(insn.imm)]) {
             helper_seen_.set(std::size_t(insn.imm));
@@ -122,6 +127,11 @@ void append_summary(const InsnSummary& summary, fmt::memory_buffer& out, Annotat
     if (summary.subprogram_calls != 0) fmt::format_to(to, "; subprogram calls: {}", summary.subprogram_calls);
     if (summary.unknown_helper_calls != 0)
         fmt::format_to(to, "; unknown helper calls: {}", summary.unknown_helper_calls);
+    if (summary.libbpf_marks != 0) {
+        fmt::format_to(to, "; insn {}: ", summary.first_libbpf_mark_insn);
+        append_libbpf_mark(summary.first_libbpf_mark, out);
+        if (summary.libbpf_marks > 1) fmt::format_to(to, " (and {} more such marks)", summary.libbpf_marks - 1);
+    }
 }
 
 } // namespace bpfsc::decoder::disasm

@@ -15,6 +15,7 @@
 
 #include "disasm/disasm.h"
 #include "disasm/helper_names.h"
+#include "disasm/libbpf_marks.h"
 
 namespace bpfsc::decoder::disasm {
 
@@ -48,6 +49,12 @@ public:
     // Helper calls whose imm is no 6.18 helper id (in xlated instructions:
     // every call the kernel turned into an address).
     uint32_t unknown_helper_calls = 0;
+    // Calls libbpf wrote over instructions it could not finish
+    // (libbpf_marks.h), not counted as unknown helpers; the first one's
+    // slot and meaning.
+    uint32_t libbpf_marks = 0;
+    uint32_t first_libbpf_mark_insn = 0;
+    LibbpfMarkOf first_libbpf_mark;
     uint32_t kfunc_calls = 0;       // BPF_PSEUDO_KFUNC_CALL
     uint32_t subprogram_calls = 0;  // BPF_PSEUDO_CALL
     uint32_t subprogram_refs = 0;   // ld_imm64 BPF_PSEUDO_FUNC (callbacks)

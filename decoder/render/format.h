@@ -28,11 +28,15 @@ void append_flags(OutBuf& out, const Xlat& x, uint64_t value);
 // Bits of `value` that no entry of `x` names.
 uint64_t unknown_flag_bits(const Xlat& x, uint64_t value);
 
-// "ENOENT", or "" when the number has no name.
+// The largest errno a syscall returns (-4095..-1 are errors).
+inline constexpr int64_t k_max_errno = 4095;
+// "ENOENT", also the kernel-internal "ENOTSUPP" (524), or "" when the
+// number has no name.
 std::string_view errno_name(int err);
 // "No such file or directory".
 std::string_view errno_message(int err);
-// "-1 ENOENT (No such file or directory)" for ret = -2.
+// "-1 ENOENT (No such file or directory)" for ret = -2; a ret outside
+// -4095..-1 as its number.
 void append_error_return(OutBuf& out, int64_t ret);
 
 } // namespace bpfsc::decoder

@@ -358,7 +358,7 @@ void render_json(const DecodedCall& call, OutBuf& out, bool verbose) {
         put(out, ",\"finished\":false}");
         return;
     }
-    if (call.ret < 0) {
+    if (call.ret < 0 && call.ret >= -k_max_errno) {
         const int err = int(-call.ret);
         fmt::format_to(It(out), ",\"return\":{{\"value\":-1,\"errno\":{},\"error\":", err);
         const std::string_view en = errno_name(err);

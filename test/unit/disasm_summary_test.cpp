@@ -163,3 +163,25 @@ TEST_CASE("summary: xlated calls are kernel functions, named each once in first-
     CHECK(m.kernel_calls_left_out == 40 - InsnSummary::kMaxKernelCalls);
     CHECK(summary_line(m) == "40 insns; kernel function calls: 32+");
 }
+
+TEST_CASE("libbpf's marks over unfinished instructions are named, not unknown helpers", "[disasm]") {
+    std::vector<Insn> p;
+    p.push_back(mov64_reg(6, 1));                   // 0
+    p.push_back(call_helper(0xbad2310));            // 1 a CO-RE relocation libbpf could not apply
+    p.push_back(call_helper(2001000000 + 2));       // 2 map #2 of the object, not created
+    p.push_back(call_helper(2002000000 + 1));       // 3 kfunc extern #1, not found
+    p.push_back(exit_insn());                       // 4
+    const InsnSummary s = summarize(p);
+    CHECK(s.unknown_helper_calls == 0);
+    CHECK(s.libbpf_marks == 3);
+    CHECK(summary_line(s) == "5 insns; insn 1: libbpf: a CO-RE relocation failed here (the kernel's BTF has no field "
+                             "or type that matches) (and 2 more such marks)");
+
+    fmt::memory_buffer listing;
+    append_disasm(p, listing, Options{});
+    const std::string text = fmt::to_string(listing);
+    CHECK(text.find("call unknown#195896080 /* libbpf: a CO-RE relocation failed here") != std::string::npos);
+    CHECK(text.find("call unknown#2001000002 /* libbpf: map #2 of the object was not created */") != std::string::npos);
+    CHECK(text.find("call unknown#2002000001 /* libbpf: kfunc extern #1 of the object was not found in the kernel */") !=
+          std::string::npos);
+}

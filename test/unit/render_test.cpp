@@ -22,6 +22,26 @@ TEST_CASE("quoting follows strace: escapes, octal, digits after octal", "[render
     CHECK(fmt::to_string(out) == "\"\\x01\\x02\"");
 }
 
+TEST_CASE("errors: libc's names, the kernel's own codes, and returns that are no errno", "[render]") {
+    OutBuf out;
+    append_error_return(out, -2);
+    CHECK(fmt::to_string(out) == "-1 ENOENT (No such file or directory)");
+    out.clear();
+    // BPF returns the kernel-internal ENOTSUPP (524), which libc cannot name.
+    append_error_return(out, -524);
+    CHECK(fmt::to_string(out) ==
+          "-1 ENOTSUPP (Operation is not supported (kernel-internal code 524; user space expects EOPNOTSUPP))");
+    CHECK(errno_name(523) == "EBADCOOKIE");
+    CHECK(errno_name(512) == "ERESTARTSYS");
+    out.clear();
+    append_error_return(out, -4000);
+    CHECK(fmt::to_string(out) == "-1 E??? (Unknown error 4000)");
+    out.clear();
+    // Not an errno: shown as the number, never negated.
+    append_error_return(out, INT64_MIN);
+    CHECK(fmt::to_string(out) == "-9223372036854775808");
+}
+
 TEST_CASE("flags: zero names, known and unknown bits", "[render]") {
     OutBuf out;
     append_flags(out, xlat::bpf_elem_flags, 0);
