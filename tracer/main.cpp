@@ -76,7 +76,7 @@ int trace(int argc, char** argv) {
         out_fd = open(options.output_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
         if (out_fd < 0) return fail(fmt::format("cannot write -o {}: {}", options.output_path, std::strerror(errno)));
     }
-    Output output(out_fd);
+    Output output(out_fd, options.output_path.empty() ? std::string("stderr") : options.output_path);
     const InheritedSignals inherited = InheritedSignals::capture();
     install_signal_handlers(inherited);
 
@@ -135,7 +135,7 @@ int trace(int argc, char** argv) {
     }
 
     Session session(*backend, options, output, main_pid);
-    const int status = session.run();
+    int status = session.run();
     if (!options.command.empty() && !session.main_exec_seen()) {
         const std::string why = launcher.exec_failure();
         if (!why.empty()) {
@@ -143,6 +143,15 @@ int trace(int argc, char** argv) {
             fail(fmt::format("cannot run '{}': {}", options.command[0], why));
             return 127;
         }
+    }
+    output.flush();
+    if (!output.complete()) {
+        // Said again at the end, for whoever reads only the last line; the
+        // exit status tells a script, where the program itself succeeded.
+        if (!options.output_path.empty())
+            fmt::print(stderr, "bpftrace-syscalls: the trace in {} is incomplete: {} bytes were not written ({})\n",
+                       output.name(), output.lost_bytes(), std::strerror(output.error()));
+        if (status == 0) status = 1;
     }
     return status;
 }

@@ -60,7 +60,8 @@ std::string usage_text() {
            "  -h, --help               show this help\n"
            "  -V, --version            show the version\n"
            "\n"
-           "The exit status is COMMAND's (128+N if a signal N killed it).\n";
+           "The exit status is COMMAND's (128+N if a signal N killed it); 1 where COMMAND\n"
+           "succeeded but the trace could not be written whole (a full disk, a closed pipe).\n";
 }
 
 namespace {

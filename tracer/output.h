@@ -1,8 +1,14 @@
 // Where the trace goes: stderr or the -o file, through one buffer that is
 // written out before the tracer waits for the tracee (so an interrupted or
-// idle trace never holds lines back) and at every line on a terminal.
+// idle trace never holds lines back) and at every line on a terminal. The
+// first write that fails (a full disk, /dev/full, a closed pipe) is
+// reported once on stderr with the path and the error; what follows is
+// dropped, so the trace ends there instead of having holes, and the tracee
+// runs on untouched. complete() says whether every byte was written.
 #pragma once
 
+#include <cstdint>
+#include <string>
 #include <string_view>
 
 #include <fmt/format.h>
@@ -11,8 +17,9 @@ namespace bpfsc::tracer {
 
 class Output {
 public:
-    // Takes ownership of fd unless it is 2 (stderr).
-    explicit Output(int fd);
+    // Takes ownership of fd unless it is 2 (stderr); `name` says where it
+    // goes in the error message ("stderr", "/tmp/trace").
+    Output(int fd, std::string name);
     ~Output();
     Output(const Output&) = delete;
     Output& operator=(const Output&) = delete;
@@ -21,10 +28,21 @@ public:
     // A complete line (or lines) has been appended to buffer().
     void end_record();
     void flush();
+    // Whether everything so far reached the file (no write failed).
+    bool complete() const { return error_ == 0; }
+    // The first write error (an errno), and how many bytes were lost since.
+    int error() const { return error_; }
+    uint64_t lost_bytes() const { return lost_bytes_; }
+    const std::string& name() const { return name_; }
 
 private:
+    void failed(int err, std::size_t unwritten);
+
     int fd_;
     bool terminal_;
+    std::string name_;
+    int error_ = 0;
+    uint64_t lost_bytes_ = 0;
     fmt::memory_buffer buffer_;
 };
 

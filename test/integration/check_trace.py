@@ -1367,6 +1367,30 @@ def cli_exit_status(args, tmp):
         print(f"ok: sh -c '{script}': {want}")
 
 
+def cli_output_errors(args, tmp):
+    """A trace that cannot be written (-o /dev/full, stderr on /dev/full):
+    said once on stderr with the path and the error, the program runs to
+    its end untouched, and the exit status says the trace is incomplete (1
+    where the program succeeded, else the program's own)."""
+    for argv, stderr_to, want in (([ "-o", "/dev/full", args.bench_loop, "200"], None, 1),
+                                  ([args.bench_loop, "200"], "/dev/full", 1),
+                                  (["-o", "/dev/full", "sh", "-c", f"{args.bench_loop} 200; exit 3"], None, 3)):
+        with open(stderr_to or os.path.join(tmp, "stderr"), "w") as err_file:
+            p = subprocess.run(tracer_cmd(args) + argv, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                               stderr=err_file, text=True, timeout=RUN_TIMEOUT)
+        what = " ".join(argv) + (f" 2>{stderr_to}" if stderr_to else "")
+        if exit_status(p.returncode) != want:
+            raise Failure(f"bpftrace-syscalls {what} exits with {exit_status(p.returncode)}, not {want}")
+        if stderr_to is None:
+            with open(os.path.join(tmp, "stderr")) as f:
+                err = f.read()
+            said = err.count("cannot write the trace to /dev/full: No space left on device")
+            if said != 1 or "is incomplete" not in err:
+                raise Failure(f"bpftrace-syscalls {what}: the write error is said {said} times, not once, "
+                              f"or the end does not say the trace is incomplete:\n{err}")
+        print(f"ok: {what}: status {want}")
+
+
 def wait_for(condition, timeout, what):
     """Polls a condition until it holds (the wait is for a state, not a time)."""
     deadline = time.monotonic() + timeout
@@ -1525,7 +1549,8 @@ def cli_attach(args, tmp):
 
 CLI = {"help": cli_help, "version": cli_version, "errors": cli_errors, "exit-status": cli_exit_status,
        "sigterm": cli_sigterm, "attach": cli_attach, "tracerpid": cli_tracerpid, "tracer-death": cli_tracer_death,
-       "unknown-results": cli_unknown_results, "relative-pin": cli_relative_pin}
+       "unknown-results": cli_unknown_results, "relative-pin": cli_relative_pin,
+       "output-errors": cli_output_errors}
 
 
 MODES = {"trace": test_trace, "strace": test_strace, "bpftool": test_bpftool, "fdmodel": test_fdmodel,
