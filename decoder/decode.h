@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "memory.h"
+#include "uapi/bpf_attr.h"
 #include "resolver.h"
 #include "schema.h"
 
@@ -91,7 +92,9 @@ enum class LogSource : uint8_t {
 
 // A BPF_PROG_LOAD's program, read whole at entry (whole_data.h).
 struct ProgramData {
-    std::pmr::string insns;             // the raw instructions (8 bytes each)
+    // The instructions, as read (a typed vector: an arena's bytes have no
+    // alignment, and instructions are read as structs).
+    std::pmr::vector<uapi::bpf_insn_raw> insns;
     uint64_t insns_wanted = 0;          // bytes insn_cnt says there are
     int insns_error = 0;                // why fewer were read, if they were
     std::pmr::string func_info;         // bpf_func_info records
@@ -107,7 +110,7 @@ struct ProgramData {
     explicit ProgramData(std::pmr::memory_resource* r) : insns(r), func_info(r), line_info(r) {}
     // Gives the storage up before the arena is released (DecodedCall::reset).
     void reset(std::pmr::memory_resource* r) {
-        std::pmr::string(r).swap(insns);
+        std::pmr::vector<uapi::bpf_insn_raw>(r).swap(insns);
         std::pmr::string(r).swap(func_info);
         std::pmr::string(r).swap(line_info);
         insns_wanted = 0;

@@ -16,9 +16,8 @@ void find_insn_maps(Memory& memory, ObjectResolver* resolver, DecodedCall& call)
     const AttrView view = call.entry_view();
     const uint64_t fd_array = offsetof(A, fd_array) < call.size ? view.get(offsetof(A, fd_array), 8) : 0;
     // The instructions as read_program() read them, whole (whole_data.h).
-    const std::pmr::string& bytes = call.program.insns;
-    const auto* insns = reinterpret_cast<const uapi::bpf_insn_raw*>(bytes.data());
-    const std::size_t count = bytes.size() / sizeof(uapi::bpf_insn_raw);
+    const auto& insns = call.program.insns;
+    const std::size_t count = insns.size();
     for (std::size_t i = 0; i < count; ++i) {
         const uapi::bpf_insn_raw& insn = insns[i];
         if (insn.code != kLdImm64) continue;

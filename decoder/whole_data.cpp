@@ -20,6 +20,16 @@ int read_whole(Memory& memory, uint64_t addr, uint64_t len, std::pmr::string& ou
     return r.bytes < len ? (r.error != 0 ? r.error : EFAULT) : 0;
 }
 
+// Reads the instructions of `len` bytes at addr into out (whole ones);
+// returns the errno of a short read.
+int read_insns(Memory& memory, uint64_t addr, uint64_t len, std::pmr::vector<uapi::bpf_insn_raw>& out) {
+    const uint64_t count = len / sizeof(uapi::bpf_insn_raw);
+    out.resize(count);
+    const ReadResult r = memory.read(RemoteAddr{addr}, std::as_writable_bytes(std::span(out)));
+    out.resize(r.bytes / sizeof(uapi::bpf_insn_raw));
+    return r.bytes < count * sizeof(uapi::bpf_insn_raw) ? (r.error != 0 ? r.error : EFAULT) : 0;
+}
+
 // func_info or line_info records, read only in the sizes this decoder
 // understands (the kernel accepts larger records whose tail is zero).
 void read_records(Memory& memory, uint64_t addr, uint32_t rec_size, uint32_t min_rec_size, uint64_t count,
@@ -38,7 +48,7 @@ void read_program(Memory& memory, ObjectResolver* resolver, DecodedCall& call) {
     const uint64_t insns = v.get(offsetof(A, insns), 8);
     p.insns_wanted = v.get(offsetof(A, insn_cnt), 4) * uint64_t(sizeof(uapi::bpf_insn_raw));
     if (insns != 0 && p.insns_wanted != 0)
-        p.insns_error = read_whole(memory, insns, std::min(p.insns_wanted, kMaxInsnBytes), p.insns);
+        p.insns_error = read_insns(memory, insns, std::min(p.insns_wanted, kMaxInsnBytes), p.insns);
 
     read_records(memory, v.get(offsetof(A, func_info), 8), uint32_t(v.get(offsetof(A, func_info_rec_size), 4)), 8,
                  v.get(offsetof(A, func_info_cnt), 4), p.func_info_rec_size, p.func_info);
@@ -47,10 +57,10 @@ void read_program(Memory& memory, ObjectResolver* resolver, DecodedCall& call) {
     const int32_t btf_fd = int32_t(v.get(offsetof(A, prog_btf_fd), 4));
     if (btf_fd > 0 && resolver != nullptr) p.btf = resolver->btf_of_fd(btf_fd);
     // kfunc calls and ksym loads name kernel BTF ids: the kernel's BTF then.
-    const auto* insn = reinterpret_cast<const uapi::bpf_insn_raw*>(p.insns.data());
-    for (std::size_t i = 0; resolver != nullptr && i < p.insns.size() / sizeof *insn; ++i) {
-        const uint8_t src = insn[i].regs >> 4;
-        if ((insn[i].code == 0x85 && src == 2) || (insn[i].code == 0x18 && src == 3)) {
+    for (std::size_t i = 0; resolver != nullptr && i < p.insns.size(); ++i) {
+        const uapi::bpf_insn_raw& insn = p.insns[i];
+        const uint8_t src = insn.regs >> 4;
+        if ((insn.code == 0x85 && src == 2) || (insn.code == 0x18 && src == 3)) {
             p.vmlinux = resolver->vmlinux_btf();
             break;
         }
@@ -71,7 +81,7 @@ void read_xlated_program(Memory& memory, ObjectResolver* resolver, DecodedCall& 
     ProgramData& p = call.program;
     p.xlated = true;
     p.insns_wanted = len - len % sizeof(uapi::bpf_insn_raw);
-    p.insns_error = read_whole(memory, insns, std::min(p.insns_wanted, kMaxInsnBytes), p.insns);
+    p.insns_error = read_insns(memory, insns, std::min(p.insns_wanted, kMaxInsnBytes), p.insns);
     if (exit.size >= offsetof(P, line_info_rec_size) + 4) {
         read_records(memory, exit.get(offsetof(P, func_info), 8), uint32_t(exit.get(offsetof(P, func_info_rec_size), 4)),
                      8, written(offsetof(P, nr_func_info)), p.func_info_rec_size, p.func_info);

@@ -19,7 +19,7 @@ namespace {
 using It = std::back_insert_iterator<OutBuf>;
 
 std::span<const disasm::Insn> insns_of(const ProgramData& p) {
-    return {reinterpret_cast<const disasm::Insn*>(p.insns.data()), p.insns.size() / sizeof(disasm::Insn)};
+    return p.insns;
 }
 
 // "map#13:hash:config" -> id 13 and name "config".
@@ -136,9 +136,10 @@ void append_program_text(OutBuf& out, const DecodedCall& call, bool verbose) {
     disasm::append_summary(disasm::summarize(insns, origin_of(p)), out, &annotator);
     if (p.insns_error != 0) {
         const std::string_view name = errno_name(p.insns_error);
-        fmt::format_to(It(out), " (unreadable after {} bytes: {})", p.insns.size(), name.empty() ? "E???" : name);
-    } else if (p.insns.size() < p.insns_wanted) {
-        fmt::format_to(It(out), " (the first {} of {} bytes)", p.insns.size(), p.insns_wanted);
+        fmt::format_to(It(out), " (unreadable after {} bytes: {})", p.insns.size() * sizeof(disasm::Insn),
+                       name.empty() ? "E???" : name);
+    } else if (p.insns.size() * sizeof(disasm::Insn) < p.insns_wanted) {
+        fmt::format_to(It(out), " (the first {} of {} bytes)", p.insns.size() * sizeof(disasm::Insn), p.insns_wanted);
     }
     if (!verbose) put(out, " (-v disassembles it)");
     out.push_back('\n');
@@ -156,7 +157,7 @@ void append_program_json(OutBuf& out, const DecodedCall& call, bool verbose) {
     const std::span<const disasm::Insn> insns = insns_of(p);
     const disasm::InsnSummary s = disasm::summarize(insns, origin_of(p));
     fmt::format_to(It(out), ",\"program\":{{\"xlated\":{},\"insns\":{},\"read\":{},\"helpers\":[", p.xlated, s.insn_slots(),
-                   p.insns.size());
+                   p.insns.size() * sizeof(disasm::Insn));
     bool first = true;
     for (const uint8_t id : s.helpers()) {
         fmt::format_to(It(out), "{}\"{}\"", first ? "" : ",", disasm::helper_name(id));
