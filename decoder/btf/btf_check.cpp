@@ -169,6 +169,50 @@ private:
 
 } // namespace
 
-std::string find_btf_malformation(const struct btf* btf) { return GraphCheck(btf).run(); }
+// Every name offset (of types, members, enumerators, parameters) must lie
+// in the string section: libbpf's btf__new does not check it, and its
+// dumper takes the NULL that btf__name_by_offset returns for a bad one as
+// a string.
+std::string find_bad_name(const struct btf* btf) {
+    const uint32_t count = btf__type_cnt(btf);
+    const uint32_t first = btf__base_btf(btf) != nullptr ? btf__type_cnt(btf__base_btf(btf)) : 1;
+    auto bad = [&](uint32_t off) { return btf__name_by_offset(btf, off) == nullptr; };
+    for (uint32_t id = first; id < count; ++id) {
+        const struct btf_type* t = btf__type_by_id(btf, id);
+        if (t == nullptr) continue;
+        std::string what;
+        if (bad(t->name_off)) what = "its name";
+        const uint16_t n = btf_vlen(t);
+        switch (btf_kind(t)) {
+        case BTF_KIND_STRUCT:
+        case BTF_KIND_UNION:
+            for (uint16_t i = 0; i < n && what.empty(); ++i)
+                if (bad(btf_members(t)[i].name_off)) what = "member " + std::to_string(i) + "'s name";
+            break;
+        case BTF_KIND_ENUM:
+            for (uint16_t i = 0; i < n && what.empty(); ++i)
+                if (bad(btf_enum(t)[i].name_off)) what = "enumerator " + std::to_string(i) + "'s name";
+            break;
+        case BTF_KIND_ENUM64:
+            for (uint16_t i = 0; i < n && what.empty(); ++i)
+                if (bad(btf_enum64(t)[i].name_off)) what = "enumerator " + std::to_string(i) + "'s name";
+            break;
+        case BTF_KIND_FUNC_PROTO:
+            for (uint16_t i = 0; i < n && what.empty(); ++i)
+                if (bad(btf_params(t)[i].name_off)) what = "parameter " + std::to_string(i) + "'s name";
+            break;
+        default: break;
+        }
+        if (!what.empty())
+            return "type " + std::to_string(id) + " (" + std::string(kind_name(t)) + "): " + what +
+                   " is outside the string section";
+    }
+    return {};
+}
+
+std::string find_btf_malformation(const struct btf* btf) {
+    if (std::string bad_name = find_bad_name(btf); !bad_name.empty()) return bad_name;
+    return GraphCheck(btf).run();
+}
 
 } // namespace bpfsc::decoder

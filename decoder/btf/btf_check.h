@@ -25,7 +25,8 @@ namespace bpfsc::decoder {
 inline constexpr uint32_t kMaxBtfChain = 256;
 
 // "" when the types of `btf` (those it holds itself, not a base it is
-// split on) form no loop but C's and no chain longer than kMaxBtfChain;
+// split on) name only strings of its string section and form no loop but
+// C's and no chain longer than kMaxBtfChain;
 // else what is wrong, in words: "type 2 (ptr) refers back to itself".
 std::string find_btf_malformation(const struct btf* btf);
 

@@ -160,6 +160,24 @@ TEST_CASE("BTF check: a type naming one that does not exist is found", "[btf]") 
     btf__free(b);
 }
 
+TEST_CASE("BTF check: a name outside the string section is found before libbpf's dumper sees it", "[btf]") {
+    // Found by fuzzing (test/fuzz/corpus/btf/crash-member-name-outside-strings):
+    // libbpf's parser accepts it, and btf_dump dereferences the NULL name.
+    auto t = build(
+        [](struct btf* b) {
+            const int u64 = btf__add_int(b, "u64", 8, 0);
+            btf__add_struct(b, "s", 16);
+            btf__add_field(b, "a", u64, 0, 0);
+            btf__add_field(b, "b", u64, 64, 0);
+        },
+        [](struct btf* b) { btf_members(writable(b, 2))[1].name_off = 0xffffff; });
+    REQUIRE(t != nullptr);
+    CHECK(t->malformation() == "type 2 (struct): member 1's name is outside the string section");
+    OutBuf out;
+    t->append_c(out);
+    CHECK(fmt::to_string(out).find("not printed") != std::string::npos);
+}
+
 TEST_CASE("typed values: members that multiply a walk's work end it, not the tracer", "[btf]") {
     // struct z0 {}; struct z1 { struct z0 m[0..999]; } ... z9: all of size 0,
     // so a walk would visit 1000^9 members; the walk's budget ends it.

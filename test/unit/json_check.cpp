@@ -4,7 +4,7 @@
 #include <cstring>
 #include <string>
 
-#include "support.h"
+#include "json_check.h"
 
 namespace bpfsc::test {
 namespace {

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "decode.h"
+#include "json_check.h"
 #include "render/json.h"
 #include "render/text.h"
 #include "uapi/bpf_attr.h"
@@ -114,8 +115,6 @@ std::vector<std::byte> bytes_of(const T& attr) {
     return v;
 }
 
-// Checks that a JSON text parses (a strict, small validator).
-bool valid_json(const std::string& text);
 
 // Every command's test file registers the numbers it covers.
 std::set<uint32_t>& covered_commands();
