@@ -41,6 +41,16 @@ def decoder_input(cmd, attr, memory, ret=0, btf=b"", answers=bytes(range(1, 17))
     return head + answers + struct.pack("<H", len(btf)) + btf + bytes(pattern)
 
 
+def broker_input(cmd, attr, memory, answers=0x80):
+    """The broker target's input: header (the fd answers: 0x80 makes fd 4
+    the real map and the directory the tracer's), then the memory pattern."""
+    pattern = bytearray(PATTERN)
+    pattern[:len(attr)] = attr
+    for offset, blob in memory.items():
+        pattern[offset:offset + len(blob)] = blob
+    return struct.pack("<BHQB", cmd, len(attr), BASE, answers) + bytes(pattern)
+
+
 def at(offset):
     return BASE + offset
 
@@ -56,7 +66,7 @@ def main():
         programs += [v for k, v in s.items() if k.startswith(("tp/", "xdp", "tracepoint", "ksyscall", "kprobe"))]
     btf = min(btfs, key=len)[:4095]
     insns = programs[0][:1024]
-    seeds = {"decoder": [], "info": [], "btf": [], "disasm": []}
+    seeds = {"decoder": [], "info": [], "btf": [], "disasm": [], "broker": []}
 
     for cmd in range(42):
         seeds["decoder"].append(decoder_input(cmd, bytes(range(160)), {}, ret=3))
@@ -77,6 +87,19 @@ def main():
         answers = bytes([0, 1, 4, 3, 16, 0, 1, 3, 11, 2, 1, 0, kind_answer, 2, 0, 0])
         seeds["info"].append(decoder_input(15, struct.pack("<IIQ", 3, 232, at(512)), {512: bytes(range(232))},
                                            answers=answers, btf=btf))
+    # The broker's plans: every command with zeros past a small attr, then
+    # the shapes it runs (map elements, a load, a BTF load, a pin, an info).
+    for cmd in range(42):
+        seeds["broker"].append(broker_input(cmd, struct.pack("<IIII", 4, 0, 0, 0), {}))
+    seeds["broker"].append(broker_input(2, struct.pack("<IIQQQ", 4, 0, at(512), at(640), 0),
+                                        {512: b"\1\0\0\0", 640: b"Hi user!"}))
+    seeds["broker"].append(broker_input(1, struct.pack("<IIQQQ", 4, 0, at(512), at(640), 0), {512: b"\1\0\0\0"}))
+    seeds["broker"].append(broker_input(5, load.ljust(128, b"\0"), {900: b"GPL\0", 1024: insns}))
+    seeds["broker"].append(broker_input(18, struct.pack("<QQIII", at(1024), 0, len(btf[:2048]), 0, 0),
+                                        {1024: btf[:2048]}))
+    seeds["broker"].append(broker_input(6, struct.pack("<QI", at(512), 4), {512: b"/sys/fs/bpf/x\0"}))
+    seeds["broker"].append(broker_input(7, struct.pack("<QI", at(512), 0), {512: b"/proc/self/cwd/x\0"}))
+    seeds["broker"].append(broker_input(15, struct.pack("<IIQ", 4, 88, at(512)), {}))
     seeds["btf"] = [struct.pack("<H", len(b[:65535])) + b[:65535] + bytes(range(64)) for b in btfs]
     seeds["disasm"] = [b"\x03" + p for p in programs]
     for target, inputs in seeds.items():
