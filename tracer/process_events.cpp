@@ -85,14 +85,19 @@ void ProcessEvents::drain(std::vector<ProcessRecord>& out) {
             }
             return;  // EAGAIN: nothing more
         }
-        int left = int(n);
-        for (auto* nl = reinterpret_cast<nlmsghdr*>(buf); NLMSG_OK(nl, left); nl = NLMSG_NEXT(nl, left)) {
-            if (nl->nlmsg_len < NLMSG_LENGTH(sizeof(cn_msg))) break;
+        // Each message whole within what was received (NLMSG_OK/NEXT
+        // compare an int with the unsigned length).
+        const auto received = std::size_t(n);
+        for (std::size_t at = 0; received - at >= NLMSG_HDRLEN;) {
+            const auto* nl = reinterpret_cast<const nlmsghdr*>(buf + at);
+            if (nl->nlmsg_len < NLMSG_LENGTH(sizeof(cn_msg)) || nl->nlmsg_len > received - at) break;
+            at += std::min<std::size_t>(NLMSG_ALIGN(nl->nlmsg_len), received - at);
             const auto* cn = static_cast<const cn_msg*>(NLMSG_DATA(nl));
+            const std::size_t payload = nl->nlmsg_len - NLMSG_LENGTH(sizeof(cn_msg));
             if (cn->id.idx != CN_IDX_PROC || cn->len < offsetof(proc_event, event_data) + 16) continue;
             proc_event ev;
             std::memset(&ev, 0, sizeof ev);
-            std::memcpy(&ev, cn->data, std::min<std::size_t>(cn->len, sizeof ev));
+            std::memcpy(&ev, cn->data, std::min<std::size_t>({cn->len, payload, sizeof ev}));
             ProcessRecord r;
             r.time = ev.timestamp_ns;
             switch (ev.what) {

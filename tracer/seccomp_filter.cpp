@@ -30,9 +30,9 @@ bool has_cap_sys_admin() {
     return (data[CAP_SYS_ADMIN / 32].effective & (1u << (CAP_SYS_ADMIN % 32))) != 0;
 }
 
-} // namespace
-
-namespace {
+// A rule's condition on the second argument (SCMP_A1 is a C macro: a
+// compound literal C++ does not have).
+scmp_arg_cmp arg1(scmp_compare op, scmp_datum_t a, scmp_datum_t b = 0) { return scmp_arg_cmp{1, op, a, b}; }
 
 // The syscalls that change what a bpf() call would mean if the tracer ran
 // it in the tracee's place (see changes_identity), by name in every ABI:
@@ -71,17 +71,17 @@ scmp_filter_ctx build_filter(uint32_t act, bool identity, std::string* error, in
         if (*rc == 0) *rc = seccomp_rule_add(ctx, act, nr, 0);
     // fcntl only for the commands that change the fd table.
     for (const int cmd : {F_DUPFD, F_DUPFD_CLOEXEC, F_SETFD}) {
-        if (*rc == 0) *rc = seccomp_rule_add(ctx, act, SCMP_SYS(fcntl), 1, SCMP_A1(SCMP_CMP_EQ, unsigned(cmd)));
+        if (*rc == 0) *rc = seccomp_rule_add(ctx, act, SCMP_SYS(fcntl), 1, arg1(SCMP_CMP_EQ, unsigned(cmd)));
         // 32-bit programs call fcntl64 as well.
         if (*rc == 0 && seccomp_arch_native() == SCMP_ARCH_X86_64)
-            *rc = seccomp_rule_add(ctx, act, SCMP_SYS(fcntl64), 1, SCMP_A1(SCMP_CMP_EQ, unsigned(cmd)));
+            *rc = seccomp_rule_add(ctx, act, SCMP_SYS(fcntl64), 1, arg1(SCMP_CMP_EQ, unsigned(cmd)));
     }
     // perf_event_open always; ioctl only to attach a program to a perf event
     // (the kernel reads the request as 32 bits: so does the rule).
     if (*rc == 0) *rc = seccomp_rule_add(ctx, act, SCMP_SYS(perf_event_open), 0);
     if (*rc == 0)
         *rc = seccomp_rule_add(ctx, act, SCMP_SYS(ioctl), 1,
-                               SCMP_A1(SCMP_CMP_MASKED_EQ, 0xffffffffu, kPerfEventIocSetBpf));
+                               arg1(SCMP_CMP_MASKED_EQ, 0xffffffffu, kPerfEventIocSetBpf));
     if (identity)
         for (const char* name : k_identity_syscalls) {
             // Native numbers, or libseccomp's pseudo-numbers for names only

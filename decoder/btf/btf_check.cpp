@@ -2,6 +2,8 @@
 // with three colours for loops and the longest chain below each type.
 #include "btf_check.h"
 
+#include "btf_layout_check.h"
+
 #include <bpf/btf.h>
 
 #include <vector>
@@ -63,7 +65,7 @@ public:
 
 private:
     // Whether following `id` through typedefs and qualifiers ends at a
-    // struct, union or forward declaration: a pointer to it may close a
+    // named struct or union, or a forward declaration: a pointer to it may close a
     // loop, as C allows. Remembered for every id on the way (linear).
     bool ends_at_record(uint32_t id) {
         std::vector<uint32_t>& path = scratch_;
@@ -77,7 +79,11 @@ private:
             }
             const struct btf_type* t = btf__type_by_id(btf_, id);
             const int kind = btf_kind(t);
-            if (kind == BTF_KIND_STRUCT || kind == BTF_KIND_UNION || kind == BTF_KIND_FWD) {
+            // Only a named struct or union is declared ahead: the dumper
+            // prints an anonymous one inline, so a loop through a pointer
+            // to it never ends.
+            const bool named = t->name_off != 0 && btf__name_by_offset(btf_, t->name_off)[0] != '\0';
+            if (kind == BTF_KIND_FWD || ((kind == BTF_KIND_STRUCT || kind == BTF_KIND_UNION) && named)) {
                 result = true;
                 path.push_back(id);
                 break;
@@ -116,6 +122,20 @@ private:
         }
     }
 
+    // Whether a `from` may refer to a `to` at all, as the kernel and C
+    // allow: functions, variables, sections and tags are no one's type
+    // but a section's (variables and extern functions) or a tag's; a
+    // function's type is a prototype; a section holds variables and
+    // functions. The dumper trusts this (a variable as a struct member has
+    // no alignment, and it divides by it).
+    static bool may_refer(const struct btf_type* from, const struct btf_type* to) {
+        const int f = btf_kind(from), k = btf_kind(to);
+        if (f == BTF_KIND_DECL_TAG) return true;
+        if (f == BTF_KIND_FUNC) return k == BTF_KIND_FUNC_PROTO;
+        if (f == BTF_KIND_DATASEC) return k == BTF_KIND_VAR || k == BTF_KIND_FUNC;
+        return k != BTF_KIND_FUNC && k != BTF_KIND_VAR && k != BTF_KIND_DATASEC && k != BTF_KIND_DECL_TAG;
+    }
+
     bool fail(std::string why) {
         problem_ = std::move(why);
         return false;
@@ -141,9 +161,12 @@ private:
                     return fail(fmt::format("type {} begins a chain of more than {} references", root, kMaxBtfChain));
                 continue;
             }
-            if (to == 0 || to < first_) continue;  // void, or the base's (trusted)
             if (to >= count_)
                 return fail(fmt::format("type {} ({}) refers to type {}, which does not exist", f.id, kind_name(t), to));
+            if (to != 0 && !may_refer(t, btf__type_by_id(btf_, to)))
+                return fail(fmt::format("type {} ({}) refers to type {} ({}), which no {} can name", f.id,
+                                        kind_name(t), to, kind_name(btf__type_by_id(btf_, to)), kind_name(t)));
+            if (to == 0 || to < first_) continue;  // void, or the base's (trusted)
             if (colour_[to] == 1)
                 return fail(to == f.id ? fmt::format("type {} ({}) refers to itself", to, kind_name(t))
                                        : fmt::format("type {} ({}) refers back to type {}, a loop no C type can be",
@@ -212,7 +235,9 @@ std::string find_bad_name(const struct btf* btf) {
 
 std::string find_btf_malformation(const struct btf* btf) {
     if (std::string bad_name = find_bad_name(btf); !bad_name.empty()) return bad_name;
-    return GraphCheck(btf).run();
+    if (std::string loop = GraphCheck(btf).run(); !loop.empty()) return loop;
+    if (std::string outside = find_member_outside(btf); !outside.empty()) return outside;
+    return find_oversized_c(btf);
 }
 
 } // namespace bpfsc::decoder

@@ -7,9 +7,10 @@
 // deep enough to exhaust the stack. The check walks the graph once,
 // without recursion, in time linear in types and references.
 //
-// C allows one kind of loop: through a pointer to a struct or union (or a
-// forward declaration of one), which the dumper declares ahead. Those
-// references are the only ones the check does not follow.
+// C allows one kind of loop: through a pointer to a named struct or union
+// (or a forward declaration of one), which the dumper declares ahead. Those
+// references are the only ones the check does not follow. Past the graph,
+// the layout check (btf_layout_check.h) bounds what the dumper would print.
 #pragma once
 
 #include <cstdint>
@@ -26,7 +27,8 @@ inline constexpr uint32_t kMaxBtfChain = 256;
 
 // "" when the types of `btf` (those it holds itself, not a base it is
 // split on) name only strings of its string section and form no loop but
-// C's and no chain longer than kMaxBtfChain;
+// C's and no chain longer than kMaxBtfChain, and their members lie within
+// their structs and their C within kMaxBtfCLines;
 // else what is wrong, in words: "type 2 (ptr) refers back to itself".
 std::string find_btf_malformation(const struct btf* btf);
 

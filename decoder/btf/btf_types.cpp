@@ -35,6 +35,15 @@ void print_to_sink(void* ctx, const char* format, va_list args) {
     out->resize(at + std::size_t(n));
 }
 
+// The options of btf_dump__emit_type_decl (LIBBPF_OPTS is a C macro: a
+// compound literal C++ does not have).
+btf_dump_emit_type_decl_opts decl_opts(const char* field_name) {
+    btf_dump_emit_type_decl_opts opts{};
+    opts.sz = sizeof opts;
+    opts.field_name = field_name;
+    return opts;
+}
+
 constexpr std::array<std::string_view, 20> kKindNames = {
     "void", "int", "ptr", "array", "struct", "union", "enum", "fwd", "typedef", "volatile",
     "const", "restrict", "func", "func_proto", "var", "datasec", "float", "decl_tag", "type_tag", "enum64",
@@ -119,7 +128,7 @@ void BtfTypes::append_type_name(OutBuf& out, uint32_t id) const {
     struct btf_dump* d = dumper(out);
     if (d == nullptr) { fmt::format_to(std::back_inserter(out), "type#{}", id); return; }
     const std::size_t mark = out.size();
-    LIBBPF_OPTS(btf_dump_emit_type_decl_opts, opts, .field_name = "");
+    const auto opts = decl_opts("");
     if (btf_dump__emit_type_decl(d, id, &opts) != 0) fmt::format_to(std::back_inserter(out), "type#{}", id);
     sink_ = nullptr;
     // An anonymous struct, union or enum is declared with its body: a
@@ -142,7 +151,7 @@ void BtfTypes::append_function(OutBuf& out, uint32_t func_id) const {
     const std::size_t mark = out.size();
     struct btf_dump* d = dumper(out);
     const std::string n(name);
-    LIBBPF_OPTS(btf_dump_emit_type_decl_opts, opts, .field_name = n.c_str());
+    const auto opts = decl_opts(n.c_str());
     if (d == nullptr || btf_dump__emit_type_decl(d, t->type, &opts) != 0) {
         out.resize(mark);
         put(out, name);

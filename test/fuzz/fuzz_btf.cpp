@@ -3,7 +3,8 @@
 // summary, C declarations (which reach libbpf's dumper only past the graph
 // check), type names, function prototypes, type resolution, and typed
 // values in text and JSON (whose JSON must parse). The input: the size of
-// the blob, the blob, then the bytes of a value.
+// the blob, the blob, then the bytes of a value. BPFSC_FUZZ_VERBOSE=1
+// prints what the check found (to check seeds).
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
@@ -26,7 +27,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     int error = 0;
     const auto btf = decoder::BtfTypes::parse(blob, &error);
     if (btf == nullptr) return 0;
-    (void)decoder::find_btf_malformation(btf->raw());
+    const std::string malformation = decoder::find_btf_malformation(btf->raw());
+    if (std::getenv("BPFSC_FUZZ_VERBOSE") != nullptr)
+        std::fprintf(stderr, "%s\n", malformation.empty() ? "sound" : malformation.c_str());
     decoder::OutBuf out;
     btf->append_kind_summary(out);
     btf->append_c(out);

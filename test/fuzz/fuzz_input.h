@@ -1,8 +1,9 @@
 // What the fuzz targets make of their input bytes: a reader that takes
 // numbers and blobs from the front (zeros once it runs out), a tracee's
 // memory whose every byte comes from the input (addresses below 4096 or
-// above the user half fail with EFAULT, and a read stops short at some
-// megabyte boundaries, as at an unmapped page), and a resolver whose
+// above the user half fail with EFAULT, and a read stops short at every
+// odd 64 KiB boundary, as at an unmapped page: no read is longer than
+// 128 KiB, so one input cannot cost seconds of output), and a resolver whose
 // answers (map shapes, BTF, object kinds, labels) come from the input too.
 // Nothing here trusts the input: it is the hostile tracee.
 #pragma once
@@ -56,8 +57,8 @@ public:
         std::size_t n = 0;
         for (; n < out.size(); ++n) {
             const uint64_t at = a + n;
-            // Every odd megabyte boundary ends the mapping.
-            if (n != 0 && at % (1u << 20) == 0 && (at >> 20) % 2 == 1) return {n, 14};
+            // Every odd 64 KiB boundary ends the mapping.
+            if (n != 0 && at % (1u << 16) == 0 && (at >> 16) % 2 == 1) return {n, 14};
             out[n] = pattern_.empty() ? std::byte{0} : std::byte(pattern_[at % pattern_.size()]);
         }
         return {n, 0};

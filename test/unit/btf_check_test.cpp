@@ -125,6 +125,23 @@ TEST_CASE("BTF check: every loop no C type can be is found, and nothing crashes 
              btf__add_ptr(b, 2);                    // 3
          },
          [](struct btf* b) { btf_params(writable(b, 2))[0].type = 3; }, "refers back to type"},
+        {"an anonymous struct holding a pointer to itself (the dumper prints it inline, endlessly)",
+         [](struct btf* b) {
+             btf__add_int(b, "int", 4, 0);          // 1
+             btf__add_struct(b, "", 8);             // 2: struct { int *self; }
+             btf__add_field(b, "self", 1, 0, 0);
+             btf__add_ptr(b, 2);                    // 3
+         },
+         [](struct btf* b) { btf_members(writable(b, 2))[0].type = 3; }, "refers back to type"},
+        {"a variable as a struct's member (found by fuzzing: the dumper divided by its alignment, 0)",
+         [](struct btf* b) {
+             btf__add_int(b, "int", 4, 0);                        // 1
+             btf__add_var(b, "v", BTF_VAR_GLOBAL_ALLOCATED, 1);   // 2
+             btf__add_struct(b, "s", 4);                          // 3
+             btf__add_field(b, "m", 1, 0, 0);
+         },
+         [](struct btf* b) { btf_members(writable(b, 3))[0].type = 2; },
+         "type 3 (struct) refers to type 2 (var), which no struct can name"},
         {"a chain of 300 consts",
          [](struct btf* b) {
              btf__add_int(b, "int", 4, 0);
@@ -176,6 +193,45 @@ TEST_CASE("BTF check: a name outside the string section is found before libbpf's
     OutBuf out;
     t->append_c(out);
     CHECK(fmt::to_string(out).find("not printed") != std::string::npos);
+}
+
+TEST_CASE("BTF check: members outside their struct and C that would not end are found", "[btf]") {
+    // Found by fuzzing (test/fuzz/corpus/btf/timeout-*): a member 300 MB
+    // into its struct made the dumper print 37 million padding lines.
+    auto far = build(
+        [](struct btf* b) {
+            const int u64 = btf__add_int(b, "u64", 8, 0);
+            btf__add_struct(b, "s", 16);
+            btf__add_field(b, "a", u64, 0, 0);
+            btf__add_field(b, "b", u64, 64, 0);
+        },
+        [](struct btf* b) { btf_members(writable(b, 2))[1].offset = 2399142016u; });
+    CHECK(far->malformation() == "type 2 (struct): member 1 ends past the 16 bytes of its struct");
+    // The kernel accepts a struct of 4 GiB: its padding alone would be
+    // half a billion lines.
+    auto huge = build([](struct btf* b) {
+        const int u64 = btf__add_int(b, "u64", 8, 0);
+        btf__add_struct(b, "huge", 0xfffffff0u);
+        btf__add_field(b, "a", u64, 0, 0);
+    });
+    CHECK(huge->malformation() == "its C declarations would take more than 4194304 lines");
+    // Anonymous structs are printed at every use: 30 levels, each holding
+    // the next twice, would print 2^30 bodies.
+    auto doubling = build([](struct btf* b) {
+        int inner = btf__add_int(b, "int", 4, 0);
+        for (int level = 0; level < 30; ++level) {
+            const int outer = btf__add_struct(b, "", 8);
+            btf__add_field(b, "x", inner, 0, 0);
+            btf__add_field(b, "y", inner, 0, 0);
+            inner = outer;
+        }
+        btf__add_typedef(b, "t", inner);
+    });
+    CHECK(doubling->malformation().find("would be declared in more than") != std::string::npos);
+    for (const auto* t : {far.get(), huge.get(), doubling.get()}) {
+        CHECK(c_of(*t).find("not printed") != std::string::npos);
+        CHECK(type_name(*t, 2) == "type#2");
+    }
 }
 
 TEST_CASE("typed values: members that multiply a walk's work end it, not the tracer", "[btf]") {
