@@ -13,6 +13,7 @@ packages=(
   libfmt-dev catch2                         # formatting, unit tests
   bpftool strace                            # examples and the strace cross-check
   clang llvm                                # examples/: BPF programs (clang -target bpf)
+  libclang-rt-14-dev                        # scripts/test.sh: ASan, UBSan and libFuzzer for clang
   python3 python3-bpfcc                     # examples/bcc/: the BCC versions of the examples
   "linux-headers-$(dpkg --print-architecture)"  # kernel headers BCC compiles against (see below)
   iproute2 util-linux                       # examples/: maps-ctl's lab (ip, unshare)

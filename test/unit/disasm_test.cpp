@@ -24,6 +24,26 @@ thread_local bool g_counting = false;
 thread_local int g_allocations = 0;
 } // namespace
 
+#if defined(__SANITIZE_ADDRESS__)
+#define BPFSC_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define BPFSC_ASAN 1
+#endif
+#endif
+
+#ifdef BPFSC_ASAN
+// Under ASan, whose allocator owns operator new and its every variant, its
+// hook counts (a replacement would pair ASan's nothrow new with free).
+#include <sanitizer/allocator_interface.h>
+namespace {
+void count_allocation(const volatile void*, std::size_t) {
+    if (g_counting) ++g_allocations;
+}
+void ignore_free(const volatile void*) {}
+[[maybe_unused]] const int g_hooks = __sanitizer_install_malloc_and_free_hooks(count_allocation, ignore_free);
+} // namespace
+#else
 // The replacements pair malloc with free, as they must; GCC cannot see that
 // the pointer free() receives came from this operator new.
 #pragma GCC diagnostic ignored "-Wmismatched-new-delete"
@@ -34,6 +54,7 @@ void* operator new(std::size_t n) {
 }
 void operator delete(void* p) noexcept { std::free(p); }
 void operator delete(void* p, std::size_t) noexcept { std::free(p); }
+#endif
 
 namespace {
 
