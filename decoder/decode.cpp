@@ -125,6 +125,14 @@ bool written_on_failure(const DecodedCall& call, const Field& f, int64_t ret) {
     return false;
 }
 
+// The task whose fd a Task fd member names: the call's pid member, decoded
+// before it (0 when there is none).
+int32_t task_of(const DecodedCall& call) {
+    for (const FieldValue& v : call.fields)
+        if (v.field->kind == Kind::Pid) return int32_t(v.entry);
+    return 0;
+}
+
 } // namespace
 
 void Decoder::decode_entry(DecodedCall& call, uint32_t cmd, RemoteAddr attr, uint32_t size) {
@@ -157,7 +165,12 @@ void Decoder::decode_entry(DecodedCall& call, uint32_t cmd, RemoteAddr attr, uin
         FieldValue& v = call.fields.emplace_back(&f, call.arena());
         v.entry = view.get(f.offset, f.width);
         v.partial = f.end() > size;
-        if (f.kind == Kind::Fd && int32_t(v.entry) > 0 && resolver_ != nullptr) resolver_->fd_label(int32_t(v.entry), v.label);
+        if (f.kind == Kind::Fd && int32_t(v.entry) > 0 && resolver_ != nullptr) {
+            if (f.object == Object::Task)
+                resolver_->task_fd_label(task_of(call), int32_t(v.entry), v.label);
+            else
+                resolver_->fd_label(int32_t(v.entry), v.label);
+        }
         if (f.kind == Kind::BtfTypeId && v.entry != 0) label_btf_type(call, v, view);
         if (has_content(f) && f.dir == Dir::In) read_data(call, v, view, false);
     }

@@ -45,6 +45,9 @@ public:
     // What an fd of the traced process is, as a short label for the output
     // ("map#15:hash:config"); leaves `out` empty when it cannot tell.
     virtual void fd_label(int32_t fd, std::pmr::string& out) { (void)fd; (void)out; }
+    // The same for fd `fd` of the task `pid` (BPF_TASK_FD_QUERY names a
+    // task's fd): the caller's own only when `pid` is one of its threads.
+    virtual void task_fd_label(int32_t pid, int32_t fd, std::pmr::string& out) { (void)pid; (void)fd; (void)out; }
     // The BTF an fd of the traced process leads to: a BTF object's own, or
     // the BTF a map or program was created with. nullptr when unknown.
     virtual const BtfTypes* btf_of_fd(int32_t fd) { (void)fd; return nullptr; }

@@ -1,6 +1,8 @@
 // The model-backed resolver (see model_resolver.h).
 #include "model_resolver.h"
 
+#include "proc_status.h"
+
 namespace bpfsc::tracer {
 
 std::optional<decoder::MapShape> ModelResolver::map_shape(int32_t fd) {
@@ -39,6 +41,18 @@ const decoder::KernelSymbols* ModelResolver::kernel_symbols() {
 
 void ModelResolver::fd_label(int32_t fd, std::pmr::string& out) {
     const model::FdRecord* r = model_.lookup(pid_, fd);
+    if (r == nullptr) return;
+    const std::string& label = r->object->cached_label();
+    out.assign(label.data(), label.size());
+}
+
+void ModelResolver::task_fd_label(int32_t pid, int32_t fd, std::pmr::string& out) {
+    // A task's fds are its process's: traced or not, the model knows only
+    // the traced ones.
+    if (pid <= 0) return;
+    const std::optional<pid_t> process = thread_group_of(pid);
+    if (!process) return;
+    const model::FdRecord* r = model_.lookup(*process, fd);
     if (r == nullptr) return;
     const std::string& label = r->object->cached_label();
     out.assign(label.data(), label.size());

@@ -23,6 +23,7 @@ public:
     std::optional<decoder::MapShape> map_shape(int32_t fd) override;
     uint32_t possible_cpus() override { return fdinfo_.possible_cpus(); }
     void fd_label(int32_t fd, std::pmr::string& out) override;
+    void task_fd_label(int32_t pid, int32_t fd, std::pmr::string& out) override;
     const decoder::BtfTypes* btf_of_fd(int32_t fd) override;
     const decoder::BtfTypes* btf_by_id(uint32_t id) override { return btf_.by_id(id); }
     const decoder::BtfTypes* vmlinux_btf() override { return btf_.vmlinux(); }

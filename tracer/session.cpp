@@ -215,10 +215,11 @@ const notes::Environment& Session::environment(pid_t tgid) {
     auto it = privileged_.find(tgid);
     if (it == privileged_.end()) {
         const std::optional<uint64_t> caps = effective_capabilities(tgid);
-        const bool privileged = !caps || (*caps >> 39 & 1) || (*caps >> 21 & 1);
-        it = privileged_.emplace(tgid, privileged).first;
+        const bool admin = !caps || (*caps >> 21 & 1);
+        it = privileged_.emplace(tgid, Privileges{admin || (*caps >> 39 & 1), admin}).first;
     }
-    environment_.tracee_privileged = it->second;
+    environment_.tracee_privileged = it->second.bpf_or_admin;
+    environment_.tracee_sys_admin = it->second.admin;
     return environment_;
 }
 

@@ -105,7 +105,11 @@ private:
     std::unordered_map<pid_t, FdCall> fd_pending_;
     std::vector<std::string> notes_;               // the commentary of the call being printed
     notes::Environment environment_{-2, true};      // -2: not read yet
-    std::unordered_map<pid_t, bool> privileged_;
+    struct Privileges {
+        bool bpf_or_admin;  // CAP_BPF or CAP_SYS_ADMIN
+        bool admin;         // CAP_SYS_ADMIN
+    };
+    std::unordered_map<pid_t, Privileges> privileged_;
     std::vector<std::unique_ptr<decoder::DecodedCall>> pool_;
 };
 

@@ -45,8 +45,14 @@ void eperm(Ctx& c, std::size_t room) {
     const bool creates = cmd == BPF_MAP_CREATE || cmd == BPF_PROG_LOAD || cmd == BPF_BTF_LOAD;
     if (!c.env.tracee_privileged)
         c.say(fmt::format("not permitted: {} needs {}, which this process lacks", c.command(), needed(cmd)));
+    else if (admin_only && !c.env.tracee_sys_admin)
+        c.say(fmt::format("not permitted: {} needs {}, which this process lacks (it has CAP_BPF)", c.command(),
+                          needed(cmd)));
+    else if (cmd == BPF_TASK_FD_QUERY)
+        c.say("not permitted, though the process has CAP_SYS_ADMIN: not for lack of a capability (the task queried, "
+              "a security module or kernel lockdown refused it)");
     else if (admin_only)
-        c.say(fmt::format("not permitted: {} needs {}", c.command(), needed(cmd)));
+        c.say("not permitted, though the process has CAP_SYS_ADMIN: a security module or kernel lockdown refused it");
     else if (needed(cmd).starts_with("CAP_BPF or"))
         c.say("not permitted, though the process has CAP_BPF or CAP_SYS_ADMIN: a security module or kernel lockdown "
               "refused it");

@@ -20,6 +20,7 @@ namespace bpfsc::notes {
 struct Environment {
     int unprivileged_bpf_disabled = -1;   // /proc/sys/kernel/unprivileged_bpf_disabled, -1 unknown
     bool tracee_privileged = true;        // the tracee has CAP_BPF or CAP_SYS_ADMIN
+    bool tracee_sys_admin = true;         // the tracee has CAP_SYS_ADMIN
 };
 
 // After a bpf() call completed and the model was updated for it (so a

@@ -460,8 +460,16 @@ TEST_CASE("notes: EPERM says which capability, and what the sysctl does", "[note
           Lines{"not permitted: BPF_MAP_CREATE needs CAP_BPF or CAP_SYS_ADMIN, which this process lacks"});
 
     t.env.tracee_privileged = true;
+    t.env.tracee_sys_admin = false;  // CAP_BPF alone
     CHECK(t.call(uapi::BPF_MAP_GET_NEXT_ID, next_id(0), -EPERM) ==
-          Lines{"not permitted: BPF_MAP_GET_NEXT_ID needs CAP_SYS_ADMIN (CAP_BPF is not enough)"});
+          Lines{"not permitted: BPF_MAP_GET_NEXT_ID needs CAP_SYS_ADMIN (CAP_BPF is not enough), which this process "
+                "lacks (it has CAP_BPF)"});
+    // With CAP_SYS_ADMIN the capability is not the cause (bpftool perf
+    // show's BPF_TASK_FD_QUERY of other processes' fds, as root).
+    t.env.tracee_sys_admin = true;
+    CHECK(t.call(uapi::BPF_MAP_GET_NEXT_ID, next_id(0), -EPERM) ==
+          Lines{"not permitted, though the process has CAP_SYS_ADMIN: a security module or kernel lockdown "
+                "refused it"});
     CHECK(t.call(uapi::BPF_MAP_CREATE, a, -EPERM) ==
           Lines{"not permitted, though the process has CAP_BPF or CAP_SYS_ADMIN: a security module or kernel "
                 "lockdown refused it",

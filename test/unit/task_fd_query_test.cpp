@@ -304,3 +304,27 @@ TEST_CASE("BPF_TASK_FD_QUERY of a tracepoint perf event with a program attached"
     CHECK(r.json.find("\"fd_type\":{\"before\":{\"value\":0,\"name\":\"BPF_FD_TYPE_RAW_TRACEPOINT\"},"
                       "\"after\":{\"value\":1,\"name\":\"BPF_FD_TYPE_TRACEPOINT\"}}") != std::string::npos);
 }
+
+TEST_CASE("BPF_TASK_FD_QUERY names the fd as the queried task's, not the caller's", "[BPF_TASK_FD_QUERY]") {
+    // The fd belongs to `pid`'s fd table: labelled by the resolver's
+    // answer for that task, never by what the caller's fd of that number
+    // is (found by tracing `bpftool perf show`, which queries every
+    // process's fds).
+    class TaskResolver : public FakeResolver {
+    public:
+        void fd_label(int32_t, std::pmr::string& out) override { out = "caller's fd"; }
+        void task_fd_label(int32_t pid, int32_t fd, std::pmr::string& out) override {
+            out = fmt::format("fd {} of task {}", fd, pid);
+        }
+    } resolver;
+    task_fd_query_attr a{};
+    a.pid = 4242;
+    a.fd = 7;
+    GuardedPage page;
+    std::byte* attr = page.place(&a, sizeof a);
+    const Rendered r = run_call(kCmd, attr, sizeof a, returns(-ENOENT), &resolver);
+    INFO(r.text);
+    CHECK(r.text.find("pid=4242, fd=7<fd 7 of task 4242>") != std::string::npos);
+    CHECK(r.text.find("caller's fd") == std::string::npos);
+    CHECK(r.json.find("caller's fd") == std::string::npos);
+}
