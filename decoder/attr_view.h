@@ -9,6 +9,8 @@
 namespace bpfsc::decoder {
 
 inline constexpr uint32_t kPageSize = 4096;
+// PATH_MAX: the longest path the kernel takes, with its NUL.
+inline constexpr uint32_t kPathMax = 4096;
 
 // The attr bytes the tracer could read, and the size argument of the call.
 // Members beyond `size` read as zero, as the kernel zero-fills them.

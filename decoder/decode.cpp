@@ -325,7 +325,7 @@ void Decoder::read_data(DecodedCall& call, FieldValue& v, const AttrView& entry_
     case Content::Tags:
     case Content::FuncInfo:
     case Content::LineInfo: return;
-    case Content::String: read_string(d, addr, limit); return;
+    case Content::String: read_string(d, addr, f.is_path ? kPathMax - 1 : limit); return;
     case Content::Text:
     case Content::Bytes:
     case Content::HexBytes: {

@@ -138,6 +138,7 @@ struct Field {
     BtfFrom btf = BtfFrom::None;  // BtfTypeId: which BTF object
     uint16_t btf_member_offset = 0;  // ... the member holding its fd or id
     bool holds_hidden_fds = false;  // the pointed-to data holds fds this table does not lay out
+    bool is_path = false;           // a String that is a path: read whole (up to PATH_MAX), whatever -s says
 
     // Fluent constexpr modifiers, so a table row reads like a sentence.
     constexpr Field as(Kind k) const { Field f = *this; f.kind = k; return f; }
@@ -173,6 +174,9 @@ struct Field {
     // (iter_info: a map fd, a cgroup fd or a pidfd, by iterator): the
     // seccomp broker must not run such a call itself.
     constexpr Field with_hidden_fds() const { Field f = *this; f.holds_hidden_fds = true; return f; }
+    // A path (a pin, an uprobe's binary): shown whole, as strace shows
+    // paths, since a cut path names another file.
+    constexpr Field path() const { Field f = points_to(Content::String); f.is_path = true; return f; }
     constexpr Field in(std::string_view g) const { Field f = *this; f.group = g; return f; }
     constexpr Field added(std::string_view release) const { Field f = *this; f.since = release; return f; }
     constexpr uint32_t end() const { return uint32_t(offset) + width; }

@@ -81,7 +81,7 @@ constexpr Field k_fields[] = {
     BPFSC_NESTED(A, tcx, relative_fd).fd(Object::BpfAny).only_if(tcx_fd).added("6.6"),
     BPFSC_NESTED(A, tcx, relative_id).id(Object::BpfAny).only_if(tcx_id).added("6.6"),
     BPFSC_NESTED(A, tcx, expected_revision).only_if(tcx).added("6.6"),
-    BPFSC_NESTED(A, uprobe_multi, path).points_to(Content::String).only_if(uprobe_multi).added("6.6"),
+    BPFSC_NESTED(A, uprobe_multi, path).path().only_if(uprobe_multi).added("6.6"),
     BPFSC_NESTED(A, uprobe_multi, offsets).points_to(Content::U64Array, k_ucnt).only_if(uprobe_multi).added("6.6"),
     BPFSC_NESTED(A, uprobe_multi, ref_ctr_offsets).points_to(Content::U64Array, k_ucnt).only_if(uprobe_multi).added("6.6"),
     BPFSC_NESTED(A, uprobe_multi, cookies).points_to(Content::U64Array, k_ucnt).only_if(uprobe_multi).added("6.6"),

@@ -7,7 +7,7 @@ namespace {
 using A = uapi::obj_attr;
 
 constexpr Field k_pin[] = {
-    BPFSC_FIELD(A, pathname).points_to(Content::String),
+    BPFSC_FIELD(A, pathname).path(),
     BPFSC_FIELD(A, bpf_fd).fd(Object::BpfAny),
     BPFSC_FIELD(A, file_flags).flags_of(xlat::bpf_file_flags).added("4.15"),
     BPFSC_FIELD(A, path_fd).fd(Object::Dir).added("6.5"),
