@@ -5,9 +5,12 @@
 
 #include <bpf/btf.h>
 
+#include <algorithm>
 #include <cctype>
 #include <cmath>
 #include <cstring>
+#include <utility>
+#include <vector>
 
 #include "../render/json.h"
 
@@ -247,6 +250,10 @@ private:
     }
 
     bool datasec(const struct btf_type* t, std::string_view bytes, int depth) {
+        // A byte no variable covers is shown by no member: the section is
+        // shown typed only when every such byte is zero (alignment), else
+        // the caller shows its bytes.
+        if (!uncovered_bytes_are_zero(t, bytes)) return false;
         out_.push_back('{');
         const struct btf_var_secinfo* v = btf_var_secinfos(t);
         for (uint16_t i = 0; i < btf_vlen(t); ++i, ++v) {
@@ -258,6 +265,26 @@ private:
         }
         out_.push_back('}');
         return true;
+    }
+
+    static bool uncovered_bytes_are_zero(const struct btf_type* t, std::string_view bytes) {
+        std::vector<std::pair<uint64_t, uint64_t>> spans;  // [begin, end) of each variable
+        spans.reserve(btf_vlen(t));
+        const struct btf_var_secinfo* v = btf_var_secinfos(t);
+        for (uint16_t i = 0; i < btf_vlen(t); ++i, ++v) spans.emplace_back(v->offset, uint64_t(v->offset) + v->size);
+        std::sort(spans.begin(), spans.end());
+        uint64_t at = 0;  // bytes before `at` are covered or checked
+        auto zero_until = [&](uint64_t end) {
+            end = std::min<uint64_t>(end, bytes.size());
+            for (; at < end; ++at)
+                if (bytes[at] != '\0') return false;
+            return true;
+        };
+        for (const auto& [begin, end] : spans) {
+            if (!zero_until(begin)) return false;
+            at = std::max(at, std::min<uint64_t>(end, bytes.size()));
+        }
+        return zero_until(bytes.size());
     }
 
     OutBuf& out_;

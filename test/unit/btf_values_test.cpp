@@ -344,3 +344,44 @@ TEST_CASE("without BTF: hex, per CPU for per-CPU maps", "[btf]") {
     CHECK_THAT(out.text, Catch::Contains("  key: 00 00 00 00\n  value: cpu0=04 03 02 01, cpu1="));
     CHECK_THAT(out.json, !Catch::Contains("\"typed\""));
 }
+
+TEST_CASE("typed values: a section's bytes that no variable covers are never hidden", "[btf]") {
+    // struct { .rodata: int a at 0, int b at 8 } over 12 bytes: bytes 4..7
+    // belong to no variable. Zero (alignment), the section is typed; not
+    // zero, typing it would hide them (it showed "{a=1, b=2}"), so it is
+    // not typed and the caller shows every byte.
+    struct btf* b = btf__new_empty();
+    REQUIRE(b != nullptr);
+    const int t_int = btf__add_int(b, "int", 4, BTF_INT_SIGNED);
+    const int a = btf__add_var(b, "a", BTF_VAR_GLOBAL_ALLOCATED, t_int);
+    const int v = btf__add_var(b, "b", BTF_VAR_GLOBAL_ALLOCATED, t_int);
+    const int sec = btf__add_datasec(b, ".rodata", 12);
+    btf__add_datasec_var_info(b, a, 0, 4);
+    btf__add_datasec_var_info(b, v, 8, 4);
+    uint32_t size = 0;
+    const void* raw = btf__raw_data(b, &size);
+    int err = 0;
+    auto types = BtfTypes::parse(std::string_view(static_cast<const char*>(raw), size), &err);
+    btf__free(b);
+    REQUIRE(types != nullptr);
+    auto show = [&](const std::array<int32_t, 3>& words) {
+        OutBuf out;
+        const std::string_view bytes(reinterpret_cast<const char*>(words.data()), sizeof words);
+        return append_typed_value(out, *types, uint32_t(sec), bytes, ValueFormat{}) ? fmt::to_string(out)
+                                                                                     : std::string("<no>");
+    };
+    CHECK(show({1, 0, 2}) == "{a=1, b=2}");
+    CHECK(show({1, 0x55, 2}) == "<no>");
+    // A section with no variables at all shows nothing typed either.
+    struct btf* e = btf__new_empty();
+    const int empty = btf__add_datasec(e, ".data", 12);
+    raw = btf__raw_data(e, &size);
+    auto none = BtfTypes::parse(std::string_view(static_cast<const char*>(raw), size), &err);
+    btf__free(e);
+    REQUIRE(none != nullptr);
+    OutBuf out;
+    const std::array<int32_t, 3> words{0, 7, 0};
+    CHECK_FALSE(append_typed_value(out, *none, uint32_t(empty),
+                                   std::string_view(reinterpret_cast<const char*>(words.data()), sizeof words),
+                                   ValueFormat{}));
+}
