@@ -4,6 +4,7 @@
 // on the map: arrays have every index, queues and stacks have no keys, and a
 // frozen or read-only map refuses writes from user space.
 #include <cerrno>
+#include <cstring>
 
 #include <fmt/format.h>
 
@@ -50,6 +51,38 @@ bool refused(Elem& e, bool write) {
     else
         e.c.say(fmt::format("{} may not be read through this fd: the map or this fd is write-only (BPF_F_WRONLY)",
                             e.name));
+    return true;
+}
+
+// What the values of a map of fds must be the fds of ("" for other maps).
+std::string_view value_fd_kind(uint32_t map_type) {
+    switch (map_type) {
+    case 3: return "a program";                       // PROG_ARRAY
+    case 4: return "a perf event";                    // PERF_EVENT_ARRAY
+    case 8: return "a cgroup (its directory, opened)"; // CGROUP_ARRAY
+    case 12: case 13: return "a map";                 // ARRAY_OF_MAPS, HASH_OF_MAPS
+    case 15: case 18: case 20: return "a socket";     // SOCKMAP, SOCKHASH, REUSEPORT_SOCKARRAY
+    case 17: return "an AF_XDP socket";               // XSKMAP
+    default: return "";
+    }
+}
+
+// EBADF of an update of a map of fds: the value's fd, not an attr member.
+bool bad_value_fd(Elem& e) {
+    Ctx& c = e.c;
+    const std::string_view want = value_fd_kind(e.type());
+    if (want.empty()) return false;
+    const decoder::FieldValue* v = c.member("value");
+    int32_t fd = -1;
+    if (v != nullptr && v->data.bytes.size() >= sizeof fd) std::memcpy(&fd, v->data.bytes.data(), sizeof fd);
+    const auto o = fd >= 0 ? c.object(fd) : nullptr;
+    if (fd < 0)
+        c.say(fmt::format("the value must be the fd of {} for {}: it is not open in this process, or not one", want,
+                          e.name));
+    else if (o == nullptr)
+        c.say(fmt::format("the value, fd {}, is not open in this process: {} holds the fds of {}", fd, e.name, want));
+    else
+        c.say(fmt::format("the value, {}, is not {}: {} holds only those", c.name_fd(fd), want, e.name));
     return true;
 }
 
@@ -110,9 +143,18 @@ bool update(Elem& e) {
         else c.say(fmt::format("{} is full{}: there is no room for a new key", e.name, e.max()));
         return true;
     case EPERM: return refused(e, true);
+    case EBADF:
+        // A bad map_fd is the common explanation's; a map that knows its
+        // type was opened, so the fd at fault is the value's.
+        return e.map != nullptr && bad_value_fd(e);
     case EINVAL:
-        if (how > kExist) c.say("BPF_NOEXIST and BPF_EXIST exclude each other; only one of BPF_ANY, BPF_NOEXIST, "
-                                "BPF_EXIST may be given");
+        if (how > (kNoExist | kExist))
+            c.say(fmt::format("bits {:#x} of flags are no update flag (BPF_NOEXIST, BPF_EXIST, BPF_F_LOCK): "
+                              "the kernel refuses them",
+                              how & ~uint64_t(kNoExist | kExist)));
+        else if (how == (kNoExist | kExist))
+            c.say("BPF_NOEXIST and BPF_EXIST exclude each other; only one of BPF_ANY, BPF_NOEXIST, "
+                  "BPF_EXIST may be given");
         else if (c.in("flags") & kLock)
             c.say(fmt::format("BPF_F_LOCK needs a map whose value holds a struct bpf_spin_lock; {} has none", e.name));
         else return false;

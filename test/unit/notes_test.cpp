@@ -64,6 +64,7 @@ struct Trace {
     FakeInspector inspector;
     model::FdModel model{inspector};
     notes::Environment env;
+    ObjectResolver* resolver = nullptr;  // map shapes, for calls whose data the notes read
     uint64_t seq = 0;
 
     // Decodes `attr` as command `cmd` at entry, lets `kernel` write its outputs, decodes at exit with `ret`,
@@ -85,7 +86,7 @@ struct Trace {
     Lines call_bytes(uint32_t cmd, std::byte* attr, uint32_t size, int64_t ret,
                      const std::function<void(std::byte*)>& kernel) {
         SelfMemory memory;
-        Decoder decoder(memory, nullptr);
+        Decoder decoder(memory, resolver);
         auto decoded = std::make_unique<DecodedCall>();
         decoder.decode_entry(*decoded, cmd, addr_of(attr), size);
         kernel(attr);
@@ -218,11 +219,44 @@ TEST_CASE("notes: looking up, updating and deleting elements", "[notes]") {
           Lines{"the key is not in map#15:hash:config and BPF_EXIST only replaces existing elements"});
     CHECK(t.call(uapi::BPF_MAP_UPDATE_ELEM, elem(3, key, value, 0), -E2BIG) ==
           Lines{"map#15:hash:config is full (max_entries=10240): there is no room for a new key"});
+    CHECK(t.call(uapi::BPF_MAP_UPDATE_ELEM, elem(3, key, value, 3), -EINVAL) ==
+          Lines{"BPF_NOEXIST and BPF_EXIST exclude each other; only one of BPF_ANY, BPF_NOEXIST, BPF_EXIST may be "
+                "given"});
+    // Unknown bits are the cause, not BPF_NOEXIST|BPF_EXIST (0x99 was
+    // blamed on them).
+    CHECK(t.call(uapi::BPF_MAP_UPDATE_ELEM, elem(3, key, value, 0x99), -EINVAL) ==
+          Lines{"bits 0x98 of flags are no update flag (BPF_NOEXIST, BPF_EXIST, BPF_F_LOCK): the kernel "
+                "refuses them"});
 
     CHECK(t.call(uapi::BPF_MAP_DELETE_ELEM, elem(3, key, nullptr), 0) ==
           Lines{"removed the element with this key from map#15:hash:config"});
     CHECK(t.call(uapi::BPF_MAP_DELETE_ELEM, elem(4, key, nullptr), -EINVAL) ==
           Lines{"elements of an array map cannot be deleted: every index of map#16:array:counts always exists"});
+}
+
+TEST_CASE("notes: a map of fds refusing its value's fd blames the value, not the attr", "[notes]") {
+    // A cgroup array updated with a regular file's fd: EBADF, which was
+    // explained as "an fd in the attr is not open in this process".
+    Trace t;
+    t.inspector.fds[{kPid, 5}] = map(20, 8, "cg", 4, 4, 1);  // BPF_MAP_TYPE_CGROUP_ARRAY
+    FakeResolver shapes;
+    shapes.maps[5] = MapShape{8, 4, 4, 1, 0};
+    t.resolver = &shapes;
+    ObjectFacts file;
+    file.what = "file:/tmp/notes";
+    t.inspector.fds[{kPid, 11}] = file;
+    uint32_t key = 0;
+    int32_t value = 11;
+    CHECK(t.call(uapi::BPF_MAP_UPDATE_ELEM, elem(5, &key, &value), -EBADF) ==
+          Lines{"the value, fd 11 (file:/tmp/notes), is not a cgroup (its directory, opened): map#20:cgroup_array:cg "
+                "holds only those"});
+    value = 40;
+    CHECK(t.call(uapi::BPF_MAP_UPDATE_ELEM, elem(5, &key, &value), -EBADF) ==
+          Lines{"the value, fd 40, is not open in this process: map#20:cgroup_array:cg holds the fds of a cgroup (its "
+                "directory, opened)"});
+    // A bad map_fd is still the map_fd's fault.
+    CHECK(t.call(uapi::BPF_MAP_UPDATE_ELEM, elem(9, &key, &value), -EBADF) ==
+          Lines{"fd 9 (map_fd) is not open in this process"});
 }
 
 TEST_CASE("notes: a frozen map refuses writes from user space", "[notes]") {
