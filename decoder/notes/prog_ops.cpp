@@ -9,6 +9,7 @@
 
 #include "../render/format.h"
 #include "../uapi/bpf_attr.h"
+#include "../commands/attach_types.h"
 #include "context.h"
 
 namespace bpfsc::notes::detail {
@@ -46,6 +47,16 @@ bool attach(Ctx& c) {
     case EBUSY:
         c.say(fmt::format("{} already has a program at {} that allows no other (see BPF_F_ALLOW_MULTI, "
                           "BPF_F_ALLOW_OVERRIDE)", target(c), at));
+        return true;
+    case EPERM:
+        // A privileged caller's EPERM from a cgroup hook is the cgroup's
+        // rule, not a capability: the modes of one hook cannot be mixed,
+        // and an ancestor's program may forbid programs below it.
+        if (!c.env.tracee_privileged || !decoder::commands::attach_type_is_cgroup(uint32_t(c.in("attach_type")))) return false;
+        c.say(fmt::format("{} refuses it at {}: its programs there were attached in another mode (none, "
+                          "BPF_F_ALLOW_OVERRIDE or BPF_F_ALLOW_MULTI cannot be mixed on one hook), or a parent "
+                          "cgroup's program there allows no program below it",
+                          target(c), at));
         return true;
     default: return false;
     }

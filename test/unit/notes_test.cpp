@@ -421,6 +421,12 @@ TEST_CASE("notes: attaching, links, queries and test runs", "[notes]") {
           Lines{"attached prog#80:kprobe:hello to fd 10 (cgroup:/sys/fs/cgroup/lab) at BPF_CGROUP_INET_INGRESS "
                 "(BPF_F_ALLOW_MULTI)",
                 "no link holds it: it stays attached, even after this process exits, until BPF_PROG_DETACH"});
+    // Root's EPERM from a cgroup hook is the cgroup's rule (modes mixed),
+    // not a missing capability (which it was blamed on).
+    CHECK(t.call(uapi::BPF_PROG_ATTACH, pa, -EPERM) ==
+          Lines{"fd 10 (cgroup:/sys/fs/cgroup/lab) refuses it at BPF_CGROUP_INET_INGRESS: its programs there were "
+                "attached in another mode (none, BPF_F_ALLOW_OVERRIDE or BPF_F_ALLOW_MULTI cannot be mixed on one "
+                "hook), or a parent cgroup's program there allows no program below it"});
 
     uint32_t ids[2] = {};
     uapi::query_attr q{};
