@@ -35,6 +35,13 @@ std::size_t utf8_sequence(std::string_view s, std::size_t i) {
     return n;
 }
 
+// Whether the n-byte sequence at s[i] is U+0085 (NEL), U+2028 or U+2029.
+bool is_line_separator(std::string_view s, std::size_t i, std::size_t n) {
+    const auto b = [&](std::size_t k) { return static_cast<unsigned char>(s[i + k]); };
+    if (n == 2) return b(0) == 0xc2 && b(1) == 0x85;
+    return n == 3 && b(0) == 0xe2 && b(1) == 0x80 && (b(2) == 0xa8 || b(2) == 0xa9);
+}
+
 } // namespace
 
 bool append_json_string(OutBuf& out, std::string_view s) {
@@ -61,6 +68,12 @@ bool append_json_string(OutBuf& out, std::string_view s) {
             put(out, "\\ufffd");
             valid = false;
             ++i;
+        } else if (is_line_separator(s, i, n)) {
+            // Valid JSON raw, but line-oriented readers (JavaScript before
+            // ES2019, Python's splitlines) end a line there: escaped, every
+            // record stays on its one line.
+            fmt::format_to(It(out), "\\u{:04x}", n == 2 ? 0x85u : 0x2028u + (uint8_t(s[i + 2]) - 0xa8u));
+            i += n;
         } else {
             out.append(s.data() + i, s.data() + i + n);
             i += n;

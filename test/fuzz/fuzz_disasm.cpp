@@ -14,7 +14,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     if (size == 0) return 0;
     const std::size_t split_at = data[0];
     std::vector<disasm::Insn> insns((size - 1) / sizeof(disasm::Insn));
-    std::memcpy(insns.data(), data + 1, insns.size() * sizeof(disasm::Insn));
+    if (!insns.empty()) std::memcpy(insns.data(), data + 1, insns.size() * sizeof(disasm::Insn));
     for (const disasm::Origin origin : {disasm::Origin::Load, disasm::Origin::Xlated}) {
         fmt::memory_buffer out;
         disasm::Options o;

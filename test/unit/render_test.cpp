@@ -115,6 +115,11 @@ TEST_CASE("JSON strings are valid for every byte value", "[render]") {
     out.clear();
     CHECK_FALSE(append_json_string(out, "\xed\xa0\x80"));  // a surrogate is not UTF-8
     CHECK(fmt::to_string(out) == "\"\\ufffd\\ufffd\\ufffd\"");
+    // The characters some line readers take as line ends are escaped, so a
+    // record never spans two lines (hostile's random bytes split one).
+    out.clear();
+    CHECK(append_json_string(out, "a\xc2\x85" "b\xe2\x80\xa8" "c\xe2\x80\xa9" "d"));
+    CHECK(fmt::to_string(out) == "\"a\\u0085b\\u2028c\\u2029d\"");
 }
 
 TEST_CASE("random attrs for every command never crash and always give valid JSON", "[render]") {
