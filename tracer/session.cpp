@@ -96,6 +96,25 @@ int Session::run() {
 }
 
 
+namespace {
+
+// Whether a successful call of this command made a new BPF object (the
+// others that return fds open an existing one: by id, by pin).
+bool creates_object(uint32_t cmd) {
+    switch (cmd) {
+    case uapi::BPF_MAP_CREATE:
+    case uapi::BPF_PROG_LOAD:
+    case uapi::BPF_BTF_LOAD:
+    case uapi::BPF_LINK_CREATE:
+    case uapi::BPF_RAW_TRACEPOINT_OPEN:
+    case uapi::BPF_ITER_CREATE:
+    case uapi::BPF_TOKEN_CREATE: return true;
+    default: return false;
+    }
+}
+
+} // namespace
+
 model::CallRef Session::ref(uint64_t seq, pid_t tgid, std::string_view what) const {
     return model::CallRef{seq, tgid, std::string(what)};
 }
@@ -243,7 +262,9 @@ void Session::update_model(pid_t tgid, uint64_t seq, DecodedCall& call) {
     };
     if (call.command->returns == Returns::Fd) {
         // bpf() makes every fd it returns close-on-exec.
-        const model::FdRecord* r = model_.opened(tgid, int(call.ret), true, ref(seq, tgid, name));
+        model::CallRef by = ref(seq, tgid, name);
+        by.creates = creates_object(call.cmd);
+        const model::FdRecord* r = model_.opened(tgid, int(call.ret), true, by);
         if (r != nullptr) {
             const std::string& label = r->object->cached_label();
             call.ret_label.assign(label.data(), label.size());

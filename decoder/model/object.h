@@ -37,6 +37,7 @@ struct CallRef {
     uint64_t seq = 0;              // the call's number in the trace (1, 2, ...)
     pid_t pid = 0;                 // the process
     std::string what;              // "BPF_MAP_CREATE", "close", "dup2", "exit", "execve"
+    bool creates = false;          // it made a new BPF object (not an open by id or by pin)
 };
 
 // One object, as the trace has seen it over its life.

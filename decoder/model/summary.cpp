@@ -100,7 +100,7 @@ void render_fds_text(const ProcessFds& p, fmt::memory_buffer& out) {
     }
 }
 
-void render_alive_text(const std::vector<AliveObject>& alive, fmt::memory_buffer& out) {
+void render_alive_text(const std::vector<AliveObject>& alive, std::size_t only_looked_at, fmt::memory_buffer& out) {
     put(out, "--- objects alive after the trace ---\n");
     if (alive.empty()) put(out, "  none\n");
     for (const AliveObject& a : alive) {
@@ -113,6 +113,9 @@ void render_alive_text(const std::vector<AliveObject>& alive, fmt::memory_buffer
         }
         out.push_back('\n');
     }
+    if (only_looked_at != 0)
+        fmt::format_to(It(out), "  (not listed: {} object{} the program did not create and only looked at)\n",
+                       only_looked_at, only_looked_at == 1 ? "" : "s");
 }
 
 void append_json_call(fmt::memory_buffer& out, const CallRef& c) {
@@ -146,7 +149,7 @@ void render_fds_json(const ProcessFds& p, fmt::memory_buffer& out) {
     put(out, "]}\n");
 }
 
-void render_alive_json(const std::vector<AliveObject>& alive, fmt::memory_buffer& out) {
+void render_alive_json(const std::vector<AliveObject>& alive, std::size_t only_looked_at, fmt::memory_buffer& out) {
     put(out, "{\"event\":\"alive\",\"objects\":[");
     for (std::size_t i = 0; i < alive.size(); ++i) {
         const AliveObject& a = alive[i];
@@ -160,7 +163,7 @@ void render_alive_json(const std::vector<AliveObject>& alive, fmt::memory_buffer
         }
         put(out, "]}");
     }
-    put(out, "]}\n");
+    fmt::format_to(It(out), "],\"only_looked_at\":{}}}\n", only_looked_at);
 }
 
 } // namespace
@@ -228,6 +231,10 @@ Summary summarize(const FdModel& model, ObjectInspector& inspector) {
                 a.reasons.push_back(std::move(r));
             }
         }
+        if (a.reasons.empty() && !o->created.creates) {
+            ++s.only_looked_at;
+            continue;
+        }
         if (a.reasons.empty()) a.reasons.emplace_back();  // Elsewhere
         s.alive.push_back(std::move(a));
     }
@@ -252,8 +259,8 @@ void render_summary(const Summary& summary, const SummaryOptions& options, fmt::
         if (options.json) render_fds_json(p, out);
         else render_fds_text(p, out);
     }
-    if (options.json) render_alive_json(summary.alive, out);
-    else render_alive_text(summary.alive, out);
+    if (options.json) render_alive_json(summary.alive, summary.only_looked_at, out);
+    else render_alive_text(summary.alive, summary.only_looked_at, out);
 }
 
 void render_summary(const FdModel& model, ObjectInspector& inspector, const SummaryOptions& options,

@@ -55,12 +55,16 @@ struct AliveObject {
 struct Summary {
     std::vector<ProcessFds> processes;  // in pid order; processes without BPF fds are left out
     std::vector<AliveObject> alive;     // in the order first seen
+    // Objects the traced programs did not create and do not hold (opened
+    // by id or pin and closed, as bpftool does; the kernel's own BTF):
+    // alive before and after, not the program's. Counted, not listed.
+    std::size_t only_looked_at = 0;
 };
 
 // Gathers the summary: asks `inspector` whether each BPF object the model has
 // seen still exists (objects of unknown id, and tokens, cannot be asked and
 // are left out) and whether the links holding a program still exist. Objects
-// that no longer exist are not listed.
+// that no longer exist are not listed, nor those only looked at.
 Summary summarize(const FdModel& model, ObjectInspector& inspector);
 
 // "pinned at /sys/fs/bpf/config", "held by link#4", "attached", "open as fd 3 of pid 1234",

@@ -55,7 +55,12 @@ ObjectFacts other(std::string what) {
     return f;
 }
 
-CallRef call(uint64_t seq, pid_t pid, std::string what) { return CallRef{seq, pid, std::move(what)}; }
+// A call as the session records it: the creating commands made their object.
+CallRef call(uint64_t seq, pid_t pid, std::string what) {
+    const bool creates = what == "BPF_MAP_CREATE" || what == "BPF_PROG_LOAD" || what == "BPF_BTF_LOAD" ||
+                         what == "BPF_LINK_CREATE" || what == "BPF_RAW_TRACEPOINT_OPEN";
+    return CallRef{seq, pid, std::move(what), creates};
+}
 
 std::string text_of(const FdModel& model, FakeInspector& inspector) {
     fmt::memory_buffer out;
@@ -200,7 +205,35 @@ TEST_CASE("summary JSON: one valid object per line with the same content", "[sum
           "{\"object\":\"map#15:hash:config\",\"kind\":\"map\",\"id\":15,"
           "\"reasons\":[\"pinned at /sys/fs/bpf/config\"]},"
           "{\"object\":\"link#4:perf_event\",\"kind\":\"link\",\"id\":4,"
-          "\"reasons\":[\"not held by this program: pinned where it was not seen, attached, held by another process, or still being freed\"]}]}");
+          "\"reasons\":[\"not held by this program: pinned where it was not seen, attached, held by another process, or still being freed\"]}],\"only_looked_at\":0}");
+}
+
+TEST_CASE("summary: objects the program only looked at are not called alive", "[summary]") {
+    // bpftool map show: each map opened by id, read, closed; the kernel's
+    // BTF opened by id. All exist after the trace, as before it: none is
+    // the program's (they were listed as "not held by this program").
+    FakeInspector inspector;
+    FdModel model{inspector};
+    inspector.fds[{kParent, 3}] = facts(ObjectKind::Map, 15, kHash, "config");
+    inspector.fds[{kParent, 4}] = facts(ObjectKind::Btf, 1);
+    inspector.fds[{kParent, 5}] = facts(ObjectKind::Map, 19, kHash, "mine");
+    inspector.existing = {{ObjectKind::Map, 15}, {ObjectKind::Btf, 1}, {ObjectKind::Map, 19}};
+    model.opened(kParent, 3, true, call(1, kParent, "BPF_MAP_GET_FD_BY_ID"));
+    model.closed(kParent, 3, call(2, kParent, "close"));
+    model.opened(kParent, 4, true, call(3, kParent, "BPF_BTF_GET_FD_BY_ID"));
+    model.closed(kParent, 4, call(4, kParent, "close"));
+    model.opened(kParent, 5, true, call(5, kParent, "BPF_MAP_CREATE"));  // created, then closed: still listed
+    model.closed(kParent, 5, call(6, kParent, "close"));
+    model.exited(kParent, call(7, kParent, "exit"));
+    const std::string text = text_of(model, inspector);
+    INFO(text);
+    CHECK(text.find("--- objects alive after the trace ---\n"
+                    "  map#19:hash:mine   not held by this program") != std::string::npos);
+    CHECK(text.ends_with("  (not listed: 2 objects the program did not create and only looked at)\n"));
+    const std::string alive = text.substr(text.find("--- objects alive"));
+    CHECK(alive.find("map#15") == std::string::npos);
+    CHECK(alive.find("btf#1") == std::string::npos);
+    CHECK(json_of(model, inspector).find("\"only_looked_at\":2}") != std::string::npos);
 }
 
 TEST_CASE("summary: an fd still open when the trace ends keeps its object alive", "[summary]") {
@@ -279,12 +312,12 @@ TEST_CASE("summary: nothing outlives the trace", "[summary]") {
     REQUIRE(lines.size() == 2);
     CHECK(lines[0].ends_with("\"opened\":{\"seq\":1,\"call\":\"BPF_MAP_CREATE\"},"
                              "\"closed\":{\"seq\":null,\"call\":\"execve\"}}]}"));
-    CHECK(lines[1] == "{\"event\":\"alive\",\"objects\":[]}");
+    CHECK(lines[1] == "{\"event\":\"alive\",\"objects\":[],\"only_looked_at\":0}");
 
     FakeInspector empty_inspector;
     FdModel empty{empty_inspector};
     CHECK(text_of(empty, empty_inspector) == "--- objects alive after the trace ---\n  none\n");
-    CHECK(json_of(empty, empty_inspector) == "{\"event\":\"alive\",\"objects\":[]}\n");
+    CHECK(json_of(empty, empty_inspector) == "{\"event\":\"alive\",\"objects\":[],\"only_looked_at\":0}\n");
 }
 
 TEST_CASE("summary: a link that went away holds nothing; dup2 over an open fd", "[summary]") {
