@@ -136,6 +136,19 @@ private:
         return k != BTF_KIND_FUNC && k != BTF_KIND_VAR && k != BTF_KIND_DATASEC && k != BTF_KIND_DECL_TAG;
     }
 
+    // Whether the i-th reference of `t` is the type of a value it holds
+    // (a member, an array's element, a variable): void has no size, and
+    // the dumper divides by its alignment, 0.
+    static bool holds_data(const struct btf_type* t, uint32_t i) {
+        switch (btf_kind(t)) {
+        case BTF_KIND_STRUCT:
+        case BTF_KIND_UNION:
+        case BTF_KIND_VAR: return true;
+        case BTF_KIND_ARRAY: return i == 0;
+        default: return false;
+        }
+    }
+
     bool fail(std::string why) {
         problem_ = std::move(why);
         return false;
@@ -166,6 +179,8 @@ private:
             if (to != 0 && !may_refer(t, btf__type_by_id(btf_, to)))
                 return fail(fmt::format("type {} ({}) refers to type {} ({}), which no {} can name", f.id,
                                         kind_name(t), to, kind_name(btf__type_by_id(btf_, to)), kind_name(t)));
+            if (to == 0 && holds_data(t, f.next - 1))
+                return fail(fmt::format("type {} ({}) holds a value of type void", f.id, kind_name(t)));
             if (to == 0 || to < first_) continue;  // void, or the base's (trusted)
             if (colour_[to] == 1)
                 return fail(to == f.id ? fmt::format("type {} ({}) refers to itself", to, kind_name(t))

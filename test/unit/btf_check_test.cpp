@@ -142,6 +142,13 @@ TEST_CASE("BTF check: every loop no C type can be is found, and nothing crashes 
          },
          [](struct btf* b) { btf_members(writable(b, 3))[0].type = 2; },
          "type 3 (struct) refers to type 2 (var), which no struct can name"},
+        {"a bitfield member of type void (found by fuzzing: the dumper divided by void's alignment, 0)",
+         [](struct btf* b) {
+             btf__add_int(b, "int", 4, 0);          // 1
+             btf__add_struct(b, "s", 4);            // 2
+             btf__add_field(b, "m", 1, 0, 3);
+         },
+         [](struct btf* b) { btf_members(writable(b, 2))[0].type = 0; }, "type 2 (struct) holds a value of type void"},
         {"a chain of 300 consts",
          [](struct btf* b) {
              btf__add_int(b, "int", 4, 0);
