@@ -1067,13 +1067,14 @@ def test_killed(args, tmp):
     """A tracee killed (SIGKILL) while its threads' bpf() calls are being
     run by the seccomp broker: the objects the tracer made for calls that
     never completed go away with it, and the tracer is left holding no fd.
-    The kill lands in a 0.1 s program load, but timing is the scheduler's:
-    three runs get the chance to catch a call in the broker's hands."""
+    The kill lands in a 0.1 s program load, but timing is the scheduler's
+    (a sanitizer build or a busy machine shifts it): up to ten runs get the
+    chance to catch a call in the broker's hands; most need one."""
     if shutil.which("bpftool") is None:
         skip("bpftool is not installed")
     program = os.path.abspath(args.program)
     os.environ["BPFSC_SECCOMP_STATS"] = "1"
-    for attempt in range(3):
+    for attempt in range(10):
         rc, out, err = run([args.tracer, "--backend=seccomp", "-o", os.path.join(tmp, "trace"), program],
                            what="bpftrace-syscalls --backend=seccomp killed_mid_call")
         if exit_status(rc) != 137:
@@ -1096,7 +1097,7 @@ def test_killed(args, tmp):
               f"nothing named {name} left, no fd left open in the tracer")
         if gone > 0:
             return
-    raise Failure("in three runs the kill never found a call in the broker's hands")
+    raise Failure("in ten runs the kill never found a call in the broker's hands")
 
 
 # --- the same trace from both backends -------------------------------------------
