@@ -39,23 +39,20 @@ const decoder::KernelSymbols* ModelResolver::kernel_symbols() {
     return ksyms_.get();
 }
 
-void ModelResolver::fd_label(int32_t fd, std::pmr::string& out) {
-    const model::FdRecord* r = model_.lookup(pid_, fd);
+void ModelResolver::label_of(pid_t process, int32_t fd, std::pmr::string& out) {
+    const model::FdRecord* r = model_.lookup(process, fd);
     if (r == nullptr) return;
     const std::string& label = r->object->cached_label();
     out.assign(label.data(), label.size());
 }
 
+void ModelResolver::fd_label(int32_t fd, std::pmr::string& out) { label_of(pid_, fd, out); }
+
 void ModelResolver::task_fd_label(int32_t pid, int32_t fd, std::pmr::string& out) {
     // A task's fds are its process's: traced or not, the model knows only
     // the traced ones.
     if (pid <= 0) return;
-    const std::optional<pid_t> process = thread_group_of(pid);
-    if (!process) return;
-    const model::FdRecord* r = model_.lookup(*process, fd);
-    if (r == nullptr) return;
-    const std::string& label = r->object->cached_label();
-    out.assign(label.data(), label.size());
+    if (const std::optional<pid_t> process = thread_group_of(pid)) label_of(*process, fd, out);
 }
 
 decoder::FdObject ModelResolver::fd_object(int32_t fd) {

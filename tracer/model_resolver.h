@@ -31,6 +31,9 @@ public:
     const decoder::KernelSymbols* kernel_symbols() override;
 
 private:
+    // The label of fd `fd` of `process`, as the model knows it.
+    void label_of(pid_t process, int32_t fd, std::pmr::string& out);
+
     model::FdModel& model_;
     BtfCache& btf_;
     FdinfoResolver fdinfo_;

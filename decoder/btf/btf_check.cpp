@@ -52,7 +52,7 @@ public:
     explicit GraphCheck(const struct btf* btf)
         : btf_(btf),
           count_(btf__type_cnt(btf)),
-          first_(btf__base_btf(btf) != nullptr ? btf__type_cnt(btf__base_btf(btf)) : 1),
+          first_(first_own_type(btf)),
           colour_(count_, 0),
           chain_(count_, 0),
           pointee_is_record_(count_, 2) {}
@@ -82,8 +82,7 @@ private:
             // Only a named struct or union is declared ahead: the dumper
             // prints an anonymous one inline, so a loop through a pointer
             // to it never ends.
-            const bool named = t->name_off != 0 && btf__name_by_offset(btf_, t->name_off)[0] != '\0';
-            if (kind == BTF_KIND_FWD || ((kind == BTF_KIND_STRUCT || kind == BTF_KIND_UNION) && named)) {
+            if (kind == BTF_KIND_FWD || ((kind == BTF_KIND_STRUCT || kind == BTF_KIND_UNION) && has_name(btf_, t))) {
                 result = true;
                 path.push_back(id);
                 break;
@@ -213,37 +212,26 @@ private:
 // a string.
 std::string find_bad_name(const struct btf* btf) {
     const uint32_t count = btf__type_cnt(btf);
-    const uint32_t first = btf__base_btf(btf) != nullptr ? btf__type_cnt(btf__base_btf(btf)) : 1;
     auto bad = [&](uint32_t off) { return btf__name_by_offset(btf, off) == nullptr; };
-    for (uint32_t id = first; id < count; ++id) {
+    // "member 2's name" for the first of `n` entries (anything with a
+    // name_off) whose name is bad, "" when none is.
+    auto first_bad = [&](const auto* entries, uint16_t n, std::string_view what) {
+        for (uint16_t i = 0; i < n; ++i)
+            if (bad(entries[i].name_off)) return fmt::format("{} {}'s name", what, i);
+        return std::string();
+    };
+    for (uint32_t id = first_own_type(btf); id < count; ++id) {
         const struct btf_type* t = btf__type_by_id(btf, id);
         if (t == nullptr) continue;
+        const uint16_t n = btf_vlen(t);
         std::string what;
         if (bad(t->name_off)) what = "its name";
-        const uint16_t n = btf_vlen(t);
-        switch (btf_kind(t)) {
-        case BTF_KIND_STRUCT:
-        case BTF_KIND_UNION:
-            for (uint16_t i = 0; i < n && what.empty(); ++i)
-                if (bad(btf_members(t)[i].name_off)) what = "member " + std::to_string(i) + "'s name";
-            break;
-        case BTF_KIND_ENUM:
-            for (uint16_t i = 0; i < n && what.empty(); ++i)
-                if (bad(btf_enum(t)[i].name_off)) what = "enumerator " + std::to_string(i) + "'s name";
-            break;
-        case BTF_KIND_ENUM64:
-            for (uint16_t i = 0; i < n && what.empty(); ++i)
-                if (bad(btf_enum64(t)[i].name_off)) what = "enumerator " + std::to_string(i) + "'s name";
-            break;
-        case BTF_KIND_FUNC_PROTO:
-            for (uint16_t i = 0; i < n && what.empty(); ++i)
-                if (bad(btf_params(t)[i].name_off)) what = "parameter " + std::to_string(i) + "'s name";
-            break;
-        default: break;
-        }
+        else if (btf_is_composite(t)) what = first_bad(btf_members(t), n, "member");
+        else if (btf_is_enum(t)) what = first_bad(btf_enum(t), n, "enumerator");
+        else if (btf_is_enum64(t)) what = first_bad(btf_enum64(t), n, "enumerator");
+        else if (btf_is_func_proto(t)) what = first_bad(btf_params(t), n, "parameter");
         if (!what.empty())
-            return "type " + std::to_string(id) + " (" + std::string(kind_name(t)) + "): " + what +
-                   " is outside the string section";
+            return fmt::format("type {} ({}): {} is outside the string section", id, kind_name(t), what);
     }
     return {};
 }

@@ -10,12 +10,16 @@
 
 namespace bpfsc::decoder {
 
-namespace {
-
 uint32_t first_own_type(const struct btf* btf) {
     const struct btf* base = btf__base_btf(btf);
     return base != nullptr ? btf__type_cnt(base) : 1;
 }
+
+bool has_name(const struct btf* btf, const struct btf_type* t) {
+    return t->name_off != 0 && btf__name_by_offset(btf, t->name_off)[0] != '\0';
+}
+
+namespace {
 
 bool is_record(const struct btf_type* t) { return btf_is_struct(t) || btf_is_union(t); }
 
@@ -47,7 +51,7 @@ public:
         if (id < first_ || id >= count_) return 1;
         if (memo_[id] != kUnknown) return memo_[id];
         const struct btf_type* t = btf__type_by_id(btf_, id);
-        const bool named = t->name_off != 0 && btf__name_by_offset(btf_, t->name_off)[0] != '\0';
+        const bool named = has_name(btf_, t);
         uint64_t lines = 1;
         switch (btf_kind(t)) {
         case BTF_KIND_STRUCT:
@@ -121,15 +125,13 @@ std::string find_member_outside(const struct btf* btf) {
         const struct btf_type* t = btf__type_by_id(btf, id);
         if (!is_record(t)) continue;
         const uint64_t size = uint64_t(t->size) * 8;
+        const std::string_view kind = btf_is_struct(t) ? "struct" : "union";
         for (uint16_t i = 0; i < btf_vlen(t); ++i) {
             const int64_t bits = member_bits(btf, t, i);
-            if (bits < 0)
-                return fmt::format("type {} ({}): member {}'s type has no size", id,
-                                   btf_is_struct(t) ? "struct" : "union", i);
+            if (bits < 0) return fmt::format("type {} ({}): member {}'s type has no size", id, kind, i);
             if (uint64_t(btf_member_bit_offset(t, i)) + uint64_t(bits) > size)
-                return fmt::format("type {} ({}): member {} ends past the {} bytes of its {}", id,
-                                   btf_is_struct(t) ? "struct" : "union", i, t->size,
-                                   btf_is_struct(t) ? "struct" : "union");
+                return fmt::format("type {} ({}): member {} ends past the {} bytes of its {}", id, kind, i, t->size,
+                                   kind);
         }
     }
     return {};

@@ -11,8 +11,16 @@
 #include <string>
 
 struct btf;
+struct btf_type;
 
 namespace bpfsc::decoder {
+
+// The first type id `btf` holds itself (past the base it is split on).
+uint32_t first_own_type(const struct btf* btf);
+
+// Whether `t` has a name ("" for anonymous types). Its name offset must
+// lie in the string section (checked first).
+bool has_name(const struct btf* btf, const struct btf_type* t);
 
 // How many lines the dumper may print for one declaration, or for the
 // whole BTF. vmlinux's C is about 135,000 lines.

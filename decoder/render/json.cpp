@@ -14,13 +14,17 @@ namespace {
 
 using It = std::back_insert_iterator<OutBuf>;
 
-// Length of the valid UTF-8 sequence at s[i], or 0.
-std::size_t utf8_sequence(std::string_view s, std::size_t i) {
+// Length of the valid UTF-8 sequence at s[i] (its code point in *code),
+// or 0.
+std::size_t utf8_sequence(std::string_view s, std::size_t i, uint32_t* code) {
     const auto b = [&](std::size_t k) { return static_cast<unsigned char>(s[k]); };
     const unsigned char c = b(i);
     std::size_t n;
     uint32_t cp;
-    if (c < 0x80) return 1;
+    if (c < 0x80) {
+        *code = c;
+        return 1;
+    }
     if (c >= 0xc2 && c <= 0xdf) { n = 2; cp = c & 0x1f; }
     else if (c >= 0xe0 && c <= 0xef) { n = 3; cp = c & 0x0f; }
     else if (c >= 0xf0 && c <= 0xf4) { n = 4; cp = c & 0x07; }
@@ -32,14 +36,8 @@ std::size_t utf8_sequence(std::string_view s, std::size_t i) {
     }
     if ((n == 3 && cp < 0x800) || (n == 4 && (cp < 0x10000 || cp > 0x10ffff)) || (cp >= 0xd800 && cp <= 0xdfff))
         return 0;
+    *code = cp;
     return n;
-}
-
-// Whether the n-byte sequence at s[i] is U+0085 (NEL), U+2028 or U+2029.
-bool is_line_separator(std::string_view s, std::size_t i, std::size_t n) {
-    const auto b = [&](std::size_t k) { return static_cast<unsigned char>(s[i + k]); };
-    if (n == 2) return b(0) == 0xc2 && b(1) == 0x85;
-    return n == 3 && b(0) == 0xe2 && b(1) == 0x80 && (b(2) == 0xa8 || b(2) == 0xa9);
 }
 
 } // namespace
@@ -63,16 +61,18 @@ bool append_json_string(OutBuf& out, std::string_view s) {
             ++i;
             continue;
         }
-        const std::size_t n = utf8_sequence(s, i);
+        uint32_t code = 0;
+        const std::size_t n = utf8_sequence(s, i, &code);
         if (n == 0) {
             put(out, "\\ufffd");
             valid = false;
             ++i;
-        } else if (is_line_separator(s, i, n)) {
-            // Valid JSON raw, but line-oriented readers (JavaScript before
-            // ES2019, Python's splitlines) end a line there: escaped, every
-            // record stays on its one line.
-            fmt::format_to(It(out), "\\u{:04x}", n == 2 ? 0x85u : 0x2028u + (uint8_t(s[i + 2]) - 0xa8u));
+        } else if (code == 0x85 || code == 0x2028 || code == 0x2029) {
+            // NEL and the line and paragraph separators are valid JSON raw,
+            // but line-oriented readers (JavaScript before ES2019, Python's
+            // splitlines) end a line there: escaped, every record stays on
+            // its one line.
+            fmt::format_to(It(out), "\\u{:04x}", code);
             i += n;
         } else {
             out.append(s.data() + i, s.data() + i + n);

@@ -62,6 +62,14 @@ std::string c_of(const BtfTypes& t, uint32_t id = 0) {
     return std::string(out.data(), out.size());
 }
 
+// struct s { u64 a; u64 b; }: type 2, its members to bend.
+void add_two_u64s(struct btf* b) {
+    const int u64 = btf__add_int(b, "u64", 8, 0);
+    btf__add_struct(b, "s", 16);
+    btf__add_field(b, "a", u64, 0, 0);
+    btf__add_field(b, "b", u64, 64, 0);
+}
+
 } // namespace
 
 TEST_CASE("BTF check: the loops C has pass, and the printers print them", "[btf]") {
@@ -188,12 +196,7 @@ TEST_CASE("BTF check: a name outside the string section is found before libbpf's
     // Found by fuzzing (test/fuzz/corpus/btf/crash-member-name-outside-strings):
     // libbpf's parser accepts it, and btf_dump dereferences the NULL name.
     auto t = build(
-        [](struct btf* b) {
-            const int u64 = btf__add_int(b, "u64", 8, 0);
-            btf__add_struct(b, "s", 16);
-            btf__add_field(b, "a", u64, 0, 0);
-            btf__add_field(b, "b", u64, 64, 0);
-        },
+        add_two_u64s,
         [](struct btf* b) { btf_members(writable(b, 2))[1].name_off = 0xffffff; });
     REQUIRE(t != nullptr);
     CHECK(t->malformation() == "type 2 (struct): member 1's name is outside the string section");
@@ -206,12 +209,7 @@ TEST_CASE("BTF check: members outside their struct and C that would not end are 
     // Found by fuzzing (test/fuzz/corpus/btf/timeout-*): a member 300 MB
     // into its struct made the dumper print 37 million padding lines.
     auto far = build(
-        [](struct btf* b) {
-            const int u64 = btf__add_int(b, "u64", 8, 0);
-            btf__add_struct(b, "s", 16);
-            btf__add_field(b, "a", u64, 0, 0);
-            btf__add_field(b, "b", u64, 64, 0);
-        },
+        add_two_u64s,
         [](struct btf* b) { btf_members(writable(b, 2))[1].offset = 2399142016u; });
     CHECK(far->malformation() == "type 2 (struct): member 1 ends past the 16 bytes of its struct");
     // The kernel accepts a struct of 4 GiB: its padding alone would be
