@@ -169,7 +169,7 @@ public:
     int btf_blob_error = 0;              // why it could not be read or parsed
     std::pmr::string log{&arena_};       // the verifier's (or BTF checker's) log
     LogSource log_source = LogSource::None;
-    int64_t log_load_ret = 0;            // LogSource::Tracer: what the tracer's own load returned
+    int64_t log_load_ret = 0;            // LogSource::Tracer: 0 if the tracer's own load succeeded, else -errno
 
     // The map the call's keys and values belong to, asked once per call.
     bool map_asked = false;

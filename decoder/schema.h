@@ -139,6 +139,7 @@ struct Field {
     uint16_t btf_member_offset = 0;  // ... the member holding its fd or id
     bool holds_hidden_fds = false;  // the pointed-to data holds fds this table does not lay out
     bool is_path = false;           // a String that is a path: read whole (up to PATH_MAX), whatever -s says
+    bool always_written = false;    // stored on every successful call, changed or not (written_on_success)
 
     // Fluent constexpr modifiers, so a table row reads like a sentence.
     constexpr Field as(Kind k) const { Field f = *this; f.kind = k; return f; }
@@ -150,6 +151,10 @@ struct Field {
     constexpr Field id(Object o) const { Field f = *this; f.kind = Kind::Id; f.object = o; return f; }
     constexpr Field out() const { Field f = *this; f.dir = Dir::Out; return f; }
     constexpr Field inout() const { Field f = *this; f.dir = Dir::InOut; return f; }
+    // An output the kernel stores whenever the call succeeds, even with the
+    // value it had (so a read-only attr makes the call fail with EFAULT):
+    // the seccomp broker writes it back the same way.
+    constexpr Field written_on_success() const { Field f = *this; f.always_written = true; return f; }
     constexpr Field points_to(Content c, Length l = {}) const {
         Field f = *this; f.kind = Kind::Pointer; f.content = c; f.length = l; return f;
     }

@@ -16,6 +16,7 @@
 
 #include <fmt/format.h>
 
+#include "broker/run_policy.h"
 #include "seccomp_filter.h"
 #include "proc_status.h"
 #include "tracer_signals.h"
@@ -80,6 +81,8 @@ SeccompBackend::Stats::~Stats() {
     std::fprintf(stderr, "seccomp backend: %llu bpf() calls run by the tracer\n", (unsigned long long)brokered);
     std::fprintf(stderr, "seccomp backend: %llu of them ended with their thread gone before the answer\n",
                  (unsigned long long)orphaned);
+    std::fprintf(stderr, "seccomp backend: %llu of them interrupted for a signal of the tracee's\n",
+                 (unsigned long long)interrupted);
     for (const auto& [why, n] : continued)
         std::fprintf(stderr, "seccomp backend: %llu run by the tracee: %s\n", (unsigned long long)n, why);
 }
@@ -435,6 +438,10 @@ bool SeccompBackend::broker(const Event& event, Task& t, const decoder::DecodedC
         stats_.count("a 32-bit program");
         return false;
     }
+    if (const char* left = broker::left_to_tracee(call)) {
+        stats_.count(left);
+        return false;
+    }
     const bool creates = call.command != nullptr && call.command->returns == decoder::Returns::Fd &&
                          call.command->returned_object != decoder::Object::None;
     const uint64_t id = t.notification;
@@ -447,7 +454,13 @@ bool SeccompBackend::broker(const Event& event, Task& t, const decoder::DecodedC
         stats_.count(replica_.reason());
         return false;
     }
-    int64_t ret = replica_.run();
+    int64_t ret;
+    {
+        const auto watch = broker::interrupted_by_signals(call) ? interrupter_.watch(event.tid, t.tgid)
+                                                                 : broker::CallInterrupter::Watch{};
+        ret = replica_.run();
+    }
+    stats_.interrupted = interrupter_.interrupted();
     if (ret == -EMFILE || ret == -ENFILE) {
         // The tracer's fd table is full, not necessarily the tracee's: the
         // tracee's own call gives the answer (nothing was created).

@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "backend.h"
+#include "broker/call_interrupter.h"
 #include "broker/replica.h"
 #include "broker/tracee_identity.h"
 #include "notified_tracee.h"
@@ -73,6 +74,7 @@ private:
     struct Stats {
         uint64_t brokered = 0;
         uint64_t orphaned = 0;  // brokered, but the thread died before the answer
+        uint64_t interrupted = 0;  // brokered, and ended early for the tracee's signal
         std::vector<std::pair<const char*, uint64_t>> continued;
         void count(const char* why);
         ~Stats();
@@ -111,6 +113,7 @@ private:
     bool main_reaped_ = false;
     std::size_t announced_ = 0;  // tasks the session knows of: what tracee_count() says
     broker::Replica replica_;
+    broker::CallInterrupter interrupter_;
     broker::TraceeIdentity identity_;
     NotifiedTracee notified_{listener_};
     pid_t brokered_tid_ = 0;     // its exit is decoded from the replica's view

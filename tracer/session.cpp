@@ -247,9 +247,18 @@ bool Session::wants_replay(const DecodedCall& call) const {
     if (call.log_source != LogSource::None || options_.verifier_log == VerifierLog::Never) return false;
     if (options_.verifier_log == VerifierLog::Always) return true;
     // Failures the verifier (or BTF checker) explains; not missing
-    // privileges, bad pointers or bad fds, which it never sees.
-    const int64_t err = -call.ret;
-    return call.ret < 0 && err != EPERM && err != EFAULT && err != EBADF && err != ENOMEM && err != EINTR;
+    // privileges, bad pointers or bad fds, which it never sees, nor a
+    // verification a signal interrupted (EAGAIN), which it never finished.
+    if (call.ret >= 0) return false;
+    switch (-call.ret) {
+    case EPERM:
+    case EFAULT:
+    case EBADF:
+    case ENOMEM:
+    case EINTR:
+    case EAGAIN: return false;
+    default: return true;
+    }
 }
 
 void Session::update_model(pid_t tgid, uint64_t seq, DecodedCall& call) {

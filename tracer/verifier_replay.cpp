@@ -83,7 +83,9 @@ bool replay_for_log(pid_t pid, Memory& memory, DecodedCall& call, std::string* w
         *why_not = "its log members could not be set";
         return false;
     }
-    call.log_load_ret = replica.run();
+    // 0 for a load that succeeded: the fd was the tracer's, its number means nothing.
+    const int64_t ret = replica.run();
+    call.log_load_ret = ret < 0 ? ret : 0;
     const int made = replica.take_returned_fd();
     if (made >= 0) close(made);  // a program (or BTF) of the tracer's own: gone at once
     const std::span<const std::byte> written = replica.buffer(buf);

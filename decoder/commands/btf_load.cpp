@@ -14,7 +14,7 @@ constexpr Field k_fields[] = {
     BPFSC_FIELD(A, btf_size),
     BPFSC_FIELD(A, btf_log_size),
     BPFSC_FIELD(A, btf_log_level),
-    BPFSC_FIELD(A, btf_log_true_size).out().added("6.4"),
+    BPFSC_FIELD(A, btf_log_true_size).out().written_on_success().added("6.4"),
     BPFSC_FIELD(A, btf_flags).flags_of(xlat::bpf_btf_flags).added("6.9"),
     BPFSC_FIELD(A, btf_token_fd).fd(Object::Token).added("6.9"),
 };

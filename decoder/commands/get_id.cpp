@@ -6,7 +6,7 @@ namespace bpfsc::decoder::commands {
 namespace {
 using A = uapi::get_id_attr;
 
-constexpr Field k_next_id = BPFSC_FIELD(A, next_id).out();
+constexpr Field k_next_id = BPFSC_FIELD(A, next_id).out().written_on_success();
 constexpr Field k_open_flags = BPFSC_FIELD(A, open_flags).flags_of(xlat::bpf_open_flags).added("4.15");
 
 // open_flags is shown as strace shows it; GET_NEXT_ID requires it to be 0 (EINVAL otherwise).

@@ -8,7 +8,7 @@ namespace {
 using A = uapi::map_batch_attr;
 constexpr Length k_counted = map_sized(BPFSC_OFF(A, map_fd), BPFSC_OFF(A, count), 4);
 
-constexpr Field k_count = BPFSC_FIELD(A, count).inout();
+constexpr Field k_count = BPFSC_FIELD(A, count).inout().written_on_success();
 constexpr Field k_map_fd = BPFSC_FIELD(A, map_fd).fd(Object::Map);
 constexpr Field k_elem_flags = BPFSC_FIELD(A, elem_flags).flags_of(xlat::bpf_elem_flags);
 constexpr Field k_flags = BPFSC_FIELD(A, flags).flags_of(xlat::bpf_no_flags);

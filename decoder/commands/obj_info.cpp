@@ -10,7 +10,7 @@ using A = uapi::info_attr;
 
 constexpr Field k_fields[] = {
     BPFSC_FIELD(A, bpf_fd).fd(Object::BpfAny),
-    BPFSC_FIELD(A, info_len).inout(),
+    BPFSC_FIELD(A, info_len).inout().written_on_success(),
     BPFSC_FIELD(A, info).points_to(Content::InfoStruct, count_of(BPFSC_OFF(A, info_len), 4)).out(),
 };
 } // namespace

@@ -35,9 +35,9 @@ constexpr Field k_query[] = {
     BPFSC_FIELD(Q, target_ifindex).as(Kind::Ifindex).only_if(query_ifindex).added("6.6"),
     BPFSC_FIELD(Q, attach_type).enum_of(xlat::bpf_attach_type),
     BPFSC_FIELD(Q, query_flags).flags_of(xlat::bpf_query_flags),
-    BPFSC_FIELD(Q, attach_flags).flags_of(xlat::bpf_attach_flags).out(),
+    BPFSC_FIELD(Q, attach_flags).flags_of(xlat::bpf_attach_flags).out().written_on_success(),
     BPFSC_FIELD(Q, prog_ids).points_to(Content::U32Array, k_progs).out().on_failure(OnFailure::WrittenIfCounted),
-    BPFSC_FIELD(Q, prog_cnt).inout(),
+    BPFSC_FIELD(Q, prog_cnt).inout().written_on_success(),
     BPFSC_FIELD(Q, prog_attach_flags)
         .points_to(Content::U32Array, k_progs)
         .elements_flags_of(xlat::bpf_attach_flags)

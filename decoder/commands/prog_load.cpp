@@ -45,7 +45,7 @@ constexpr Field k_fields[] = {
         .points_to(Content::Sized, records_of(BPFSC_OFF(A, core_relo_cnt), BPFSC_OFF(A, core_relo_rec_size)))
         .added("5.17"),
     BPFSC_FIELD(A, core_relo_rec_size).added("5.17"),
-    BPFSC_FIELD(A, log_true_size).out().added("6.4"),
+    BPFSC_FIELD(A, log_true_size).out().written_on_success().added("6.4"),
     BPFSC_FIELD(A, prog_token_fd).fd(Object::Token).added("6.9"),
     BPFSC_FIELD(A, fd_array_cnt).added("6.14"),
     BPFSC_FIELD(A, signature)

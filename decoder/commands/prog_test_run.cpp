@@ -9,7 +9,7 @@ using A = uapi::test_attr;
 
 constexpr Field k_fields[] = {
     BPFSC_FIELD(A, prog_fd).fd(Object::Prog),
-    BPFSC_FIELD(A, retval).out(),
+    BPFSC_FIELD(A, retval).out().written_on_success(),
     BPFSC_FIELD(A, data_size_in),
     BPFSC_FIELD(A, data_size_out).inout(),
     BPFSC_FIELD(A, data_in).points_to(Content::HexBytes, count_of(BPFSC_OFF(A, data_size_in), 4)),

@@ -171,6 +171,9 @@ std::string ebadf(Ctx& c) {
     return "an fd in the attr is not open in this process";
 }
 
+constexpr const char* k_bad_pointer =
+    "a pointer in the attr is bad: the kernel could not read or write the memory it points to";
+
 std::string efault(const Ctx& c) {
     const decoder::DecodedCall& call = c.call;
     if (call.attr_state == AttrState::Null) return "the attr pointer is NULL";
@@ -181,7 +184,17 @@ std::string efault(const Ctx& c) {
         if (v.data.state == decoder::DataState::Unreadable && v.field->dir == decoder::Dir::In)
             return fmt::format("{} at {:#x} is not readable memory: the kernel could not read it", v.field->name,
                                v.entry);
-    return "a pointer in the attr is bad: the kernel could not read or write the memory it points to";
+    // The kernel stores some members back into the attr on success: a
+    // read-only attr fails there. An output it changed says the attr was
+    // writable.
+    for (const FieldValue& v : call.fields)
+        if (v.field->dir != decoder::Dir::In && v.changed()) return k_bad_pointer;
+    for (const FieldValue& v : call.fields)
+        if (v.field->always_written && v.field->end() <= call.size)
+            return fmt::format("a pointer in the attr is bad (the kernel could not read or write the memory it "
+                               "points to), or the attr itself is read-only: the kernel writes {} back into it",
+                               v.field->name);
+    return k_bad_pointer;
 }
 
 } // namespace

@@ -135,7 +135,8 @@ bool get_info(Ctx& c) {
         c.say(fmt::format("{} is no map, program, BTF object or link: it has no BPF description", c.name_fd(fd)));
         return true;
     case EFAULT:
-        c.say(fmt::format("the kernel could not write {} bytes at info={:#x}", len, c.in("info")));
+        c.say(fmt::format("the kernel could not write {} bytes at info={:#x}, or info_len into the attr (a "
+                          "read-only attr)", len, c.in("info")));
         return true;
     default: return false;
     }

@@ -856,18 +856,24 @@ def test_lives(args, tmp):
     ignored signals (not the tracer's), x32 and i386 calls answered as the
     kernel answers them, no fd of the tracer's; paths through /proc/self
     and magic links name its own files, not the tracer's; and SIGPIPE kills
-    it as it would (`TRACER yes | head -1` ends with 141, at once)."""
+    it as it would (`TRACER yes | head -1` ends with 141, at once); a signal
+    interrupts a program load (EAGAIN) and a test run (EINTR) as untraced;
+    a read-only attr fails with EFAULT where the kernel writes a member back
+    whatever it held."""
     program = os.path.abspath(args.program)
 
-    def state(argv):
+    def state(argv, env=None):
         r = subprocess.run(argv, stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=RUN_TIMEOUT,
-                           preexec_fn=inherited_signal_state, restore_signals=False)
+                           preexec_fn=inherited_signal_state, restore_signals=False, env=env)
         if r.returncode != 0:
             raise Failure(f"{' '.join(argv)} exits with {exit_status(r.returncode)}: {r.stderr.strip()}")
+        state.stderr = r.stderr
         return r.stdout.splitlines()
 
-    for mode in ("state", "paths"):
+    for mode in ("state", "paths", "interrupted", "readonly"):
         extra = []
+        if mode in ("interrupted", "readonly"):
+            require_bpf()
         if mode == "paths":
             # Paths that name their caller (/proc/self/cwd, /dev/fd/N,
             # /proc/self/exe), resolved from a directory on bpffs.
@@ -877,13 +883,22 @@ def test_lives(args, tmp):
             extra = [bpffs_dir]
         try:
             untraced = state([program, mode] + extra)
-            traced = state(tracer_cmd(args) + ["-o", os.path.join(tmp, mode + ".trace"), program, mode] + extra)
+            traced = state(tracer_cmd(args) + ["-o", os.path.join(tmp, mode + ".trace"), program, mode] + extra,
+                           env=dict(os.environ, BPFSC_SECCOMP_STATS="1"))
         finally:
             if extra:
                 shutil.rmtree(extra[0], ignore_errors=True)
         if traced != untraced:
             raise Failure(f"{mode}: the program's own view differs when traced:\n  untraced: " +
                           "\n            ".join(untraced) + "\n  traced:   " + "\n            ".join(traced))
+        if args.backend == "seccomp" and mode in ("interrupted", "readonly"):
+            # The calls must have been the tracer's to run, or nothing was shown.
+            brokered, reasons, _ = seccomp_stats(state.stderr)
+            wanted = {"interrupted": 3, "readonly": 6}[mode]
+            if brokered != wanted:
+                raise Failure(f"{mode}: the tracer ran {brokered} of the program's calls, not all {wanted}: {reasons}")
+            if mode == "interrupted" and reasons.get("interrupted for a signal of the tracee's") != 2:
+                raise Failure(f"{mode}: the broker did not interrupt both calls for the tracee's signal: {reasons}")
         print(f"{mode}: same view as untraced: " + "; ".join(untraced))
 
     for what, argv in (("untraced", ["yes"]), ("traced", tracer_cmd(args) + ["-o", os.path.join(tmp, "yes.trace"), "yes"])):
@@ -989,6 +1004,9 @@ def seccomp_stats(err):
         m = re.fullmatch(r"seccomp backend: (\d+) of them ended with their thread gone before the answer", line)
         if m:
             reasons["thread gone before the answer"] = int(m.group(1))
+        m = re.fullmatch(r"seccomp backend: (\d+) of them interrupted for a signal of the tracee's", line)
+        if m:
+            reasons["interrupted for a signal of the tracee's"] = int(m.group(1))
         m = re.fullmatch(r"seccomp backend: (\d+) run by the tracee: (.*)", line)
         if m:
             reasons[m.group(2)] = int(m.group(1))
@@ -1067,7 +1085,8 @@ def test_killed(args, tmp):
     """A tracee killed (SIGKILL) while its threads' bpf() calls are being
     run by the seccomp broker: the objects the tracer made for calls that
     never completed go away with it, and the tracer is left holding no fd.
-    The kill lands in a 0.1 s program load, but timing is the scheduler's
+    The kill lands while the broker zeroes a 32 MiB map (15 ms, the largest
+    map it creates itself), but timing is the scheduler's
     (a sanitizer build or a busy machine shifts it): up to ten runs get the
     chance to catch a call in the broker's hands; most need one."""
     if shutil.which("bpftool") is None:

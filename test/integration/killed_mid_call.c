@@ -1,11 +1,11 @@
 /* killed_mid_call: two threads create and close maps as fast as they can,
- * a third loads a program of 100,000 instructions again and again (the
- * verifier takes about 0.1 s over it), everything named "bpfsc_mid_PID"
- * (PID printed first on stdout), until the main thread kills the whole
- * process with SIGKILL in the middle of the first load. The seccomp
- * broker is then running that load for a thread that is gone: the
- * program it made must go away with the tracee, like every map, and the
- * tracer must be left holding nothing. */
+ * a third creates an array map of 32 MiB again and again (the largest the
+ * seccomp broker creates itself; the kernel takes about 15 ms to zero it),
+ * everything named "bpfsc_mid_PID" (PID printed first on stdout), until
+ * the main thread kills the whole process with SIGKILL. The broker is then
+ * most likely creating the large map for a thread that is gone: that map
+ * must go away with the tracee, like every other, and the tracer must be
+ * left holding nothing. */
 #define _GNU_SOURCE
 #include <linux/bpf.h>
 #include <pthread.h>
@@ -33,22 +33,18 @@ static void *creator(void *arg) {
     return NULL;
 }
 
-#define INSNS 100000
+/* 8192 entries of a 4-byte key and a 4092-byte value: exactly the broker's bound. */
+#define BIG_ENTRIES 8192
+#define BIG_VALUE 4092
 
-static void *loader(void *arg) {
+static void *big_creator(void *arg) {
     (void)arg;
-    struct bpf_insn *insns = calloc(INSNS + 1, sizeof *insns);
-    for (int i = 0; i < INSNS; ++i) insns[i].code = BPF_ALU64 | BPF_MOV | BPF_K; /* r0 = 0 */
-    insns[INSNS].code = BPF_JMP | BPF_EXIT;
     for (;;) {
         union bpf_attr a;
-        memset(&a, 0, sizeof a);
-        a.prog_type = BPF_PROG_TYPE_SOCKET_FILTER;
-        a.insn_cnt = INSNS + 1;
-        a.insns = (uint64_t)(uintptr_t)insns;
-        a.license = (uint64_t)(uintptr_t) "GPL";
-        memcpy(a.prog_name, name, sizeof a.prog_name);
-        const long fd = syscall(SYS_bpf, BPF_PROG_LOAD, &a, sizeof a);
+        one_element_array(&a, BIG_VALUE);
+        a.max_entries = BIG_ENTRIES;
+        memcpy(a.map_name, name, sizeof a.map_name);
+        const long fd = raw_bpf(BPF_MAP_CREATE, &a);
         if (fd >= 0) close((int)fd);
     }
     return NULL;
@@ -59,7 +55,7 @@ int main(void) {
     printf("%d\n", (int)getpid());
     fflush(stdout);
     pthread_t t[3];
-    pthread_create(&t[0], NULL, loader, NULL);
+    pthread_create(&t[0], NULL, big_creator, NULL);
     for (int i = 1; i < 3; ++i) pthread_create(&t[i], NULL, creator, NULL);
     usleep(60000);
     kill(getpid(), SIGKILL);

@@ -10,7 +10,16 @@
  *              /proc/self/cwd, gets it back through it and through
  *              /dev/fd/N, and attaches a uprobe to /proc/self/exe: prints
  *              each result and the file the uprobe is on. Each of these
- *              names whoever resolves it. */
+ *              names whoever resolves it.
+ *   interrupted  a SIGALRM (handler with SA_RESTART) 20 ms into a
+ *              program load the verifier needs 0.2 s for, and 100 ms into
+ *              a test run of 10^9 repeats: prints each result (EAGAIN,
+ *              EINTR: the kernel does not restart either), whether it
+ *              came within 1 s, and the number of alarms handled.
+ *   readonly   bpf() calls whose attr is on a read-only page, of commands
+ *              the kernel answers by writing a member whatever it was
+ *              (log_true_size, info_len, next_id, count, btf_log_true_size): prints each
+ *              result (EFAULT). */
 #define _GNU_SOURCE
 #include <dirent.h>
 #include <errno.h>
@@ -19,6 +28,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <sys/time.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -158,10 +169,145 @@ static int paths(const char *dir) {
     return 0;
 }
 
+static volatile sig_atomic_t alarms;
+static void on_alarm(int sig) { (void)sig; ++alarms; }
+
+static void alarm_in(long ms) {
+    struct itimerval in = {.it_value = {.tv_sec = ms / 1000, .tv_usec = (ms % 1000) * 1000}};
+    setitimer(ITIMER_REAL, &in, NULL);
+}
+
+/* The result of a call interrupted after `ms`: its errno, and whether it came in time. */
+static void interrupted_call(const char *what, int cmd, union bpf_attr *a, long ms) {
+    alarm_in(ms);
+    const double start = now();
+    const long ret = checked(raw_bpf(cmd, a));
+    const double took = now() - start;
+    alarm_in(0);
+    printf("%s: %s, %s\n", what, result(ret), took < 1 ? "within 1 s" : "after 1 s");
+    if (ret >= 0) close((int)ret);
+}
+
+static int interrupted(void) {
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_alarm;
+    sa.sa_flags = SA_RESTART;
+    sigaction(SIGALRM, &sa, NULL);
+    /* r1 = 0; loop: r1 += 1; if r1 < 150000 goto loop; r0 = 0; exit: the
+     * verifier walks every turn of the loop (0.2 s here). */
+    struct bpf_insn loop[] = {
+        {.code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = 1, .imm = 0},
+        {.code = BPF_ALU64 | BPF_ADD | BPF_K, .dst_reg = 1, .imm = 1},
+        {.code = BPF_JMP | BPF_JLT | BPF_K, .dst_reg = 1, .off = -2, .imm = 150000},
+        {.code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = 0, .imm = 0},
+        {.code = BPF_JMP | BPF_EXIT},
+    };
+    union bpf_attr a;
+    memset(&a, 0, sizeof a);
+    a.prog_type = BPF_PROG_TYPE_SOCKET_FILTER;
+    a.insns = (uintptr_t)loop;
+    a.insn_cnt = 5;
+    a.license = (uintptr_t) "GPL";
+    interrupted_call("load interrupted at 20 ms", BPF_PROG_LOAD, &a, 20);
+    a.insns = (uintptr_t)(loop + 3);
+    a.insn_cnt = 2;
+    const long prog = checked(raw_bpf(BPF_PROG_LOAD, &a));
+    printf("r0 = 0 program: %s\n", result(prog));
+    unsigned char packet[64] = {0};
+    memset(&a, 0, sizeof a);
+    a.test.prog_fd = (uint32_t)prog;
+    a.test.data_in = (uintptr_t)packet;
+    a.test.data_size_in = sizeof packet;
+    a.test.repeat = 1000000000;
+    interrupted_call("test run interrupted at 100 ms", BPF_PROG_TEST_RUN, &a, 100);
+    printf("alarms handled: %d\n", (int)alarms);
+    return 0;
+}
+
+/* Offsets of members newer than the system's linux/bpf.h (6.1). */
+enum {
+    LOG_TRUE_SIZE_END = 144,     /* offsetofend(prog_load.log_true_size), 6.4 */
+    BTF_LOG_TRUE_SIZE_END = 32,  /* offsetofend(btf_log_true_size), 6.4 */
+};
+
+/* The smallest BTF: a header, one 4-byte signed int, the strings "" and "int". */
+static const uint32_t one_int_btf[] = {
+    0x0001eb9f, 24 /* hdr_len */, 0 /* type_off */, 16 /* type_len */, 16 /* str_off */, 5 /* str_len */,
+    1 /* name_off */, 1u << 24 /* BTF_KIND_INT */, 4 /* size */, (1u << 24) | 32 /* signed, 32 bits */,
+    0x746e6900 /* "\0int" */, 0 /* "\0" */,
+};
+
+static int readonly(void) {
+    unsigned char *page = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (page == MAP_FAILED) return 2;
+    union bpf_attr *a = (union bpf_attr *)page;
+    struct bpf_insn ret0[] = {{.code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = 0, .imm = 0},
+                              {.code = BPF_JMP | BPF_EXIT}};
+    union bpf_attr map;
+    one_element_array(&map, 8);
+    const long map_fd = checked(raw_bpf(BPF_MAP_CREATE, &map));
+    uint32_t key = 0, position = 0;
+    uint64_t value = 0;
+    unsigned char info[sizeof(struct bpf_map_info)];
+    for (int i = 0; i < 5; ++i) {
+        mprotect(page, 4096, PROT_READ | PROT_WRITE);
+        memset(page, 0, 4096);
+        const char *what = "";
+        int cmd = 0;
+        unsigned size = sizeof *a;
+        switch (i) {
+        case 0: /* writes log_true_size, even 0 */
+            what = "BPF_PROG_LOAD";
+            cmd = BPF_PROG_LOAD;
+            a->prog_type = BPF_PROG_TYPE_SOCKET_FILTER;
+            a->insns = (uintptr_t)ret0;
+            a->insn_cnt = 2;
+            a->license = (uintptr_t) "GPL";
+            size = LOG_TRUE_SIZE_END;
+            break;
+        case 1: /* writes info_len */
+            what = "BPF_OBJ_GET_INFO_BY_FD";
+            cmd = BPF_OBJ_GET_INFO_BY_FD;
+            a->info.bpf_fd = (uint32_t)map_fd;
+            a->info.info_len = sizeof info;
+            a->info.info = (uintptr_t)info;
+            break;
+        case 2: /* writes next_id */
+            what = "BPF_MAP_GET_NEXT_ID";
+            cmd = BPF_MAP_GET_NEXT_ID;
+            break;
+        case 4: /* writes btf_log_true_size, even 0 */
+            what = "BPF_BTF_LOAD";
+            cmd = BPF_BTF_LOAD;
+            a->btf = (uintptr_t)one_int_btf;
+            a->btf_size = 24 + 16 + 5;
+            size = BTF_LOG_TRUE_SIZE_END;
+            break;
+        case 3: /* writes count */
+            what = "BPF_MAP_LOOKUP_BATCH";
+            cmd = BPF_MAP_LOOKUP_BATCH;
+            a->batch.map_fd = (uint32_t)map_fd;
+            a->batch.keys = (uintptr_t)&key;
+            a->batch.values = (uintptr_t)&value;
+            a->batch.out_batch = (uintptr_t)&position;
+            a->batch.count = 1;
+            break;
+        }
+        mprotect(page, 4096, PROT_READ);
+        const long ret = checked(syscall(SYS_bpf, cmd, a, size));
+        printf("%s with a read-only attr: %s\n", what, result(ret));
+        if (ret >= 0 && (cmd == BPF_PROG_LOAD || cmd == BPF_BTF_LOAD)) close((int)ret);
+    }
+    return 0;
+}
+
 int main(int argc, char **argv) {
     if (argc > 2 && strcmp(argv[1], "paths") == 0) return paths(argv[2]);
     if (argc > 1 && strcmp(argv[1], "state") == 0) return state();
     if (argc > 2 && strcmp(argv[1], "signals") == 0) return signals(atoi(argv[2]));
-    fprintf(stderr, "usage: lives_as_untraced state | signals N | paths DIR\n");
+    if (argc > 1 && strcmp(argv[1], "interrupted") == 0) return interrupted();
+    if (argc > 1 && strcmp(argv[1], "readonly") == 0) return readonly();
+    fprintf(stderr, "usage: lives_as_untraced state | signals N | paths DIR | interrupted | readonly\n");
     return 2;
 }

@@ -134,6 +134,14 @@ TEST_CASE("notes: walking the ids of every map", "[notes]") {
                 "not a failure)"});
 }
 
+TEST_CASE("notes: EFAULT with an attr the kernel writes back into", "[notes]") {
+    Trace t;
+    // next_id is stored on every success: an attr on a read-only page fails there.
+    CHECK(t.call(uapi::BPF_MAP_GET_NEXT_ID, next_id(14), -EFAULT) ==
+          Lines{"a pointer in the attr is bad (the kernel could not read or write the memory it points to), or the "
+                "attr itself is read-only: the kernel writes next_id back into it"});
+}
+
 TEST_CASE("notes: opening objects by id", "[notes]") {
     Trace t;
     t.inspector.fds[{kPid, 3}] = config_map();

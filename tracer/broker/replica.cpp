@@ -531,23 +531,17 @@ int64_t Replica::run() {
 int Replica::write_back(TraceeAccess& tracee) {
     // A call the tracer changed (set, own_buffer) is not the tracee's call.
     if (overridden_) return 0;
-    // Members of the attr the kernel wrote (also on the error paths where
-    // it does: counts, log_true_size...), where they changed.
-    for (const FieldValue& v : call_->fields) {
-        const Field& f = *v.field;
-        if (f.dir == Dir::In || f.kind == Kind::Pointer || f.offset >= call_->size) continue;
-        const uint32_t width = std::min<uint32_t>(f.width, call_->size - f.offset);
-        if (std::memcmp(attr_.data() + f.offset, attr_before_.data() + f.offset, width) == 0) continue;
-        std::memcpy(tracee_attr_.data() + f.offset, attr_.data() + f.offset, width);
-        if (!tracee.write(call_->attr_addr + f.offset, std::span(attr_.data() + f.offset, width))) return -EFAULT;
-    }
+    // In the kernel's order: buffers, then the attr members that count
+    // them. Everything is written that can be; one failed write makes the
+    // call's result EFAULT, as the kernel's own copy would.
+    bool all_written = true;
     // Buffers: the bytes the kernel changed, from the first to the last.
     for (std::size_t i = 0; i < used_; ++i) {
         const Buffer& b = buffers_[i];
         if (!b.out || b.own || b.size == 0) continue;
         if (b.whole) {
             if (ret_ >= 0 && !tracee.write(decoder::RemoteAddr{b.remote}, std::span(b.local.data(), b.size)))
-                return -EFAULT;
+                all_written = false;
             continue;
         }
         std::size_t first = 0, last = b.size;
@@ -555,9 +549,25 @@ int Replica::write_back(TraceeAccess& tracee) {
         if (first == b.size) continue;
         while (last > first && b.local[last - 1] == b.before[last - 1]) --last;
         if (!tracee.write(decoder::RemoteAddr{b.remote + first}, std::span(b.local.data() + first, last - first)))
-            return -EFAULT;
+            all_written = false;
     }
-    return 0;
+    // Members of the attr the kernel wrote (also on the error paths where
+    // it does: counts, log_true_size...), where they changed, and those it
+    // stores on every success whatever they held: on a read-only attr, the
+    // kernel's call fails with EFAULT, and so does this write.
+    for (const FieldValue& v : call_->fields) {
+        const Field& f = *v.field;
+        if (f.dir == Dir::In || f.kind == Kind::Pointer || f.offset >= call_->size) continue;
+        const uint32_t width = std::min<uint32_t>(f.width, call_->size - f.offset);
+        const bool stored = f.always_written && ret_ >= 0 && f.end() <= call_->size;
+        if (!stored && std::memcmp(attr_.data() + f.offset, attr_before_.data() + f.offset, width) == 0) continue;
+        if (!tracee.write(call_->attr_addr + f.offset, std::span(attr_.data() + f.offset, width))) {
+            all_written = false;
+            continue;
+        }
+        std::memcpy(tracee_attr_.data() + f.offset, attr_.data() + f.offset, width);
+    }
+    return all_written ? 0 : -EFAULT;
 }
 
 int Replica::take_returned_fd() {

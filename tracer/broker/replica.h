@@ -16,7 +16,9 @@
 //                 verifier-log re-run: log_level, a tracer-owned log_buf);
 //   run()         calls bpf() in the tracer;
 //   write_back()  writes into the tracee exactly the bytes the kernel
-//                 changed: attr members, buffers (also on error paths);
+//                 changed: buffers, then attr members (also on error
+//                 paths), and the members the kernel stores on every
+//                 success even unchanged (Field::always_written);
 //   view()        the tracee's memory as the call left it, for decoding
 //                 the exit without racing the tracee;
 //   release()     closes every duplicate.
@@ -62,7 +64,7 @@ public:
     // Runs the call. The result, or -errno.
     int64_t run();
     // Writes the kernel's outputs into the tracee. 0, or -EFAULT when a
-    // write failed (the tracee's memory changed under it).
+    // write failed (read-only memory, or memory the tracee unmapped).
     int write_back(TraceeAccess& tracee);
     // The fd the call returned in the tracer (the caller installs it in the
     // tracee and closes it), or -1. Ownership passes to the caller.
