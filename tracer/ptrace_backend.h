@@ -45,6 +45,7 @@ private:
 
     std::unordered_map<pid_t, Task> tasks_;
     pid_t main_pid_ = 0;
+    void skip_syscall(pid_t tid);
     bool launched_ = false;       // filter installed: only selected syscalls stop
     ProcessMemory memory_;
 };

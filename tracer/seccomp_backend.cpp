@@ -225,6 +225,9 @@ void SeccompBackend::on_process_record(const ProcessRecord& r) {
         if (tasks_.count(r.tid) != 0) return;
         tasks_[r.tid].tgid = r.tgid;
         ++threads_[r.tgid];
+        // A thread's maker is some thread of its process (the event does
+        // not say which): its filters are taken to be the leader's.
+        own_filters_.on_new_task(thread ? r.tgid : r.parent_tid, r.tid, r.tgid);
         if (!thread && watchdog_ != nullptr) watchdog_->guard(r.tid);
         Event e{Event::Kind::NewTask};
         e.tid = r.tid;
@@ -271,6 +274,7 @@ void SeccompBackend::forget_gone(const Event& e) {
         if (it->second.announced) --announced_;
         if (it->second.pidfd >= 0) close(it->second.pidfd);
         identity_.forget(it->first);
+        own_filters_.forget(it->first);
         return tasks_.erase(it);
     };
     if (e.kind == Event::Kind::NewTask) {
@@ -374,6 +378,25 @@ SeccompBackend::Task& SeccompBackend::learn(pid_t tid) {
 void SeccompBackend::on_notification(const seccomp_notif& n) {
     const pid_t tid = pid_t(n.pid);
     const long nr = long(n.data.nr);
+    bool own_enosys = false;
+    if (tid != 0) {
+        const auto known = tasks_.find(tid);
+        const pid_t tgid = known != tasks_.end() ? known->second.tgid : tid;
+        own_enosys = own_filters_.traced_away(tid, tgid, n.data);
+        const std::optional<FilterInstall> install = own_enosys ? std::nullopt : filter_install(n.data);
+        if (install) {
+            // The program's own filter, read while its call waits.
+            plain_memory_.set_pid(tid);
+            own_filters_.on_install(tid, tgid, *install, plain_memory_);
+            if (!listener_.valid(n.id)) own_filters_.forget(tid);
+            listener_.answer_continue(n.id);
+            return;
+        }
+    }
+    if (own_enosys && (changes_identity(n.data.arch, nr) || classify_syscall(n.data.arch, nr) == Syscall::Other)) {
+        listener_.answer(n.id, -ENOSYS);  // not run: nothing changed
+        return;
+    }
     // A thread outside the tracer's pid namespace, or a call the session
     // does not follow (the identity syscalls: nothing to print): let it run.
     if (tid == 0 || changes_identity(n.data.arch, nr) || classify_syscall(n.data.arch, nr) == Syscall::Other) {
@@ -393,6 +416,7 @@ void SeccompBackend::on_notification(const seccomp_notif& n) {
     }
     t.waiting = true;
     t.notification = n.id;
+    t.own_enosys = own_enosys;
     Event e{Event::Kind::SyscallEntry};
     e.tid = tid;
     e.tgid = t.tgid;
@@ -413,6 +437,14 @@ void SeccompBackend::resume(const Event& event, bool want_exit, const decoder::D
     // thread is gone (its exit shows the call unfinished).
     if (!listener_.valid(t.notification)) {
         t.waiting = false;
+        return;
+    }
+    if (t.own_enosys) {
+        // The program's own SECCOMP_RET_TRACE, with no ptracer: the kernel
+        // fails the call with ENOSYS without running it.
+        t.own_enosys = false;
+        t.waiting = false;
+        if (listener_.answer(t.notification, -ENOSYS) && want_exit) push_exit(event.tid, t, -ENOSYS, false);
         return;
     }
     if (call != nullptr && broker(event, t, *call)) return;

@@ -23,6 +23,7 @@
 #include "broker/replica.h"
 #include "broker/tracee_identity.h"
 #include "notified_tracee.h"
+#include "own_seccomp_filters.h"
 #include "process_events.h"
 #include "process_memory.h"
 #include "seccomp_listener.h"
@@ -68,6 +69,7 @@ private:
         bool exit_queued = false;    // its TaskExit is in the queue
         bool announced = false;      // the session has seen it appear (its NewTask)
         int pidfd = -1;              // opened when the broker first needs one of its fds
+        bool own_enosys = false;     // its own filter says TRACE: the call fails with ENOSYS, unrun
     };
     // How many calls were brokered, and why the others ran in the tracee
     // (BPFSC_SECCOMP_STATS=1 prints them at the end, on stderr).
@@ -114,6 +116,7 @@ private:
     std::size_t announced_ = 0;  // tasks the session knows of: what tracee_count() says
     broker::Replica replica_;
     broker::CallInterrupter interrupter_;
+    OwnSeccompFilters own_filters_;
     broker::TraceeIdentity identity_;
     NotifiedTracee notified_{listener_};
     pid_t brokered_tid_ = 0;     // its exit is decoded from the replica's view

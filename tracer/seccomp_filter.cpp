@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <array>
 #include <cstring>
 #include <vector>
 
@@ -82,6 +83,14 @@ scmp_filter_ctx build_filter(uint32_t act, bool identity, std::string* error, in
     if (*rc == 0)
         *rc = seccomp_rule_add(ctx, act, SCMP_SYS(ioctl), 1,
                                arg1(SCMP_CMP_MASKED_EQ, 0xffffffffu, kPerfEventIocSetBpf));
+    // The program's own filters (own_seccomp_filters.h): seccomp(2) and
+    // prctl(PR_SET_SECCOMP) installing one.
+    if (identity && *rc == 0)
+        *rc = seccomp_rule_add(ctx, act, SCMP_SYS(seccomp), 1,
+                               scmp_arg_cmp{0, SCMP_CMP_EQ, SECCOMP_SET_MODE_FILTER, 0});
+    if (identity && *rc == 0)
+        *rc = seccomp_rule_add(ctx, act, SCMP_SYS(prctl), 2, scmp_arg_cmp{0, SCMP_CMP_EQ, PR_SET_SECCOMP, 0},
+                               arg1(SCMP_CMP_EQ, SECCOMP_MODE_FILTER));
     if (identity)
         for (const char* name : k_identity_syscalls) {
             // Native numbers, or libseccomp's pseudo-numbers for names only
@@ -120,7 +129,7 @@ bool export_program(scmp_filter_ctx ctx, std::vector<sock_filter>& program, std:
 } // namespace
 
 int install_syscall_filter(FilterAction action, std::string* error) {
-    const uint32_t act = action == FilterAction::Trace  ? SCMP_ACT_TRACE(0)
+    const uint32_t act = action == FilterAction::Trace  ? SCMP_ACT_TRACE(kTracerTraceData)
                          : action == FilterAction::Log ? SCMP_ACT_LOG
                                                        : SCMP_ACT_NOTIFY;
     int rc = 0;
@@ -213,6 +222,31 @@ bool changes_identity(uint32_t arch, long nr) {
     for (const auto& [a, n] : numbers)
         if (a == arch && n == nr) return true;
     return false;
+}
+
+std::optional<FilterInstall> filter_install(const seccomp_data& call) {
+    const uint32_t arch = call.arch;
+    const long nr = call.nr;
+    const auto& args = call.args;
+    static const auto numbers = [] {
+        std::vector<std::array<int64_t, 3>> all;  // arch, seccomp's number, prctl's
+        for (const uint32_t a : {uint32_t(SCMP_ARCH_X86_64), uint32_t(SCMP_ARCH_X86), uint32_t(SCMP_ARCH_X32),
+                                 uint32_t(SCMP_ARCH_AARCH64)})
+            all.push_back({a == SCMP_ARCH_X32 ? int64_t(AUDIT_ARCH_X86_64) : int64_t(a),
+                           seccomp_syscall_resolve_name_arch(a, "seccomp"),
+                           seccomp_syscall_resolve_name_arch(a, "prctl")});
+        return all;
+    }();
+    for (const auto& [a, seccomp_nr, prctl_nr] : numbers) {
+        if (a != int64_t(arch)) continue;
+        // x32's numbers carry bit 30 and its pointers are 32-bit (compat).
+        const bool compat = arch != native_arch() || (nr & 0x40000000) != 0;
+        if (nr == seccomp_nr && args[0] == SECCOMP_SET_MODE_FILTER)
+            return FilterInstall{args[2], args[1], compat};
+        if (nr == prctl_nr && uint32_t(args[0]) == PR_SET_SECCOMP && args[1] == SECCOMP_MODE_FILTER)
+            return FilterInstall{args[2], 0, compat};
+    }
+    return std::nullopt;
 }
 
 } // namespace bpfsc::tracer

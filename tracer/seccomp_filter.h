@@ -5,7 +5,10 @@
 // other syscall run at full speed, untouched.
 #pragma once
 
+#include <linux/seccomp.h>
+
 #include <cstdint>
+#include <optional>
 #include <string>
 
 namespace bpfsc::tracer {
@@ -33,6 +36,10 @@ int install_syscall_filter(FilterAction action, std::string* error);
 // requires next to a listener). Returns the listener fd, or -errno.
 int install_notify_filter(std::string* error);
 
+// The data of the ptrace filter's SECCOMP_RET_TRACE: a seccomp stop with
+// other data is the traced program's own filter asking for a tracer.
+inline constexpr uint16_t kTracerTraceData = 0xb9f5;
+
 // The syscalls the filter selects.
 // perf_event_open and ioctl(PERF_EVENT_IOC_SET_BPF) are how BCC and older
 // libbpf attach programs to tracepoints and probes, and how perf buffers
@@ -48,5 +55,15 @@ bool is_bpf_syscall(uint32_t arch, long nr);
 // root or umask (setuid and friends, capset, unshare, setns, chroot,
 // pivot_root, umask), in any ABI (i386's setuid32 and friends, x32's).
 bool changes_identity(uint32_t arch, long nr);
+
+// A call that installs a seccomp filter of the program's own: seccomp(
+// SECCOMP_SET_MODE_FILTER, flags, prog) or prctl(PR_SET_SECCOMP,
+// SECCOMP_MODE_FILTER, prog), in any ABI. The filter selects both.
+struct FilterInstall {
+    uint64_t program = 0;  // the struct sock_fprog's address
+    uint64_t flags = 0;    // SECCOMP_FILTER_FLAG_*
+    bool compat = false;   // a 32-bit sock_fprog (i386, x32)
+};
+std::optional<FilterInstall> filter_install(const seccomp_data& call);
 
 } // namespace bpfsc::tracer

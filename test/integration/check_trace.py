@@ -859,7 +859,8 @@ def test_lives(args, tmp):
     it as it would (`TRACER yes | head -1` ends with 141, at once); a signal
     interrupts a program load (EAGAIN) and a test run (EINTR) as untraced;
     a read-only attr fails with EFAULT where the kernel writes a member back
-    whatever it held."""
+    whatever it held; the program's own seccomp filters keep their meaning
+    (SECCOMP_RET_TRACE with no tracer of its own: ENOSYS, unrun)."""
     program = os.path.abspath(args.program)
 
     def state(argv, env=None):
@@ -870,9 +871,9 @@ def test_lives(args, tmp):
         state.stderr = r.stderr
         return r.stdout.splitlines()
 
-    for mode in ("state", "paths", "interrupted", "readonly"):
+    for mode in ("state", "paths", "interrupted", "readonly", "own-filter"):
         extra = []
-        if mode in ("interrupted", "readonly"):
+        if mode in ("interrupted", "readonly", "own-filter"):
             require_bpf()
         if mode == "paths":
             # Paths that name their caller (/proc/self/cwd, /dev/fd/N,

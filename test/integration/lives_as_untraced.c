@@ -19,16 +19,30 @@
  *   readonly   bpf() calls whose attr is on a read-only page, of commands
  *              the kernel answers by writing a member whatever it was
  *              (log_true_size, info_len, next_id, count, btf_log_true_size): prints each
- *              result (EFAULT). */
+ *              result (EFAULT).
+ *   own-filter installs seccomp filters of its own that answer some of the
+ *              calls the tracer also selects with SECCOMP_RET_TRACE (bpf(),
+ *              close(1000), dup(1000) in a child) and one with
+ *              SECCOMP_RET_ERRNO (BPF_PROG_LOAD): with nobody ptracing it,
+ *              the kernel fails the first with ENOSYS, unrun. Prints each
+ *              result, in the program, a thread of it and a child; a
+ *              filter the kernel refuses changes nothing. */
 #define _GNU_SOURCE
 #include <dirent.h>
 #include <errno.h>
 #include <signal.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/audit.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
+#include <pthread.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
 #include <sys/time.h>
 #include <time.h>
 #include <unistd.h>
@@ -302,12 +316,91 @@ static int readonly(void) {
     return 0;
 }
 
+static long map_create(void) {
+    union bpf_attr a;
+    one_element_array(&a, 8);
+    const long fd = checked(raw_bpf(BPF_MAP_CREATE, &a));
+    if (fd >= 0) close((int)fd);
+    return fd;
+}
+
+static void *map_create_in_thread(void *arg) {
+    (void)arg;
+    printf("thread: BPF_MAP_CREATE: %s\n", result(map_create()));
+    return NULL;
+}
+
+static int own_filter(void) {
+    /* bpf(): TRACE, but BPF_PROG_LOAD: ERRNO(EPERM); close(1000): TRACE; else ALLOW. */
+    struct sock_filter insns[] = {
+        BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, arch)),
+        BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, AUDIT_ARCH_X86_64, 0, 7),
+        BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)),
+        BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_bpf, 0, 2),
+        BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, args[0])),
+        BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, BPF_PROG_LOAD, 5, 4),
+        BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_close, 0, 2),
+        BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, args[0])),
+        BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, 1000, 1, 0),
+        BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+        BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_TRACE | 7),
+        BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | EPERM),
+    };
+    struct sock_fprog prog = {sizeof insns / sizeof insns[0], insns};
+    /* dup(1000): TRACE; else ALLOW (a child installs it with prctl). */
+    struct sock_filter dup_insns[] = {
+        BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)),
+        BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_dup, 0, 3),
+        BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, args[0])),
+        BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, 1000, 0, 1),
+        BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_TRACE),
+        BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+    };
+    struct sock_fprog dup_prog = {sizeof dup_insns / sizeof dup_insns[0], dup_insns};
+    /* An instruction no filter may hold: the kernel refuses it. */
+    struct sock_filter bad_insns[] = {{0xffff, 0, 0, 0}, BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_TRACE)};
+    struct sock_fprog bad = {2, bad_insns};
+
+    if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0) return 2;
+    printf("refused filter: %s\n", result(checked(syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &bad))));
+    printf("BPF_MAP_CREATE: %s\n", result(map_create()));
+    printf("filter: %s\n", result(checked(syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &prog))));
+    printf("BPF_MAP_CREATE: %s\n", result(map_create()));
+    struct bpf_insn ret0[] = {{.code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = 0}, {.code = BPF_JMP | BPF_EXIT}};
+    union bpf_attr a;
+    memset(&a, 0, sizeof a);
+    a.prog_type = BPF_PROG_TYPE_SOCKET_FILTER;
+    a.insns = (uintptr_t)ret0;
+    a.insn_cnt = 2;
+    a.license = (uintptr_t) "GPL";
+    printf("BPF_PROG_LOAD: %s\n", result(checked(raw_bpf(BPF_PROG_LOAD, &a))));
+    printf("close(1000): %s\n", result(checked(close(1000))));
+    printf("close(1001): %s\n", result(checked(close(1001))));
+    pthread_t t;
+    pthread_create(&t, NULL, map_create_in_thread, NULL);
+    pthread_join(t, NULL);
+    fflush(stdout);
+    const pid_t child = fork();
+    if (child == 0) {
+        printf("child: BPF_MAP_CREATE: %s\n", result(map_create()));
+        printf("child: dup(1000) before its filter: %s\n", result(checked(dup(1000))));
+        printf("child: filter: %s\n", result(checked(prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &dup_prog))));
+        printf("child: dup(1000): %s\n", result(checked(dup(1000))));
+        fflush(stdout);
+        _exit(0);
+    }
+    waitpid(child, NULL, 0);
+    printf("getpid: %s\n", getpid() > 0 ? "ok" : "wrong");
+    return 0;
+}
+
 int main(int argc, char **argv) {
     if (argc > 2 && strcmp(argv[1], "paths") == 0) return paths(argv[2]);
     if (argc > 1 && strcmp(argv[1], "state") == 0) return state();
     if (argc > 2 && strcmp(argv[1], "signals") == 0) return signals(atoi(argv[2]));
     if (argc > 1 && strcmp(argv[1], "interrupted") == 0) return interrupted();
     if (argc > 1 && strcmp(argv[1], "readonly") == 0) return readonly();
-    fprintf(stderr, "usage: lives_as_untraced state | signals N | paths DIR | interrupted | readonly\n");
+    if (argc > 1 && strcmp(argv[1], "own-filter") == 0) return own_filter();
+    fprintf(stderr, "usage: lives_as_untraced state | signals N | paths DIR | interrupted | readonly | own-filter\n");
     return 2;
 }
