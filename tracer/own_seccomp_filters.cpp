@@ -1,29 +1,16 @@
 // A traced program's own seccomp filters (see own_seccomp_filters.h).
 #include "own_seccomp_filters.h"
 
-#include <cstdio>
-#include <cstring>
+#include "proc_status.h"
 
 namespace bpfsc::tracer {
 
 namespace {
 
-// A number of /proc/PID/status ("Seccomp_filters:", "TracerPid:"), -1 if absent.
-int status_number(pid_t tid, const char* key) {
-    char path[64];
-    std::snprintf(path, sizeof path, "/proc/%d/status", int(tid));
-    FILE* f = std::fopen(path, "re");
-    if (f == nullptr) return -1;
-    char line[256];
-    int value = -1;
-    const std::size_t n = std::strlen(key);
-    while (std::fgets(line, sizeof line, f))
-        if (std::strncmp(line, key, n) == 0) {
-            std::sscanf(line + n, "%d", &value);
-            break;
-        }
-    std::fclose(f);
-    return value;
+// A thread's Seccomp_filters count, -1 when it cannot be read.
+int filters_of(pid_t tid) {
+    const std::optional<ProcStatus> s = read_proc_status(tid);
+    return s ? s->seccomp_filters : -1;
 }
 
 } // namespace
@@ -36,13 +23,13 @@ void OwnSeccompFilters::on_install(pid_t tid, pid_t tgid, const FilterInstall& i
     if (found == nullptr) t.tgid = tgid;
     t.pending = std::make_shared<const SeccompProgram>(std::move(*program));
     t.pending_tsync = (install.flags & SECCOMP_FILTER_FLAG_TSYNC) != 0;
-    t.filters_before = status_number(tid, "Seccomp_filters:");
+    t.filters_before = filters_of(tid);
 }
 
 void OwnSeccompFilters::settle(pid_t tid, Thread& t) {
     if (!t.pending) return;
     // The install call has returned: this thread is making another.
-    const int now = status_number(tid, "Seccomp_filters:");
+    const int now = filters_of(tid);
     const bool taken = now < 0 || t.filters_before < 0 || now > t.filters_before;
     std::shared_ptr<const SeccompProgram> program = std::move(t.pending);
     t.pending.reset();
@@ -106,7 +93,8 @@ bool OwnSeccompFilters::traced_away(pid_t tid, pid_t tgid, const seccomp_data& c
     // Anything stronger than TRACE never reaches the backend: a different
     // answer here means the backend's picture is wrong, and the call runs.
     if (strongest != action_rank(SECCOMP_RET_TRACE)) return false;
-    return status_number(tid, "TracerPid:") == 0;
+    const std::optional<ProcStatus> s = read_proc_status(tid);
+    return s && s->tracer_pid == 0;
 }
 
 } // namespace bpfsc::tracer

@@ -1,6 +1,8 @@
 // The ptrace backend (see ptrace_backend.h).
 #include "ptrace_backend.h"
 
+#include "proc_status.h"
+
 #include <dirent.h>
 #include <signal.h>
 #include <sys/ptrace.h>
@@ -23,19 +25,7 @@ namespace {
 constexpr long kOptions = PTRACE_O_TRACESYSGOOD | PTRACE_O_TRACESECCOMP | PTRACE_O_TRACEFORK |
                           PTRACE_O_TRACEVFORK | PTRACE_O_TRACECLONE | PTRACE_O_TRACEEXEC;
 
-pid_t tgid_of(pid_t tid) {
-    char path[64];
-    std::snprintf(path, sizeof path, "/proc/%d/status", int(tid));
-    FILE* f = std::fopen(path, "re");
-    if (f == nullptr) return tid;
-    char line[256];
-    pid_t tgid = tid;
-    while (std::fgets(line, sizeof line, f)) {
-        if (std::sscanf(line, "Tgid: %d", &tgid) == 1) break;
-    }
-    std::fclose(f);
-    return tgid;
-}
+pid_t tgid_of(pid_t tid) { return thread_group_of(tid).value_or(tid); }
 
 } // namespace
 

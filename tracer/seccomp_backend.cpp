@@ -34,18 +34,9 @@ uint64_t monotonic_ns() {
 // A thread's process and parent process, from /proc (for a task seen first
 // in a notification, when process events are not there to say).
 void read_status(pid_t tid, pid_t& tgid, pid_t& ppid) {
-    char path[64];
-    std::snprintf(path, sizeof path, "/proc/%d/status", int(tid));
-    tgid = tid;
-    ppid = 0;
-    FILE* f = std::fopen(path, "re");
-    if (f == nullptr) return;
-    char line[256];
-    while (std::fgets(line, sizeof line, f)) {
-        if (std::sscanf(line, "Tgid: %d", &tgid) == 1) continue;
-        if (std::sscanf(line, "PPid: %d", &ppid) == 1) break;
-    }
-    std::fclose(f);
+    const std::optional<ProcStatus> s = read_proc_status(tid);
+    tgid = s && s->tgid != 0 ? s->tgid : tid;
+    ppid = s ? s->ppid : 0;
 }
 
 // How long to wait for a result of a call let go before looking again: the

@@ -7,6 +7,7 @@
 
 #include <array>
 #include <cerrno>
+#include <cstring>
 #include <cstdarg>
 #include <cstdio>
 
@@ -59,6 +60,17 @@ BtfTypes::~BtfTypes() {
 }
 
 std::unique_ptr<BtfTypes> BtfTypes::parse(std::string_view blob, int* error) {
+    // libbpf reads the type section in place (after copying the blob to
+    // an aligned buffer): a header length or type offset that is not a
+    // multiple of 4 puts every btf_type at a misaligned address.
+    struct btf_header header;
+    if (blob.size() >= sizeof header) {
+        std::memcpy(&header, blob.data(), sizeof header);
+        if (header.hdr_len % 4 != 0 || header.type_off % 4 != 0) {
+            if (error != nullptr) *error = EINVAL;
+            return nullptr;
+        }
+    }
     // libbpf 1.x: NULL and errno on failure.
     struct btf* b = btf__new(blob.data(), uint32_t(blob.size()));
     if (b == nullptr) {

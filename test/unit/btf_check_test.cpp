@@ -180,6 +180,28 @@ TEST_CASE("BTF check: every loop no C type can be is found, and nothing crashes 
     }
 }
 
+TEST_CASE("BTF parse: a header that would misalign every type is refused", "[btf]") {
+    struct btf* b = btf__new_empty();
+    REQUIRE(b != nullptr);
+    add_two_u64s(b);
+    uint32_t size = 0;
+    const auto* raw = static_cast<const char*>(btf__raw_data(b, &size));
+    REQUIRE(raw != nullptr);
+    std::string blob(raw, size);
+    btf__free(b);
+    int err = 0;
+    CHECK(BtfTypes::parse(blob, &err) != nullptr);
+    // One byte more of header: the types start at an odd address, where
+    // libbpf would read them (fuzz-btf found it with UBSan).
+    struct btf_header header;
+    std::memcpy(&header, blob.data(), sizeof header);
+    header.hdr_len += 1;
+    blob.insert(sizeof header, 1, '\0');
+    std::memcpy(blob.data(), &header, sizeof header);
+    CHECK(BtfTypes::parse(blob, &err) == nullptr);
+    CHECK(err == EINVAL);
+}
+
 TEST_CASE("BTF check: a type naming one that does not exist is found", "[btf]") {
     // libbpf's parser already refuses ids past the end; the check says so
     // too, for BTF parsed some other way.

@@ -6,9 +6,8 @@
 #include <unistd.h>
 
 #include <chrono>
-#include <cstdio>
-#include <cstdlib>
-#include <cstring>
+
+#include "tracer/proc_status.h"
 
 namespace bpfsc::tracer::broker {
 
@@ -17,38 +16,6 @@ namespace {
 int interrupt_signal() { return SIGRTMIN + 1; }
 
 void on_interrupt(int) {}  // its arrival is all: the kernel ends the call
-
-// A line "Key:\t<hex>" of a status file, as a mask (0 if absent).
-uint64_t mask_of(const char* line, const char* key) {
-    const std::size_t n = std::strlen(key);
-    if (std::strncmp(line, key, n) != 0) return 0;
-    return std::strtoull(line + n, nullptr, 16);
-}
-
-struct SignalState {
-    bool alive = false;
-    uint64_t pending = 0, shared = 0, blocked = 0;
-};
-
-SignalState read_state(pid_t tgid, pid_t tid) {
-    char path[64];
-    std::snprintf(path, sizeof path, "/proc/%d/task/%d/status", int(tgid), int(tid));
-    SignalState s;
-    FILE* f = std::fopen(path, "re");
-    if (f == nullptr) return s;
-    char line[256];
-    while (std::fgets(line, sizeof line, f)) {
-        if (std::strncmp(line, "State:", 6) == 0) {
-            const char* state = line + 6 + std::strspn(line + 6, " \t");
-            s.alive = *state != 'X' && *state != 'Z';
-        }
-        s.pending |= mask_of(line, "SigPnd:");
-        s.shared |= mask_of(line, "ShdPnd:");
-        s.blocked |= mask_of(line, "SigBlk:");
-    }
-    std::fclose(f);
-    return s;
-}
 
 } // namespace
 
@@ -63,15 +30,15 @@ CallInterrupter::~CallInterrupter() {
 }
 
 bool CallInterrupter::would_interrupt(pid_t tid, pid_t tgid) {
-    const SignalState thread = read_state(tgid, tid);
-    if (!thread.alive) return true;  // gone or dying: nobody waits for the result
-    if (thread.pending & ~thread.blocked) return true;
-    const uint64_t shared = thread.shared & ~thread.blocked;
+    const std::optional<ProcStatus> thread = read_proc_status(tid);
+    if (!thread || !thread->alive() || thread->tgid != tgid) return true;  // gone: nobody waits for the result
+    if (thread->pending & ~thread->blocked) return true;
+    const uint64_t shared = thread->shared_pending & ~thread->blocked;
     if (shared == 0) return false;
     if (tid == tgid) return true;
     // The kernel offers a process's signal to its leader first.
-    const SignalState leader = read_state(tgid, tgid);
-    return !leader.alive || (shared & leader.blocked) != 0;
+    const std::optional<ProcStatus> leader = read_proc_status(tgid);
+    return !leader || !leader->alive() || (shared & leader->blocked) != 0;
 }
 
 CallInterrupter::Watch CallInterrupter::watch(pid_t tid, pid_t tgid) {

@@ -13,6 +13,8 @@
 #include <cstdio>
 #include <cstring>
 
+#include "tracer/proc_status.h"
+
 namespace bpfsc::tracer::broker {
 
 namespace {
@@ -42,19 +44,13 @@ bool read_capabilities(pid_t tid, ThreadCredentials& out) {
 
 // The Uid: and Gid: lines of /proc/TID/status (real, effective, saved, fs).
 bool read_ids_from_proc(pid_t tid, ThreadCredentials& out) {
-    char path[64];
-    std::snprintf(path, sizeof path, "/proc/%d/status", int(tid));
-    FILE* f = std::fopen(path, "re");
-    if (f == nullptr) return false;
-    char line[256];
-    int found = 0;
-    while (found < 2 && std::fgets(line, sizeof line, f)) {
-        auto& ids = out.ids;
-        if (std::sscanf(line, "Uid: %u %u %u %u", &ids[0], &ids[1], &ids[2], &ids[3]) == 4) ++found;
-        else if (std::sscanf(line, "Gid: %u %u %u %u", &ids[4], &ids[5], &ids[6], &ids[7]) == 4) ++found;
+    const std::optional<ProcStatus> s = read_proc_status(tid);
+    if (!s || !s->ids_read) return false;
+    for (std::size_t i = 0; i < 4; ++i) {
+        out.ids[i] = s->uid[i];
+        out.ids[4 + i] = s->gid[i];
     }
-    std::fclose(f);
-    return found == 2;
+    return true;
 }
 
 bool read_ids(int pidfd, pid_t tid, ThreadCredentials& out) {

@@ -2,11 +2,15 @@
 #include "tracee_identity.h"
 
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <cstdio>
 #include <cstring>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
+
+#include "tracer/proc_status.h"
 
 namespace bpfsc::tracer::broker {
 
@@ -30,24 +34,22 @@ bool stat_id(const std::string& path, std::string& out) {
     return true;
 }
 
-constexpr const char* k_status_lines[] = {"Uid:", "Gid:", "Groups:", "CapEff:", "Umask:"};
 constexpr const char* k_namespaces[] = {"user", "mnt", "pid", "net", "ipc", "uts", "cgroup", "time"};
 
 } // namespace
 
 TraceeIdentity::TraceeIdentity()
-    : mine_(read("/proc/thread-self")), my_credentials_read_(read_own_credentials(my_credentials_)) {}
+    : mine_(read(pid_t(gettid()))), my_credentials_read_(read_own_credentials(my_credentials_)) {}
 
 std::string TraceeIdentity::read_cgroup(const std::string& proc_dir) { return read_file(proc_dir + "/cgroup"); }
 
-TraceeIdentity::Identity TraceeIdentity::read(const std::string& dir) {
+TraceeIdentity::Identity TraceeIdentity::read(pid_t tid) {
     Identity id;
-    const std::string status = read_file(dir + "/status");
-    for (const char* key : k_status_lines) {
-        const std::size_t at = status.find(std::string("\n") + key);
-        if (at == std::string::npos) return id;
-        id.credentials += status.substr(at + 1, status.find('\n', at + 1) - at);
-    }
+    const std::string dir = fmt::format("/proc/{}", tid);
+    const std::optional<ProcStatus> status = read_proc_status(tid);
+    if (!status || !status->ids_read || status->umask < 0) return id;
+    id.credentials = fmt::format("{} {} [{}] {:x} {:o}", fmt::join(status->uid, ","), fmt::join(status->gid, ","),
+                                 status->groups, status->effective_caps, status->umask);
     for (const char* ns : k_namespaces)
         if (!stat_id(dir + "/ns/" + ns, id.namespaces) && std::strcmp(ns, "time") != 0) return id;
     if (!stat_id(dir + "/root", id.root)) return id;
@@ -71,7 +73,7 @@ bool TraceeIdentity::same_as_tracer(pid_t tid, int pidfd, bool creates_object, c
     // The rest, for a thread seen before: a lookup, no /proc, no allocation.
     auto it = cache_.find(tid);
     if (it == cache_.end()) {
-        const Identity theirs = read(fmt::format("/proc/{}", tid));
+        const Identity theirs = read(tid);
         const char* difference = !theirs.complete || !mine_.complete     ? "its identity cannot be read"
                                  : theirs.credentials != mine_.credentials ? "other credentials, capabilities or umask"
                                  : theirs.namespaces != mine_.namespaces   ? "other namespaces"

@@ -37,14 +37,14 @@ public:
 
 private:
     struct Identity {
-        std::string credentials;  // the Uid/Gid/Groups/CapEff/Umask lines of status
+        std::string credentials;  // the ids, groups, effective capabilities and umask of status
         std::string namespaces;   // dev:ino of each /proc/.../ns/* link
         std::string root;         // dev:ino of the root directory
         std::string cgroup;
         std::string lsm;
         bool complete = false;
     };
-    static Identity read(const std::string& proc_dir);
+    static Identity read(pid_t tid);
     static std::string read_cgroup(const std::string& proc_dir);
 
     Identity mine_;
