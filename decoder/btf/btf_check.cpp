@@ -14,7 +14,8 @@ namespace bpfsc::decoder {
 
 namespace {
 
-constexpr uint32_t kNone = UINT32_MAX;
+// Past the last reference: wider than any type id (a hostile 0xffffffff is one).
+constexpr uint64_t kNone = UINT64_MAX;
 
 bool is_qualifier_or_typedef(const struct btf_type* t) {
     switch (btf_kind(t)) {
@@ -97,7 +98,7 @@ private:
 
     // The i-th reference of `t` the check follows, kNone past the last; 0
     // (void) and a pointer's reference to a record count but go nowhere.
-    uint32_t reference(const struct btf_type* t, uint32_t i) {
+    uint64_t reference(const struct btf_type* t, uint32_t i) {
         switch (btf_kind(t)) {
         case BTF_KIND_PTR:
             if (i != 0) return kNone;
@@ -163,8 +164,8 @@ private:
         while (!stack.empty()) {
             Frame& f = stack.back();
             const struct btf_type* t = btf__type_by_id(btf_, f.id);
-            const uint32_t to = reference(t, f.next++);
-            if (to == kNone) {
+            const uint64_t next = reference(t, f.next++);
+            if (next == kNone) {
                 colour_[f.id] = 2;
                 const uint32_t length = chain_[f.id] + 1;
                 stack.pop_back();
@@ -173,8 +174,9 @@ private:
                     return fail(fmt::format("type {} begins a chain of more than {} references", root, kMaxBtfChain));
                 continue;
             }
-            if (to >= count_)
-                return fail(fmt::format("type {} ({}) refers to type {}, which does not exist", f.id, kind_name(t), to));
+            if (next >= count_)
+                return fail(fmt::format("type {} ({}) refers to type {}, which does not exist", f.id, kind_name(t), next));
+            const uint32_t to = uint32_t(next);
             if (to != 0 && !may_refer(t, btf__type_by_id(btf_, to)))
                 return fail(fmt::format("type {} ({}) refers to type {} ({}), which no {} can name", f.id,
                                         kind_name(t), to, kind_name(btf__type_by_id(btf_, to)), kind_name(t)));
@@ -238,6 +240,7 @@ std::string find_bad_name(const struct btf* btf) {
 
 std::string find_btf_malformation(const struct btf* btf) {
     if (std::string bad_name = find_bad_name(btf); !bad_name.empty()) return bad_name;
+    if (std::string bad_scalar = find_bad_scalar(btf); !bad_scalar.empty()) return bad_scalar;
     if (std::string loop = GraphCheck(btf).run(); !loop.empty()) return loop;
     if (std::string outside = find_member_outside(btf); !outside.empty()) return outside;
     return find_oversized_c(btf);

@@ -119,6 +119,28 @@ private:
 
 } // namespace
 
+std::string find_bad_scalar(const struct btf* btf) {
+    const uint32_t count = btf__type_cnt(btf);
+    for (uint32_t id = first_own_type(btf); id < count; ++id) {
+        const struct btf_type* t = btf__type_by_id(btf, id);
+        const uint32_t size = t->size;
+        if (btf_is_int(t)) {
+            const uint32_t bits = btf_int_bits(t), offset = btf_int_offset(t);
+            if ((size != 1 && size != 2 && size != 4 && size != 8 && size != 16) ||
+                uint64_t(bits) + offset > uint64_t(size) * 8)
+                return fmt::format("type {} (int): {} bits at bit {} in {} bytes, which the kernel refuses", id, bits,
+                                   offset, size);
+        } else if (btf_is_float(t)) {
+            if (size != 2 && size != 4 && size != 8 && size != 12 && size != 16)
+                return fmt::format("type {} (float): {} bytes, which the kernel refuses", id, size);
+        } else if (btf_is_any_enum(t)) {
+            if (size != 1 && size != 2 && size != 4 && size != 8)
+                return fmt::format("type {} (enum): {} bytes, which the kernel refuses", id, size);
+        }
+    }
+    return {};
+}
+
 std::string find_member_outside(const struct btf* btf) {
     const uint32_t count = btf__type_cnt(btf);
     for (uint32_t id = first_own_type(btf); id < count; ++id) {

@@ -26,6 +26,11 @@ bool has_name(const struct btf* btf, const struct btf_type* t);
 // whole BTF. vmlinux's C is about 135,000 lines.
 inline constexpr uint64_t kMaxBtfCLines = uint64_t(1) << 22;
 
+// "" when every int, float and enum has a size the kernel accepts (an
+// int of 0 bytes has alignment 0, and the dumper divides by it), and an
+// int's bits fit in it; else which does not.
+std::string find_bad_scalar(const struct btf* btf);
+
 // "" when every member of every struct and union ends within its size,
 // else which does not.
 std::string find_member_outside(const struct btf* btf);

@@ -202,6 +202,30 @@ TEST_CASE("BTF parse: a header that would misalign every type is refused", "[btf
     CHECK(err == EINVAL);
 }
 
+TEST_CASE("BTF check: ints, floats and enums of sizes the kernel refuses are found", "[btf]") {
+    // An int of 0 bytes has alignment 0: libbpf's dumper divides by it (fuzz-btf).
+    struct btf* b = btf__new_empty();
+    REQUIRE(b != nullptr);
+    add_two_u64s(b);
+    CHECK(find_btf_malformation(b).empty());
+    writable(b, 1)->size = 0;
+    CHECK(find_btf_malformation(b) == "type 1 (int): 64 bits at bit 0 in 0 bytes, which the kernel refuses");
+    writable(b, 1)->size = 3;
+    CHECK(find_btf_malformation(b) == "type 1 (int): 64 bits at bit 0 in 3 bytes, which the kernel refuses");
+    btf__free(b);
+    b = btf__new_empty();
+    REQUIRE(b != nullptr);
+    btf__add_float(b, "f", 4);
+    btf__add_enum(b, "e", 4);
+    CHECK(find_btf_malformation(b).empty());
+    writable(b, 1)->size = 5;
+    CHECK(find_btf_malformation(b) == "type 1 (float): 5 bytes, which the kernel refuses");
+    writable(b, 1)->size = 4;
+    writable(b, 2)->size = 0;
+    CHECK(find_btf_malformation(b) == "type 2 (enum): 0 bytes, which the kernel refuses");
+    btf__free(b);
+}
+
 TEST_CASE("BTF check: a type naming one that does not exist is found", "[btf]") {
     // libbpf's parser already refuses ids past the end; the check says so
     // too, for BTF parsed some other way.
@@ -211,6 +235,9 @@ TEST_CASE("BTF check: a type naming one that does not exist is found", "[btf]") 
     btf__add_ptr(b, 1);
     writable(b, 2)->type = 77;
     CHECK(find_btf_malformation(b) == "type 2 (ptr) refers to type 77, which does not exist");
+    // The largest id too: it once read as "no more references" (fuzz-btf).
+    writable(b, 2)->type = 0xffffffffu;
+    CHECK(find_btf_malformation(b) == "type 2 (ptr) refers to type 4294967295, which does not exist");
     btf__free(b);
 }
 
