@@ -90,7 +90,7 @@ void PtraceBackend::skip_syscall(pid_t tid) {
     ptrace(PTRACE_POKEUSER, tid, reinterpret_cast<void*>(offsetof(user_regs_struct, orig_rax)),
            reinterpret_cast<void*>(-1L));
 #else
-    (void)tid;  // elsewhere the call runs (say so in the README)
+    (void)tid;  // elsewhere the call runs (the README says so)
 #endif
 }
 

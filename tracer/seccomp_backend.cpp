@@ -369,6 +369,9 @@ SeccompBackend::Task& SeccompBackend::learn(pid_t tid) {
 void SeccompBackend::on_notification(const seccomp_notif& n) {
     const pid_t tid = pid_t(n.pid);
     const long nr = long(n.data.nr);
+    // The identity syscalls and the rest the session does not follow have
+    // nothing to print.
+    const bool followed = !changes_identity(n.data.arch, nr) && classify_syscall(n.data.arch, nr) != Syscall::Other;
     bool own_enosys = false;
     if (tid != 0) {
         const auto known = tasks_.find(tid);
@@ -384,13 +387,13 @@ void SeccompBackend::on_notification(const seccomp_notif& n) {
             return;
         }
     }
-    if (own_enosys && (changes_identity(n.data.arch, nr) || classify_syscall(n.data.arch, nr) == Syscall::Other)) {
+    if (own_enosys && !followed) {
         listener_.answer(n.id, -ENOSYS);  // not run: nothing changed
         return;
     }
     // A thread outside the tracer's pid namespace, or a call the session
-    // does not follow (the identity syscalls: nothing to print): let it run.
-    if (tid == 0 || changes_identity(n.data.arch, nr) || classify_syscall(n.data.arch, nr) == Syscall::Other) {
+    // does not follow: let it run.
+    if (tid == 0 || !followed) {
         // Some thread's credentials, namespaces, root or umask may change:
         // what the tracer knew of any thread's is read again when needed.
         identity_.forget_all();

@@ -12,8 +12,8 @@
 #include <unistd.h>
 
 #include <cerrno>
-#include <array>
 #include <cstring>
+#include <span>
 #include <vector>
 
 #include <seccomp.h>
@@ -206,46 +206,49 @@ bool is_bpf_syscall(uint32_t arch, long nr) {
     return nr == SYS_bpf;
 }
 
-bool changes_identity(uint32_t arch, long nr) {
-    // Resolved once per architecture from libseccomp's tables.
-    static const auto numbers = [] {
-        std::vector<std::pair<uint32_t, int>> all;
-        // x32 shares x86-64's audit arch; its numbers carry bit 30.
-        for (const uint32_t a : {uint32_t(SCMP_ARCH_X86_64), uint32_t(SCMP_ARCH_X86), uint32_t(SCMP_ARCH_X32),
-                                 uint32_t(SCMP_ARCH_AARCH64)})
-            for (const char* name : k_identity_syscalls) {
-                const int n = seccomp_syscall_resolve_name_arch(a, name);
-                if (n >= 0) all.emplace_back(a == SCMP_ARCH_X32 ? uint32_t(AUDIT_ARCH_X86_64) : a, n);
-            }
-        return all;
-    }();
+namespace {
+
+// (audit arch, number) of each named syscall in every ABI a trace may meet,
+// from libseccomp's tables. x32 shares x86-64's audit arch; its numbers
+// carry bit 30.
+using SyscallNumbers = std::vector<std::pair<uint32_t, int>>;
+SyscallNumbers numbers_in_every_abi(std::span<const char* const> names) {
+    SyscallNumbers all;
+    for (const uint32_t a : {uint32_t(SCMP_ARCH_X86_64), uint32_t(SCMP_ARCH_X86), uint32_t(SCMP_ARCH_X32),
+                             uint32_t(SCMP_ARCH_AARCH64)})
+        for (const char* name : names) {
+            const int n = seccomp_syscall_resolve_name_arch(a, name);
+            if (n >= 0) all.emplace_back(a == SCMP_ARCH_X32 ? uint32_t(AUDIT_ARCH_X86_64) : a, n);
+        }
+    return all;
+}
+
+bool is_one_of(const SyscallNumbers& numbers, uint32_t arch, long nr) {
     for (const auto& [a, n] : numbers)
         if (a == arch && n == nr) return true;
     return false;
 }
 
+} // namespace
+
+bool changes_identity(uint32_t arch, long nr) {
+    static const SyscallNumbers numbers = numbers_in_every_abi(k_identity_syscalls);
+    return is_one_of(numbers, arch, nr);
+}
+
 std::optional<FilterInstall> filter_install(const seccomp_data& call) {
-    const uint32_t arch = call.arch;
-    const long nr = call.nr;
-    const auto& args = call.args;
-    static const auto numbers = [] {
-        std::vector<std::array<int64_t, 3>> all;  // arch, seccomp's number, prctl's
-        for (const uint32_t a : {uint32_t(SCMP_ARCH_X86_64), uint32_t(SCMP_ARCH_X86), uint32_t(SCMP_ARCH_X32),
-                                 uint32_t(SCMP_ARCH_AARCH64)})
-            all.push_back({a == SCMP_ARCH_X32 ? int64_t(AUDIT_ARCH_X86_64) : int64_t(a),
-                           seccomp_syscall_resolve_name_arch(a, "seccomp"),
-                           seccomp_syscall_resolve_name_arch(a, "prctl")});
-        return all;
-    }();
-    for (const auto& [a, seccomp_nr, prctl_nr] : numbers) {
-        if (a != int64_t(arch)) continue;
-        // x32's numbers carry bit 30 and its pointers are 32-bit (compat).
-        const bool compat = arch != native_arch() || (nr & 0x40000000) != 0;
-        if (nr == seccomp_nr && args[0] == SECCOMP_SET_MODE_FILTER)
-            return FilterInstall{args[2], args[1], compat};
-        if (nr == prctl_nr && uint32_t(args[0]) == PR_SET_SECCOMP && args[1] == SECCOMP_MODE_FILTER)
-            return FilterInstall{args[2], 0, compat};
-    }
+    static constexpr const char* k_seccomp[] = {"seccomp"};
+    static constexpr const char* k_prctl[] = {"prctl"};
+    static const SyscallNumbers seccomp = numbers_in_every_abi(k_seccomp);
+    static const SyscallNumbers prctl = numbers_in_every_abi(k_prctl);
+    const long nr = long(call.nr);
+    // i386's and x32's struct sock_fprog holds a 32-bit pointer.
+    const bool compat = call.arch != native_arch() || (nr & 0x40000000) != 0;
+    if (is_one_of(seccomp, call.arch, nr) && call.args[0] == SECCOMP_SET_MODE_FILTER)
+        return FilterInstall{call.args[2], call.args[1], compat};
+    if (is_one_of(prctl, call.arch, nr) && uint32_t(call.args[0]) == PR_SET_SECCOMP &&
+        call.args[1] == SECCOMP_MODE_FILTER)
+        return FilterInstall{call.args[2], 0, compat};
     return std::nullopt;
 }
 

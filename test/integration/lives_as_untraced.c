@@ -144,10 +144,9 @@ static int paths(const char *dir) {
     unlink("pinned");
 
     /* r0 = 0; exit, as a uprobe_multi program. */
-    struct bpf_insn insns[2] = {{.code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = 0}, {.code = BPF_JMP | BPF_EXIT}};
     memset(&a, 0, sizeof a);
     a.prog_type = BPF_PROG_TYPE_KPROBE;
-    a.insns = (uintptr_t)insns;
+    a.insns = (uintptr_t)return_zero;
     a.insn_cnt = 2;
     a.license = (uintptr_t) "GPL";
     a.expected_attach_type = 48; /* BPF_TRACE_UPROBE_MULTI (6.6) */
@@ -218,14 +217,9 @@ static int interrupted(void) {
         {.code = BPF_JMP | BPF_EXIT},
     };
     union bpf_attr a;
-    memset(&a, 0, sizeof a);
-    a.prog_type = BPF_PROG_TYPE_SOCKET_FILTER;
-    a.insns = (uintptr_t)loop;
-    a.insn_cnt = 5;
-    a.license = (uintptr_t) "GPL";
+    socket_filter(&a, loop, 5);
     interrupted_call("load interrupted at 20 ms", BPF_PROG_LOAD, &a, 20);
-    a.insns = (uintptr_t)(loop + 3);
-    a.insn_cnt = 2;
+    socket_filter(&a, return_zero, 2);
     const long prog = checked(raw_bpf(BPF_PROG_LOAD, &a));
     printf("r0 = 0 program: %s\n", result(prog));
     unsigned char packet[64] = {0};
@@ -256,8 +250,6 @@ static int readonly(void) {
     unsigned char *page = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
     if (page == MAP_FAILED) return 2;
     union bpf_attr *a = (union bpf_attr *)page;
-    struct bpf_insn ret0[] = {{.code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = 0, .imm = 0},
-                              {.code = BPF_JMP | BPF_EXIT}};
     union bpf_attr map;
     one_element_array(&map, 8);
     const long map_fd = checked(raw_bpf(BPF_MAP_CREATE, &map));
@@ -274,10 +266,7 @@ static int readonly(void) {
         case 0: /* writes log_true_size, even 0 */
             what = "BPF_PROG_LOAD";
             cmd = BPF_PROG_LOAD;
-            a->prog_type = BPF_PROG_TYPE_SOCKET_FILTER;
-            a->insns = (uintptr_t)ret0;
-            a->insn_cnt = 2;
-            a->license = (uintptr_t) "GPL";
+            socket_filter(a, return_zero, 2);
             size = LOG_TRUE_SIZE_END;
             break;
         case 1: /* writes info_len */
@@ -366,13 +355,8 @@ static int own_filter(void) {
     printf("BPF_MAP_CREATE: %s\n", result(map_create()));
     printf("filter: %s\n", result(checked(syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &prog))));
     printf("BPF_MAP_CREATE: %s\n", result(map_create()));
-    struct bpf_insn ret0[] = {{.code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = 0}, {.code = BPF_JMP | BPF_EXIT}};
     union bpf_attr a;
-    memset(&a, 0, sizeof a);
-    a.prog_type = BPF_PROG_TYPE_SOCKET_FILTER;
-    a.insns = (uintptr_t)ret0;
-    a.insn_cnt = 2;
-    a.license = (uintptr_t) "GPL";
+    socket_filter(&a, return_zero, 2);
     printf("BPF_PROG_LOAD: %s\n", result(checked(raw_bpf(BPF_PROG_LOAD, &a))));
     printf("close(1000): %s\n", result(checked(close(1000))));
     printf("close(1001): %s\n", result(checked(close(1001))));
