@@ -8,7 +8,7 @@
 #include <cstdio>
 #include <string>
 
-#include "tracer/seccomp_filter.h"
+#include "tracer/launch/seccomp_filter.h"
 
 int main(int argc, char** argv) {
     if (argc < 2) {

@@ -18,7 +18,7 @@
 
 #include "decode.h"
 #include "fuzz_input.h"
-#include "tracer/broker/replica.h"
+#include "tracer/seccomp/broker/replica.h"
 
 using namespace bpfsc;
 

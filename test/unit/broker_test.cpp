@@ -25,10 +25,10 @@
 #include "kernel_objects.h"
 #include "support.h"
 #include "decoder/uapi/bpf_info.h"
-#include "tracer/broker/path_meaning.h"
-#include "tracer/broker/replica.h"
-#include "tracer/broker/tracee_identity.h"
-#include "tracer/process_memory.h"
+#include "tracer/seccomp/broker/path_meaning.h"
+#include "tracer/seccomp/broker/replica.h"
+#include "tracer/seccomp/broker/tracee_identity.h"
+#include "tracer/os/process_memory.h"
 
 using namespace bpfsc::test;
 namespace uapi = bpfsc::uapi;

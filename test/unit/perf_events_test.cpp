@@ -9,7 +9,7 @@
 #include <catch2/catch.hpp>
 
 #include "support.h"
-#include "tracer/perf_events.h"
+#include "tracer/session/perf_events.h"
 
 using bpfsc::tracer::PerfEvents;
 using namespace bpfsc::test;

@@ -11,7 +11,7 @@
 #include <seccomp.h>
 
 #include "support.h"
-#include "tracer/seccomp_program.h"
+#include "tracer/seccomp/seccomp_program.h"
 
 using bpfsc::tracer::SeccompProgram;
 

@@ -1,0 +1,50 @@
+// The output buffer and sink (see output.h).
+#include "sink.h"
+
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
+namespace bpfsc::tracer {
+
+Output::Output(int fd, std::string name) : fd_(fd), terminal_(isatty(fd) == 1), name_(std::move(name)) {}
+
+Output::~Output() {
+    flush();
+    if (fd_ != 2) close(fd_);
+}
+
+void Output::end_record() {
+    if (terminal_ || buffer_.size() >= 64 * 1024) flush();
+}
+
+void Output::failed(int err, std::size_t unwritten) {
+    lost_bytes_ += unwritten;
+    if (error_ != 0) return;
+    error_ = err;
+    // Said once, where it can be read: on stderr, unless stderr is what failed.
+    if (fd_ != 2)
+        fmt::print(stderr, "bpftrace-syscalls: cannot write the trace to {}: {}; the rest of the trace is lost "
+                   "(the program runs on)\n", name_, std::strerror(err));
+}
+
+void Output::flush() {
+    const char* p = buffer_.data();
+    std::size_t left = buffer_.size();
+    while (left > 0 && error_ == 0) {
+        const ssize_t n = ::write(fd_, p, left);
+        if (n < 0 && errno == EINTR) continue;
+        if (n <= 0) {
+            failed(n < 0 ? errno : EIO, left);
+            left = 0;
+            break;
+        }
+        p += n;
+        left -= std::size_t(n);
+    }
+    if (left > 0) failed(error_, left);
+    buffer_.clear();
+}
+
+} // namespace bpfsc::tracer

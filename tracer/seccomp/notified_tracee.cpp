@@ -1,0 +1,74 @@
+// A notified thread as the broker sees it (see notified_tracee.h).
+#include "tracer/seccomp/notified_tracee.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdio>
+
+namespace bpfsc::tracer {
+
+namespace {
+constexpr unsigned k_pidfd_thread = O_EXCL;  // PIDFD_THREAD (6.9): a pidfd of one thread
+} // namespace
+
+void NotifiedTracee::set(pid_t tid, pid_t tgid, uint64_t id, int* pidfd) {
+    tid_ = tid;
+    tgid_ = tgid;
+    id_ = id;
+    pidfd_ = pidfd;
+    memory_.set_pid(tid);
+}
+
+decoder::ReadResult NotifiedTracee::read(decoder::RemoteAddr addr, std::span<std::byte> out) {
+    return memory_.read(addr, out);
+}
+
+bool NotifiedTracee::write(decoder::RemoteAddr addr, std::span<const std::byte> data) {
+    if (!listener_.valid(id_)) return false;  // gone: the id may name another process now
+    return memory_.write(addr, data);
+}
+
+int NotifiedTracee::pidfd() {
+    if (*pidfd_ < 0) {
+        int fd = int(syscall(SYS_pidfd_open, tid_, k_pidfd_thread));
+        if (fd < 0 && errno == EINVAL) {  // before 6.9
+            thread_pidfds_ = false;
+            fd = int(syscall(SYS_pidfd_open, tgid_, 0));
+        }
+        if (fd < 0) return -errno;
+        if (!listener_.valid(id_)) {
+            close(fd);
+            return -ESRCH;
+        }
+        *pidfd_ = fd;
+    }
+    return *pidfd_;
+}
+
+int NotifiedTracee::thread_pidfd() {
+    const int fd = pidfd();
+    if (fd < 0) return -1;
+    // Before 6.9 the pidfd names the process: its leader, not this thread.
+    return thread_pidfds_ || tid_ == tgid_ ? fd : -1;
+}
+
+int NotifiedTracee::duplicate_fd(int tracee_fd) {
+    const int fd = pidfd();
+    if (fd < 0) return fd;
+    const int own = int(syscall(SYS_pidfd_getfd, fd, tracee_fd, 0));
+    return own >= 0 ? own : -errno;
+}
+
+bool NotifiedTracee::same_cwd() {
+    char path[64];
+    std::snprintf(path, sizeof path, "/proc/%d/cwd", int(tid_));
+    struct stat theirs, mine;
+    if (stat(path, &theirs) != 0 || stat(".", &mine) != 0 || !listener_.valid(id_)) return false;
+    return theirs.st_dev == mine.st_dev && theirs.st_ino == mine.st_ino;
+}
+
+} // namespace bpfsc::tracer

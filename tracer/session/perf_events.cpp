@@ -1,0 +1,180 @@
+// What a perf event is (see perf_events.h).
+#include "tracer/session/perf_events.h"
+
+#include <dirent.h>
+#include <linux/perf_event.h>
+
+#include <cctype>
+#include <cstdio>
+#include <fstream>
+
+#include <fmt/format.h>
+
+#include "tracer/os/process_memory.h"
+#include "tracer/os/tracefs.h"
+
+namespace bpfsc::tracer {
+
+namespace {
+
+// The members of perf_event_attr the line shows (offsets of the uapi, the
+// same since the first version of the struct).
+struct AttrHead {
+    uint32_t type;
+    uint32_t size;
+    uint64_t config;
+    uint64_t sample_period;
+    uint64_t sample_type;
+    uint64_t read_format;
+    uint64_t flags;      // disabled, inherit, ... (bitfields)
+    uint32_t wakeup_events;
+    uint32_t bp_type;
+    uint64_t config1;    // kprobe_func, uprobe_path
+    uint64_t config2;    // probe_offset, kprobe_addr
+};
+static_assert(sizeof(AttrHead) == 72, "PERF_ATTR_SIZE_VER1");
+
+const char* type_name(uint32_t type) {
+    switch (type) {
+    case PERF_TYPE_HARDWARE: return "PERF_TYPE_HARDWARE";
+    case PERF_TYPE_SOFTWARE: return "PERF_TYPE_SOFTWARE";
+    case PERF_TYPE_TRACEPOINT: return "PERF_TYPE_TRACEPOINT";
+    case PERF_TYPE_HW_CACHE: return "PERF_TYPE_HW_CACHE";
+    case PERF_TYPE_RAW: return "PERF_TYPE_RAW";
+    case PERF_TYPE_BREAKPOINT: return "PERF_TYPE_BREAKPOINT";
+    default: return nullptr;
+    }
+}
+
+const char* software_name(uint64_t config) {
+    switch (config) {
+    case PERF_COUNT_SW_CPU_CLOCK: return "cpu-clock";
+    case PERF_COUNT_SW_TASK_CLOCK: return "task-clock";
+    case PERF_COUNT_SW_PAGE_FAULTS: return "page-faults";
+    case PERF_COUNT_SW_CONTEXT_SWITCHES: return "context-switches";
+    case PERF_COUNT_SW_CPU_MIGRATIONS: return "cpu-migrations";
+    case PERF_COUNT_SW_PAGE_FAULTS_MIN: return "minor-faults";
+    case PERF_COUNT_SW_PAGE_FAULTS_MAJ: return "major-faults";
+    case PERF_COUNT_SW_ALIGNMENT_FAULTS: return "alignment-faults";
+    case PERF_COUNT_SW_EMULATION_FAULTS: return "emulation-faults";
+    case PERF_COUNT_SW_DUMMY: return "dummy";
+    case PERF_COUNT_SW_BPF_OUTPUT: return "bpf-output";
+    default: return nullptr;
+    }
+}
+
+std::string flag_names(uint64_t flags) {
+    std::string s;
+    auto add = [&](uint64_t bit, const char* name) {
+        if (!(flags & bit)) return;
+        if (!s.empty()) s += '|';
+        s += name;
+        flags &= ~bit;
+    };
+    add(PERF_FLAG_FD_NO_GROUP, "PERF_FLAG_FD_NO_GROUP");
+    add(PERF_FLAG_FD_OUTPUT, "PERF_FLAG_FD_OUTPUT");
+    add(PERF_FLAG_PID_CGROUP, "PERF_FLAG_PID_CGROUP");
+    add(PERF_FLAG_FD_CLOEXEC, "PERF_FLAG_FD_CLOEXEC");
+    if (flags != 0) s += fmt::format("{}{:#x}", s.empty() ? "" : "|", flags);
+    return s.empty() ? "0" : s;
+}
+
+} // namespace
+
+const std::string* PerfEvents::tracepoint(uint64_t id) {
+    if (!tracepoints_read_) {
+        tracepoints_read_ = true;
+        const std::string root = tracefs_events_dir();
+        DIR* systems = root.empty() ? nullptr : opendir(root.c_str());
+        while (dirent* system = systems != nullptr ? readdir(systems) : nullptr) {
+            if (system->d_name[0] == '.' || (system->d_type != DT_DIR && system->d_type != DT_UNKNOWN)) continue;
+            const std::string sdir = root + "/" + system->d_name;
+            DIR* events = opendir(sdir.c_str());
+            while (dirent* event = events != nullptr ? readdir(events) : nullptr) {
+                if (event->d_name[0] == '.' || (event->d_type != DT_DIR && event->d_type != DT_UNKNOWN)) continue;
+                std::ifstream in(sdir + "/" + event->d_name + "/id");
+                uint64_t n;
+                if (in >> n) tracepoints_.emplace(n, std::string(system->d_name) + ":" + event->d_name);
+            }
+            if (events != nullptr) closedir(events);
+        }
+        if (systems != nullptr) closedir(systems);
+    }
+    const auto it = tracepoints_.find(id);
+    return it != tracepoints_.end() ? &it->second : nullptr;
+}
+
+uint32_t PerfEvents::pmu_type(const char* pmu) {
+    const auto it = pmu_types_.find(pmu);
+    if (it != pmu_types_.end()) return uint32_t(it->second);
+    int64_t type = -1;
+    std::ifstream in(std::string("/sys/bus/event_source/devices/") + pmu + "/type");
+    if (!(in >> type)) type = -1;
+    pmu_types_.emplace(pmu, type);
+    return uint32_t(type);
+}
+
+PerfEventOpen PerfEvents::describe_open(decoder::Memory& memory, uint64_t attr_addr, int pid, int cpu, int group_fd,
+                                        uint64_t flags) {
+    PerfEventOpen r;
+    const std::string rest = fmt::format(", {}, {}, {}, {}", pid, cpu, group_fd, flag_names(flags));
+    AttrHead a{};
+    const decoder::ReadResult got =
+        memory.read(decoder::RemoteAddr{attr_addr}, std::as_writable_bytes(std::span(&a, 1)));
+    if (got.bytes < offsetof(AttrHead, config) + 8) {
+        r.args = fmt::format("{:#x}{}", attr_addr, rest);
+        r.label = "perf_event";
+        return r;
+    }
+    const bool whole = got.bytes == sizeof a;
+    std::string what;  // the event, for the label
+    std::string config = fmt::format("{}", a.config);
+    if (a.type == PERF_TYPE_TRACEPOINT) {
+        if (const std::string* name = tracepoint(a.config)) {
+            config += " /* " + *name + " */";
+            what = "tracepoint:" + *name;
+        } else {
+            what = fmt::format("tracepoint:{}", a.config);
+        }
+    } else if (a.type == PERF_TYPE_SOFTWARE) {
+        const char* name = software_name(a.config);
+        if (name != nullptr) config = std::string("PERF_COUNT_SW_") + (a.config == PERF_COUNT_SW_BPF_OUTPUT ? "BPF_OUTPUT" : name);
+        what = name != nullptr ? name : fmt::format("software:{}", a.config);
+    } else if (whole && (a.type == pmu_type("kprobe") || a.type == pmu_type("uprobe"))) {
+        // config1: the function or file; config2: the offset (or the
+        // address, for a kprobe without a function); config bit 0: return probe.
+        const bool kprobe = a.type == pmu_type("kprobe");
+        // The probed function or file, whole or not at all.
+        bool whole = false;
+        std::string target = read_tracee_string(memory, a.config1, &whole);
+        if (!whole) target.clear();
+        const char* kind = kprobe ? (a.config & 1 ? "kretprobe" : "kprobe") : (a.config & 1 ? "uretprobe" : "uprobe");
+        if (target.empty()) what = fmt::format("{}:{:#x}", kind, a.config2);
+        else if (a.config2 != 0) what = fmt::format("{}:{}+{:#x}", kind, target, a.config2);
+        else what = fmt::format("{}:{}", kind, target);
+        r.args = fmt::format("{{type={} /* {} */, size={}, config={}, {}=\"{}\", {}={:#x}}}{}", a.type,
+                             kprobe ? "kprobe" : "uprobe", a.size, a.config, kprobe ? "kprobe_func" : "uprobe_path",
+                             target, kprobe ? (target.empty() ? "kprobe_addr" : "probe_offset") : "probe_offset",
+                             a.config2, rest);
+        r.label = "perf_event:" + what;
+        return r;
+    } else {
+        // "hardware:0", "hw_cache:..." or the PMU's number.
+        std::string kind = type_name(a.type) != nullptr ? type_name(a.type) + 10 : fmt::format("type{}", a.type);
+        for (char& c : kind) c = char(std::tolower(static_cast<unsigned char>(c)));
+        what = fmt::format("{}:{}", kind, a.config);
+    }
+    const char* type = type_name(a.type);
+    r.args = fmt::format("{{type={}, size={}, config={}", type != nullptr ? std::string(type) : std::to_string(a.type),
+                         a.size, config);
+    if (whole && a.sample_type != 0) r.args += fmt::format(", sample_type={:#x}", a.sample_type);
+    if (whole && a.wakeup_events != 0) r.args += fmt::format(", wakeup_events={}", a.wakeup_events);
+    r.args += "}" + rest;
+    // bpf-output events are one per CPU: the CPU tells them apart.
+    if (a.type == PERF_TYPE_SOFTWARE && a.config == PERF_COUNT_SW_BPF_OUTPUT && cpu >= 0)
+        what += fmt::format(":cpu{}", cpu);
+    r.label = "perf_event:" + what;
+    return r;
+}
+
+} // namespace bpfsc::tracer
