@@ -12,6 +12,7 @@
 #include <optional>
 
 #include "decoder/memory.h"
+#include "tracer/os/clock.h"
 
 namespace bpfsc::decoder {
 class DecodedCall;
@@ -44,6 +45,10 @@ struct Event {
     bool thread = false;    // NewTask: a thread of the parent's process;
                             // TracerSignal: sent by a process (kill), not by the terminal
     int status = 0;         // TaskExit: wait status; TracerSignal: the signal
+    // When the backend saw it (CLOCK_MONOTONIC): ptrace, the stop; seccomp,
+    // the notification's arrival, a brokered call's answer, the kernel's
+    // time of the exit tracepoint or of the process event.
+    Timestamp ts = {};
 };
 
 class Backend {

@@ -11,7 +11,7 @@
 #include <string>
 #include <string_view>
 
-#include "../render/format.h"
+#include "../format/format.h"
 
 struct btf;
 struct btf_type;

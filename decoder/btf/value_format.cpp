@@ -12,7 +12,7 @@
 #include <utility>
 #include <vector>
 
-#include "../render/json.h"
+#include "../format/json_format.h"
 
 namespace bpfsc::decoder {
 
@@ -99,10 +99,13 @@ private:
             put(out_, raw ? "true" : "false");
         } else if ((enc & BTF_INT_SIGNED) != 0) {
             const int64_t s = bits < 64 ? int64_t(raw << (64 - bits)) >> (64 - bits) : int64_t(raw);
-            fmt::format_to(It(out_), "{}", s);
+            if (json()) append_json_int(out_, s);
+            else fmt::format_to(It(out_), "{}", s);
         } else if ((enc & BTF_INT_CHAR) != 0 && !json() && raw < 128 && std::isprint(int(raw)) && raw != '\'' &&
                    raw != '\\') {
             fmt::format_to(It(out_), "'{}'", char(raw));
+        } else if (json()) {
+            append_json_uint(out_, raw);
         } else {
             fmt::format_to(It(out_), "{}", raw);
         }
@@ -134,7 +137,9 @@ private:
                 return true;
             }
         }
-        if (is_signed) fmt::format_to(It(out_), "{}", int64_t(v));
+        if (json() && is_signed) append_json_int(out_, int64_t(v));
+        else if (json()) append_json_uint(out_, v);
+        else if (is_signed) fmt::format_to(It(out_), "{}", int64_t(v));
         else fmt::format_to(It(out_), "{}", v);
         return true;
     }
@@ -142,7 +147,7 @@ private:
     bool pointer(std::string_view bytes) {
         if (bytes.size() != 8 && bytes.size() != 4) return false;
         const uint64_t v = load(bytes, bytes.size());
-        if (json()) fmt::format_to(It(out_), "{}", v);
+        if (json()) append_json_uint(out_, v);
         else if (v == 0) put(out_, "NULL");
         else fmt::format_to(It(out_), "{:#x}", v);
         return true;

@@ -7,7 +7,7 @@
 #include <cstdint>
 #include <string_view>
 
-#include "../render/format.h"
+#include "../format/format.h"
 #include "btf_types.h"
 
 namespace bpfsc::decoder {

@@ -8,7 +8,7 @@
 #pragma once
 
 #include "../decode.h"
-#include "../render/format.h"
+#include "../format/format.h"
 #include "../render/text.h"
 
 namespace bpfsc::decoder::info {

@@ -42,7 +42,8 @@ bool append_own_pointer(OutBuf& out, const FieldValue& v) {
     if (c != Content::Tags && c != Content::FuncInfo && c != Content::LineInfo && c != Content::Insns &&
         c != Content::Sized)
         return false;
-    fmt::format_to(It(out), "{{\"addr\":{}", v.entry);
+    put(out, "{\"addr\":");
+    append_json_uint(out, v.entry);
     if (v.entry == 0) {
         out.push_back('}');
         return true;
@@ -75,7 +76,6 @@ void append_member(OutBuf& out, const FieldValue& v, const DecodedCall& call) {
     }
     if (f.kind == Kind::Pointer && append_own_pointer(out, v)) return;
     append_value_json(out, v, call);
-    append_label_json(out, v);
 }
 
 } // namespace
@@ -84,7 +84,9 @@ bool append_info_json(OutBuf& out, const FieldValue& pointer, const DecodedCall&
     const InfoStruct* info = call.info;
     if (info == nullptr || info->state == InfoStruct::State::NotWritten) return false;
     const bool written = call.exited && info->state == InfoStruct::State::Written;
-    fmt::format_to(It(out), "{{\"addr\":{},\"struct\":\"{}\"", pointer.entry, info->layout->struct_name);
+    put(out, "{\"addr\":");
+    append_json_uint(out, pointer.entry);
+    fmt::format_to(It(out), ",\"struct\":\"{}\"", info->layout->struct_name);
     if (info->state == InfoStruct::State::Unreadable) {
         fmt::format_to(It(out), ",\"error\":\"{}\",\"errno\":{}}}", errno_name(info->read_error), info->read_error);
         return true;

@@ -42,4 +42,43 @@ std::string Object::label() const {
     return {};
 }
 
+LabelParts parse_label(std::string_view label) {
+    LabelParts p;
+    const auto head = [&](std::string_view kind) {
+        if (!label.starts_with(kind)) return false;
+        const std::string_view rest = label.substr(kind.size());
+        return rest.empty() || rest[0] == '#' || rest[0] == ':';
+    };
+    for (const std::string_view kind : {"map", "prog", "link", "btf", "token"}) {
+        if (!head(kind)) continue;
+        p.kind = kind;
+        std::string_view rest = label.substr(kind.size());
+        if (rest.starts_with('#')) {
+            rest.remove_prefix(1);
+            std::size_t digits = 0;
+            uint64_t id = 0;
+            while (digits < rest.size() && rest[digits] >= '0' && rest[digits] <= '9' && id <= UINT32_MAX)
+                id = id * 10 + uint64_t(rest[digits++] - '0');
+            p.id = id <= UINT32_MAX ? uint32_t(id) : 0;
+            rest.remove_prefix(digits);
+        }
+        if (rest.starts_with(':')) {
+            rest.remove_prefix(1);
+            const std::size_t colon = rest.find(':');
+            p.type = rest.substr(0, colon);
+            if (colon != std::string_view::npos) p.name = rest.substr(colon + 1);
+        }
+        return p;
+    }
+    for (const std::string_view kind : {"perf_event", "cgroup"}) {
+        if (!label.starts_with(kind) || (label.size() > kind.size() && label[kind.size()] != ':')) continue;
+        p.kind = kind;
+        if (label.size() > kind.size()) p.name = label.substr(kind.size() + 1);
+        return p;
+    }
+    p.kind = "file";
+    p.name = label;
+    return p;
+}
+
 } // namespace bpfsc::model

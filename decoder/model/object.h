@@ -69,6 +69,22 @@ private:
     mutable std::string label_cache_;
 };
 
+// A label taken apart again, for records that carry an object's parts
+// (JSON): "map#15:hash:config" is kind "map", id 15, type "hash", name
+// "config"; "btf#97" kind "btf"; "perf_event:tracepoint:syscalls:x" kind
+// "perf_event", name "tracepoint:syscalls:x"; "cgroup:/sys/fs/cgroup/x"
+// kind "cgroup"; any other file (a socket, a path) kind "file", name the
+// label. The views point into `label`. Labels are made by Object::label()
+// alone, whose names (kernel object names: letters, digits, '_' and '.')
+// hold no ':', so parse_label(o.label()) gives back o's facts.
+struct LabelParts {
+    std::string_view kind;
+    uint32_t id = 0;
+    std::string_view type;
+    std::string_view name;
+};
+LabelParts parse_label(std::string_view label);
+
 // Short type names: "hash" for BPF_MAP_TYPE_HASH, "tracepoint" for
 // BPF_PROG_TYPE_TRACEPOINT, "perf_event" for BPF_LINK_TYPE_PERF_EVENT.
 std::string short_type_name(ObjectKind kind, uint32_t type);

@@ -1,7 +1,7 @@
 // The end-of-trace summary, from the fd model: per process, the life of every
 // fd that referred to a BPF object (which call opened it, which call closed
 // it), then the BPF objects that outlive the program and why, as far as the
-// trace knows. Text for people, or JSON Lines (one object per line) for tools.
+// trace knows. Printed by the outputs (tracer/output/*_summary.cpp).
 #pragma once
 
 #include <sys/types.h>
@@ -16,11 +16,6 @@
 #include "fd_model.h"
 
 namespace bpfsc::model {
-
-struct SummaryOptions {
-    bool json = false;  // JSON Lines instead of text
-    pid_t only_pid = 0; // list the fds of this process alone (--no-follow); 0: every process
-};
 
 // One process's fds that referred to BPF objects (ObjectKind::Other ones are
 // left out), open and closed, in the order they opened.
@@ -65,34 +60,12 @@ struct Summary {
 // seen still exists (objects of unknown id, and tokens, cannot be asked and
 // are left out) and whether the links holding a program still exist. Objects
 // that no longer exist are not listed, nor those only looked at.
-Summary summarize(const FdModel& model, ObjectInspector& inspector);
+// With `only_pid`, the fds of that process alone are listed (--no-follow).
+Summary summarize(const FdModel& model, ObjectInspector& inspector, pid_t only_pid = 0);
 
 // "pinned at /sys/fs/bpf/config", "held by link#4", "attached", "open as fd 3 of pid 1234",
 // "not held by this program: pinned where it was not seen, attached, held by another process, or still being freed". With `for_text`,
 // a path that is not plain printable ASCII is quoted as strace quotes strings.
 std::string describe(const AliveReason& reason, bool for_text = true);
-
-// Text:
-//   --- fds of pid 1234 ---
-//     fd 3  map#15:hash:config   opened by #2 BPF_MAP_GET_FD_BY_ID   closed by #9 close
-//     fd 4  map#19:hash:config   opened by #5 BPF_MAP_CREATE         closed by #12 execve (close-on-exec)
-//     fd 5  prog#80:tracepoint:hello   opened before tracing   closed at exit
-//   --- objects alive after the trace ---
-//     map#15:hash:config   pinned at /sys/fs/bpf/config
-//     prog#80:tracepoint:hello   held by link#4
-// ("still open" when the trace ended before the fd closed; "  none" when no
-// object outlives the trace). Columns of an fd table are aligned.
-// JSON, one object per line:
-//   {"event":"fds","pid":1234,"fds":[{"fd":3,"object":"map#15:hash:config","kind":"map","id":15,
-//     "opened":{"seq":2,"call":"BPF_MAP_GET_FD_BY_ID"},"closed":{"seq":9,"call":"close"}},...]}
-//   {"event":"alive","objects":[{"object":"map#15:hash:config","kind":"map","id":15,
-//     "reasons":["pinned at /sys/fs/bpf/config"]},...]}
-// where "opened" is null for an fd open before tracing (seq 0 and no call name:
-// what FdModel::lookup records) and "closed" is null for one still open; a call
-// the tracer does not number (fork, execve, exit: seq 0) has "seq":null and
-// shows without a number in the text ("opened by fork"). Every line ends with '\n'.
-void render_summary(const Summary& summary, const SummaryOptions& options, fmt::memory_buffer& out);
-void render_summary(const FdModel& model, ObjectInspector& inspector, const SummaryOptions& options,
-                    fmt::memory_buffer& out);
 
 } // namespace bpfsc::model

@@ -6,7 +6,7 @@
 
 #include <fmt/format.h>
 
-#include "../render/format.h"
+#include "../format/format.h"
 #include "../uapi/bpf_attr.h"
 #include "context.h"
 

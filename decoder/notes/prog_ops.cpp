@@ -7,7 +7,7 @@
 
 #include <fmt/format.h>
 
-#include "../render/format.h"
+#include "../format/format.h"
 #include "../uapi/bpf_attr.h"
 #include "../commands/attach_types.h"
 #include "context.h"

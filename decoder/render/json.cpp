@@ -7,6 +7,7 @@
 #include "whole_data_render.h"
 #include "../info/render_info.h"
 #include "members.h"
+#include "../model/object.h"
 
 namespace bpfsc::decoder {
 
@@ -14,76 +15,10 @@ namespace {
 
 using It = std::back_insert_iterator<OutBuf>;
 
-// Length of the valid UTF-8 sequence at s[i] (its code point in *code),
-// or 0.
-std::size_t utf8_sequence(std::string_view s, std::size_t i, uint32_t* code) {
-    const auto b = [&](std::size_t k) { return static_cast<unsigned char>(s[k]); };
-    const unsigned char c = b(i);
-    std::size_t n;
-    uint32_t cp;
-    if (c < 0x80) {
-        *code = c;
-        return 1;
-    }
-    if (c >= 0xc2 && c <= 0xdf) { n = 2; cp = c & 0x1f; }
-    else if (c >= 0xe0 && c <= 0xef) { n = 3; cp = c & 0x0f; }
-    else if (c >= 0xf0 && c <= 0xf4) { n = 4; cp = c & 0x07; }
-    else return 0;
-    if (i + n > s.size()) return 0;
-    for (std::size_t k = 1; k < n; ++k) {
-        if ((b(i + k) & 0xc0) != 0x80) return 0;
-        cp = (cp << 6) | (b(i + k) & 0x3f);
-    }
-    if ((n == 3 && cp < 0x800) || (n == 4 && (cp < 0x10000 || cp > 0x10ffff)) || (cp >= 0xd800 && cp <= 0xdfff))
-        return 0;
-    *code = cp;
-    return n;
+// The object label of fd item i ("" when unknown).
+std::string_view item_label(const Data& d, std::size_t i) {
+    return i < d.items.size() ? std::string_view(d.items[i].bytes.data(), d.items[i].bytes.size()) : std::string_view();
 }
-
-} // namespace
-
-bool append_json_string(OutBuf& out, std::string_view s) {
-    bool valid = true;
-    out.push_back('"');
-    for (std::size_t i = 0; i < s.size();) {
-        const auto c = static_cast<unsigned char>(s[i]);
-        if (c < 0x80) {
-            switch (c) {
-            case '"': put(out, "\\\""); break;
-            case '\\': put(out, "\\\\"); break;
-            case '\n': put(out, "\\n"); break;
-            case '\t': put(out, "\\t"); break;
-            case '\r': put(out, "\\r"); break;
-            default:
-                if (c < 0x20 || c == 0x7f) fmt::format_to(It(out), "\\u{:04x}", c);
-                else out.push_back(char(c));
-            }
-            ++i;
-            continue;
-        }
-        uint32_t code = 0;
-        const std::size_t n = utf8_sequence(s, i, &code);
-        if (n == 0) {
-            put(out, "\\ufffd");
-            valid = false;
-            ++i;
-        } else if (code == 0x85 || code == 0x2028 || code == 0x2029) {
-            // NEL and the line and paragraph separators are valid JSON raw,
-            // but line-oriented readers (JavaScript before ES2019, Python's
-            // splitlines) end a line there: escaped, every record stays on
-            // its one line.
-            fmt::format_to(It(out), "\\u{:04x}", code);
-            i += n;
-        } else {
-            out.append(s.data() + i, s.data() + i + n);
-            i += n;
-        }
-    }
-    out.push_back('"');
-    return valid;
-}
-
-namespace {
 
 void append_hex_string(OutBuf& out, std::string_view bytes) {
     out.push_back('"');
@@ -115,7 +50,8 @@ void append_number(OutBuf& out, const Field& f, uint64_t v) {
     switch (f.kind) {
     case Kind::Sint:
     case Kind::Fd:
-    case Kind::Pid: fmt::format_to(It(out), "{}", signed_value(v, f.width)); return;
+    case Kind::Pid: append_json_int(out, signed_value(v, f.width)); return;
+    case Kind::BtfTypeId: fmt::format_to(It(out), "{}", v); return;
     case Kind::Enum: {
         const std::string_view name = f.xlat->name_of(v);
         fmt::format_to(It(out), "{{\"value\":{},\"name\":", v);
@@ -140,7 +76,7 @@ void append_number(OutBuf& out, const Field& f, uint64_t v) {
         fmt::format_to(It(out), "{{\"value\":{},\"major\":{},\"minor\":{},\"patch\":{}}}", v, v >> 16, (v >> 8) & 0xff,
                        v & 0xff);
         return;
-    default: fmt::format_to(It(out), "{}", v); return;
+    default: append_json_uint(out, v); return;
     }
 }
 
@@ -181,7 +117,8 @@ void append_typed(OutBuf& out, const MapShape& map, const FieldValue& v) {
 
 void append_pointer(OutBuf& out, const FieldValue& v, const MapShape* map) {
     const Data& d = v.data;
-    fmt::format_to(It(out), "{{\"addr\":{}", v.entry);
+    put(out, "{\"addr\":");
+    append_json_uint(out, v.entry);
     if (d.state == DataState::NotRead || d.state == DataState::Null) {
         out.push_back('}');
         return;
@@ -205,8 +142,8 @@ void append_pointer(OutBuf& out, const FieldValue& v, const MapShape* map) {
         put(out, ",\"items\":[");
         for (std::size_t i = 0, n = d.bytes.size() / d.elem_size; i < n; ++i) {
             if (i != 0) out.push_back(',');
-            if (v.field->content == Content::U64Array) fmt::format_to(It(out), "{}", element<uint64_t>(d, i));
-            else if (v.field->content == Content::FdArray) fmt::format_to(It(out), "{}", element<int32_t>(d, i));
+            if (v.field->content == Content::U64Array) append_json_uint(out, element<uint64_t>(d, i));
+            else if (v.field->content == Content::FdArray) append_fd_json(out, element<int32_t>(d, i), item_label(d, i));
             else fmt::format_to(It(out), "{}", element<uint32_t>(d, i));
         }
         out.push_back(']');
@@ -220,16 +157,6 @@ void append_pointer(OutBuf& out, const FieldValue& v, const MapShape* map) {
             }
             out.push_back(']');
         }
-        if (!d.items.empty()) {  // fd_array: what each fd is, null when unknown
-            put(out, ",\"objects\":[");
-            for (std::size_t i = 0; i < d.items.size(); ++i) {
-                if (i != 0) out.push_back(',');
-                const auto& label = d.items[i].bytes;
-                if (label.empty()) put(out, "null");
-                else append_json_string(out, std::string_view(label.data(), label.size()));
-            }
-            out.push_back(']');
-        }
         break;
     }
     case Content::StringArray: {
@@ -237,7 +164,8 @@ void append_pointer(OutBuf& out, const FieldValue& v, const MapShape* map) {
         for (std::size_t i = 0; i < d.items.size(); ++i) {
             if (i != 0) out.push_back(',');
             const Data& item = d.items[i];
-            fmt::format_to(It(out), "{{\"addr\":{}", element<uint64_t>(d, i));
+            put(out, "{\"addr\":");
+            append_json_uint(out, element<uint64_t>(d, i));
             if (item.state != DataState::Null) {
                 put(out, ",\"string\":");
                 append_bytes_string(out, std::string_view(item.bytes.data(), item.bytes.size()));
@@ -254,12 +182,13 @@ void append_pointer(OutBuf& out, const FieldValue& v, const MapShape* map) {
         [[fallthrough]];
     case Content::MapKey:
     case Content::MapValue:
-        if (d.meaning == ValueMeaning::Fds) {  // fd-holding maps: what each fd written is
-            put(out, ",\"objects\":[");
-            for (std::size_t i = 0; i < d.items.size(); ++i) {
+        if (d.meaning == ValueMeaning::Fds) {  // fd-holding maps: each value written is an fd
+            put(out, ",\"fds\":[");
+            for (std::size_t i = 0, off = 0; i < d.items.size(); ++i, off += d.elem_size) {
                 if (i != 0) out.push_back(',');
-                if (d.items[i].bytes.empty()) put(out, "null");
-                else append_json_string(out, std::string_view(d.items[i].bytes.data(), d.items[i].bytes.size()));
+                int32_t fd;
+                std::memcpy(&fd, d.bytes.data() + off, 4);
+                append_fd_json(out, fd, item_label(d, i));
             }
             out.push_back(']');
         }
@@ -281,6 +210,15 @@ void append_value(OutBuf& out, const FieldValue& v, const DecodedCall& call) {
     if (f.kind == Kind::Pointer) {
         if (f.content == Content::InfoStruct && info::append_info_json(out, v, call)) return;
         return append_pointer(out, v, call.map ? &*call.map : nullptr);
+    }
+    if (f.kind == Kind::Fd && !v.changed())
+        return append_fd_json(out, signed_value(v.entry, f.width), std::string_view(v.label.data(), v.label.size()));
+    if (f.kind == Kind::BtfTypeId && !v.changed()) {
+        fmt::format_to(It(out), "{{\"value\":{},\"name\":", v.entry);
+        if (v.label.empty()) put(out, "null");
+        else append_json_string(out, std::string_view(v.label.data(), v.label.size()));
+        out.push_back('}');
+        return;
     }
     if (v.changed()) {
         put(out, "{\"before\":");
@@ -329,7 +267,6 @@ void append_fields(OutBuf& out, const DecodedCall& call) {
         first = false;
         append_name(out, v.field->name);
         append_value(out, v, call);
-        append_label_json(out, v);
     }
     if (!nested.empty()) out.push_back('}');
     if (!group.empty()) out.push_back('}');
@@ -339,11 +276,19 @@ void append_fields(OutBuf& out, const DecodedCall& call) {
 } // namespace
 
 void render_json(const DecodedCall& call, OutBuf& out, bool verbose) {
-    put(out, "{\"syscall\":\"bpf\",\"cmd\":");
+    out.push_back('{');
+    append_call_json(call, out, verbose);
+    out.push_back('}');
+}
+
+void append_call_json(const DecodedCall& call, OutBuf& out, bool verbose) {
+    put(out, "\"syscall\":\"bpf\",\"cmd\":");
     const std::string_view name = call.command ? call.command->name : std::string_view();
     if (name.empty()) fmt::format_to(It(out), "{{\"value\":{},\"name\":null,\"unknown\":\"BPF_???\"}}", call.cmd);
     else fmt::format_to(It(out), "{{\"value\":{},\"name\":\"{}\"}}", call.cmd, name);
-    fmt::format_to(It(out), ",\"attr\":{{\"addr\":{},\"state\":\"{}\"", call.attr_addr.value, state_name(call.attr_state));
+    put(out, ",\"attr\":{\"addr\":");
+    append_json_uint(out, call.attr_addr.value);
+    fmt::format_to(It(out), ",\"state\":\"{}\"", state_name(call.attr_state));
     if (call.attr_state == AttrState::Unreadable || call.attr_state == AttrState::Partial)
         fmt::format_to(It(out), ",\"readable\":{},\"error\":\"{}\"", call.readable, errno_name(call.attr_error));
     if (call.command != nullptr && (call.attr_state == AttrState::Ok || call.attr_state == AttrState::Partial))
@@ -357,50 +302,84 @@ void render_json(const DecodedCall& call, OutBuf& out, bool verbose) {
         put(out, ",\"insn_maps\":[");
         for (std::size_t i = 0; i < call.insn_maps.size(); ++i) {
             const InsnMap& m = call.insn_maps[i];
-            fmt::format_to(It(out), "{}{{\"insn\":{},\"fd\":{}", i ? "," : "", m.insn, m.fd);
-            if (!m.label.empty()) {
-                put(out, ",\"object\":");
-                append_json_string(out, std::string_view(m.label.data(), m.label.size()));
-            }
+            fmt::format_to(It(out), "{}{{\"insn\":{},\"fd\":", i ? "," : "", m.insn);
+            append_fd_json(out, m.fd, std::string_view(m.label.data(), m.label.size()));
             out.push_back('}');
         }
         out.push_back(']');
     }
     fmt::format_to(It(out), "}},\"size\":{}", call.size);
     if (!call.exited) {
-        put(out, ",\"finished\":false}");
+        put(out, ",\"finished\":false");
         return;
     }
-    if (call.ret < 0 && call.ret >= -k_max_errno) {
-        const int err = int(-call.ret);
-        fmt::format_to(It(out), ",\"return\":{{\"value\":-1,\"errno\":{},\"error\":", err);
-        const std::string_view en = errno_name(err);
-        if (en.empty()) put(out, "null");
-        else fmt::format_to(It(out), "\"{}\"", en);
-        put(out, ",\"message\":");
-        append_json_string(out, errno_message(err));
-        put(out, "}");
-    } else {
-        fmt::format_to(It(out), ",\"return\":{{\"value\":{}", call.ret);
-        if (!call.ret_label.empty()) {
-            put(out, ",\"object\":");
-            append_json_string(out, std::string_view(call.ret_label.data(), call.ret_label.size()));
-        }
-        out.push_back('}');
-    }
+    put(out, ",\"return\":");
+    append_result_json(out, call.ret, call.command != nullptr && call.command->returns == Returns::Fd,
+                       std::string_view(call.ret_label.data(), call.ret_label.size()));
     WholeDataOptions w;
     w.verbose = verbose;
     append_whole_data_json(out, call, w);
-    put(out, ",\"finished\":true}");
+    put(out, ",\"finished\":true");
 }
 
 void append_value_json(OutBuf& out, const FieldValue& v, const DecodedCall& call) { append_value(out, v, call); }
 
-void append_label_json(OutBuf& out, const FieldValue& v) {
-    if (v.label.empty()) return;
-    // A sibling key keeps the number itself plain.
-    fmt::format_to(It(out), ",\"{}_{}\":", v.field->name, v.field->kind == Kind::BtfTypeId ? "type" : "object");
-    append_json_string(out, std::string_view(v.label.data(), v.label.size()));
+namespace {
+
+// "label":...,"kind":...[,"id":N][,"type":...][,"name":...]
+void append_object_members(OutBuf& out, std::string_view label) {
+    const model::LabelParts parts = model::parse_label(label);
+    put(out, "\"label\":");
+    append_json_string(out, label);
+    fmt::format_to(It(out), ",\"kind\":\"{}\"", parts.kind);
+    if (parts.id != 0) fmt::format_to(It(out), ",\"id\":{}", parts.id);
+    if (!parts.type.empty()) {
+        put(out, ",\"type\":");
+        append_json_string(out, parts.type);
+    }
+    if (!parts.name.empty()) {
+        put(out, ",\"name\":");
+        append_json_string(out, parts.name);
+    }
+}
+
+} // namespace
+
+void append_fd_json(OutBuf& out, int64_t fd, std::string_view label) {
+    put(out, "{\"fd\":");
+    append_json_int(out, fd);
+    if (!label.empty()) {
+        out.push_back(',');
+        append_object_members(out, label);
+    }
+    out.push_back('}');
+}
+
+void append_object_json(OutBuf& out, std::string_view label) {
+    out.push_back('{');
+    append_object_members(out, label);
+    out.push_back('}');
+}
+
+void append_result_json(OutBuf& out, int64_t ret, bool returns_fd, std::string_view label) {
+    if (ret < 0 && ret >= -k_max_errno) {
+        const int err = int(-ret);
+        fmt::format_to(It(out), "{{\"value\":-1,\"errno\":{},\"error\":", err);
+        const std::string_view name = errno_name(err);
+        if (name.empty()) put(out, "null");
+        else fmt::format_to(It(out), "\"{}\"", name);
+        put(out, ",\"message\":");
+        append_json_string(out, errno_message(err));
+        out.push_back('}');
+        return;
+    }
+    put(out, "{\"value\":");
+    append_json_int(out, ret);
+    if (returns_fd) {
+        put(out, ",\"fd\":");
+        append_fd_json(out, ret, label);
+    }
+    out.push_back('}');
 }
 
 void append_data_state_json(OutBuf& out, const Data& d) { append_state(out, d); }

@@ -4,16 +4,26 @@
 #pragma once
 
 #include "../decode.h"
-#include "format.h"
+#include "../format/json_format.h"
 
 namespace bpfsc::decoder {
 
 // Writes one JSON object without a trailing newline. verbose (-v): with
 // the program's disassembly and BTF types in C.
 void render_json(const DecodedCall& call, OutBuf& out, bool verbose = false);
+// The same members without the braces, for a record that adds its own.
+void append_call_json(const DecodedCall& call, OutBuf& out, bool verbose = false);
 
-// A JSON string literal for arbitrary bytes: invalid UTF-8 sequences become
-// U+FFFD; returns false when that happened (the caller may add the hex).
-bool append_json_string(OutBuf& out, std::string_view bytes);
+// An fd, as every JSON record carries one: {"fd":3} when unknown, else
+// {"fd":3,"label":"map#15:hash:config","kind":"map","id":15,"type":"hash",
+// "name":"config"} (id, type and name when the object has them).
+void append_fd_json(OutBuf& out, int64_t fd, std::string_view label);
+// An object without an fd: {"label":...,"kind":...,...} as above.
+void append_object_json(OutBuf& out, std::string_view label);
+// A syscall's result, one shape for every record: {"value":3} ({"value":3,
+// "fd":{...}} when it is a new fd), or {"value":-1,"errno":2,"error":
+// "ENOENT","message":"No such file or directory"}.
+void append_result_json(OutBuf& out, int64_t ret, bool returns_fd, std::string_view label);
+
 
 } // namespace bpfsc::decoder

@@ -4,7 +4,7 @@
 #pragma once
 
 #include "../decode.h"
-#include "format.h"
+#include "../format/format.h"
 #include "text.h"
 
 namespace bpfsc::decoder {
@@ -13,9 +13,6 @@ namespace bpfsc::decoder {
 void append_member_text(OutBuf& out, const FieldValue& v, const DecodedCall& call, TextPhase phase);
 // The JSON value of a member (its name is the caller's).
 void append_value_json(OutBuf& out, const FieldValue& v, const DecodedCall& call);
-// ,"NAME_object":"map#5:hash:cfg" (fds) or ,"NAME_type":"struct t" (BTF
-// type ids) after a member with a label; nothing without one.
-void append_label_json(OutBuf& out, const FieldValue& v);
 // ,"truncated":true,... / ,"error":... for data that was cut or unreadable.
 void append_data_state_json(OutBuf& out, const Data& d);
 

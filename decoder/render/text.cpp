@@ -319,10 +319,13 @@ void render_text(const DecodedCall& call, TextPhase phase, const TextOptions& op
     append_attr(out, call, phase);
     fmt::format_to(It(out), ", {}", call.size);
     if (phase == TextPhase::Unfinished || !call.exited) {
-        put(out, " <unfinished ...>\n");
+        put(out, " <unfinished ...>");
+        if (!options.ended.empty()) fmt::format_to(It(out), " = ? <{}>", options.ended);
+        out.push_back('\n');
     } else {
         put(out, ") = ");
         append_return(out, call);
+        put(out, options.after_result);
         out.push_back('\n');
     }
     if (options.data_lines) {

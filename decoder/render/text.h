@@ -5,7 +5,7 @@
 #pragma once
 
 #include "../decode.h"
-#include "format.h"
+#include "../format/format.h"
 
 namespace bpfsc::decoder {
 
@@ -18,6 +18,11 @@ struct TextOptions {
     bool data_lines = true;  // print the indented data block (-q turns it off)
     bool whole_data = false; // and below it the program, BTF and log lines (whole_data_render.h)
     bool verbose = false;    // -v: types in C, disassembly, whole logs
+    // Unfinished: why the call will never return ("exited"), shown as
+    // `<unfinished ...> = ? <exited>`; empty when it may still return.
+    std::string_view ended = {};
+    // Complete: what follows the result on the call's line (-T's `<0.000123>`).
+    std::string_view after_result = {};
 };
 
 void render_text(const DecodedCall& call, TextPhase phase, const TextOptions& options, OutBuf& out);

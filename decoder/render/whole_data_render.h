@@ -5,7 +5,7 @@
 #pragma once
 
 #include "../decode.h"
-#include "format.h"
+#include "../format/format.h"
 
 namespace bpfsc::decoder {
 

@@ -25,7 +25,8 @@ from check_trace import Failure, exit_status, require_bpf, run, skip  # noqa: E4
 from example_labs import (test_lab_prog_load_pin, test_lab_pin_map, test_lab_two_configs,  # noqa: E402
                           test_lab_update_config, test_maps_ctl)
 from example_trace import (JsonTrace, check_config_map, check_config_updates, check_events,  # noqa: E402
-                           check_hello_program, expect, fields, kprobes_available, label, name_of, succeeded)
+                           check_hello_program, expect, fd_label, fields, kprobes_available, label, name_of,
+                           succeeded)
 
 
 # --- the examples ------------------------------------------------------------
@@ -40,7 +41,7 @@ def hook_event(trace, hook, what):
     """The label of the perf event the program was attached to: its
     perf_event_open line, the execve tracepoint or a kprobe."""
     want = "perf_event:tracepoint:syscalls:sys_enter_execve" if hook == "tracepoint" else "perf_event:kprobe:"
-    opened = [c["return"].get("object", "") for c in trace.syscalls("perf_event_open") if c["return"]["value"] >= 0]
+    opened = [label(c) for c in trace.syscalls("perf_event_open") if c["return"]["value"] >= 0]
     found = [o for o in opened if o == want or (want.endswith(":") and o.startswith(want))]
     expect(found, f"{what}: no perf_event_open line made the {hook} event (opened: {opened})")
     return found[0]
@@ -60,16 +61,16 @@ def test_hello(args, tmp, example, output_type):
     expect(f"attached to execve through the {hook}" in stdout, f"{what}: it does not say it used the {hook}: {stdout}")
     check_config_updates(trace, config, what)
     link = trace.one("BPF_LINK_CREATE", what, attach_type="BPF_PERF_EVENT")
-    expect(fields(link).get("prog_fd_object") == prog and label(link).startswith("link#"),
-           f"{what}: the perf-event link attaches {fields(link).get('prog_fd_object')}, not {prog}")
+    expect(fd_label(fields(link), "prog_fd") == prog and label(link).startswith("link#"),
+           f"{what}: the perf-event link attaches {fd_label(fields(link), 'prog_fd')}, not {prog}")
     # The link's target is the event perf_event_open made, named as what it is.
     event = hook_event(trace, hook, what)
-    expect(fields(link).get("target_fd_object") == event,
-           f"{what}: the perf-event link's target is {fields(link).get('target_fd_object')}, not {event}")
+    expect(fd_label(fields(link), "target_fd") == event,
+           f"{what}: the perf-event link's target is {fd_label(fields(link), 'target_fd')}, not {event}")
     if output_type == "BPF_MAP_TYPE_PERF_EVENT_ARRAY":
-        slots = [c for c in trace.of("BPF_MAP_UPDATE_ELEM") if fields(c).get("map_fd_object") == label(output)
+        slots = [c for c in trace.of("BPF_MAP_UPDATE_ELEM") if fd_label(fields(c), "map_fd") == label(output)
                  and succeeded(c) and any(o.startswith("perf_event:bpf-output:cpu")
-                                          for o in fields(c)["value"].get("objects") or [])]
+                                          for o in [fd.get("label") for fd in fields(c)["value"].get("fds") or []])]
         expect(slots, f"{what}: no bpf-output perf event stored in {label(output)} (the perf buffer)")
     check_events(stdout, 3, what)
     # The program as the trace shows it: a one-line summary by default; with
@@ -79,7 +80,7 @@ def test_hello(args, tmp, example, output_type):
     expect("bpf_map_lookup_elem" in load.get("program", {}).get("helpers", []),
            f"{what}: the program summary lacks bpf_map_lookup_elem: {load.get('program')}")
     typed = [fields(c)["value"].get("typed") for c in trace.of("BPF_MAP_UPDATE_ELEM")
-             if fields(c).get("map_fd_object") == config]
+             if fd_label(fields(c), "map_fd") == config]
     expect({"message": "Hi user 501!"} in typed, f"{what}: the config values are not typed by BTF: {typed}")
     _, _, text = run([args.tracer, "-v", binary(args, example), "-n", "1", "-t", "30"], what=what)
     expect(re.search(r"\n +;\s+configured = bpf_map_lookup_elem\(&config, &data->uid\);\n", text),
@@ -115,10 +116,10 @@ def test_bcc(args, tmp, script, output_type):
     check_config_updates(trace, config, what)
     event = hook_event(trace, hook, what)
     attach = [c for c in trace.syscalls("ioctl") if c["return"]["value"] == 0
-              and re.fullmatch(rf"ioctl\(\d+<{re.escape(event)}>, PERF_EVENT_IOC_SET_BPF, \d+<{re.escape(prog)}>\)",
-                               c["line"])]
+              and c["args"]["request"]["name"] == "PERF_EVENT_IOC_SET_BPF"
+              and c["args"]["fd"].get("label") == event and c["args"]["prog_fd"].get("label") == prog]
     expect(attach, f"{what}: no ioctl(PERF_EVENT_IOC_SET_BPF) puts {prog} on {event}: "
-                   f"{[c['line'] for c in trace.syscalls('ioctl')]}")
+                   f"{[c['args'] for c in trace.syscalls('ioctl')]}")
     expect(any("now runs on every" in n for n in attach[0].get("notes", [])),
            f"{what}: the attach has no commentary: {attach[0]}")
     check_events(stdout, 3, what)

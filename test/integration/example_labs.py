@@ -10,7 +10,8 @@ import subprocess
 
 from check_trace import require_seccomp_backend, seccomp_stats, skip
 from example_trace import (CONFIG_ENTRIES, HELLO_PROGRAM_NAMES, JsonTrace, check_config_map, check_config_updates,
-                           check_dump, check_events, expect, fields, label, map_label_by_id, name_of, succeeded,
+                           check_dump, check_events, expect, fd_label, fields, label, map_label_by_id, name_of,
+                           succeeded,
                            value)
 
 def run_lab(args, tmp, lab):
@@ -43,12 +44,12 @@ def test_lab_two_configs(args, tmp):
         what = f"bpftool map dump name config (map {map_id})"
         config = map_label_by_id(dump, map_id, what)
         expect(config == f"map#{map_id}:hash:config", f"{what}: opened as {config}")
-        info = [c for c in dump.of("BPF_OBJ_GET_INFO_BY_FD") if fields(c).get("bpf_fd_object") == config]
+        info = [c for c in dump.of("BPF_OBJ_GET_INFO_BY_FD") if fd_label(fields(c), "bpf_fd") == config]
         expect(info, f"{what}: bpftool never reads the map's own information (BPF_OBJ_GET_INFO_BY_FD)")
         # The struct the kernel wrote names the map's types in its BTF (by id).
         written = fields(info[0])["info"]["fields"]
-        expect(written.get("btf_key_type_id_type") == "__u32" and
-               written.get("btf_value_type_id_type") == "struct user_msg_t",
+        expect(name_of(written.get("btf_key_type_id", {})) == "__u32" and
+               name_of(written.get("btf_value_type_id", {})) == "struct user_msg_t",
                f"{what}: the map info does not name its key and value types: {written}")
         check_dump(dump, config, CONFIG_ENTRIES, what)
     print(f"two-configs: bpftool opened maps {m.group(1)} and {m.group(2)} by id, read their info, "
@@ -74,7 +75,7 @@ def test_lab_pin_map(args, tmp):
     pin_call = traces["map-pin"].one("BPF_OBJ_PIN", "bpftool map pin")
     pin = value(fields(pin_call)["pathname"])
     config = f"map#{map_id}:hash:config"
-    expect(fields(pin_call).get("bpf_fd_object") == config, f"bpftool map pin pins {fields(pin_call)}, not {config}")
+    expect(fd_label(fields(pin_call), "bpf_fd") == config, f"bpftool map pin pins {fields(pin_call)}, not {config}")
     for name, entries in (("dump-pinned", CONFIG_ENTRIES),
                           ("dump-again", dict(CONFIG_ENTRIES, **{"02000000": b"Hello 2".ljust(13, b"\0").hex()}))):
         got = traces[name].one("BPF_OBJ_GET", "bpftool map dump pinned", pathname=pin)
@@ -96,7 +97,7 @@ def check_xlated_dump(listing, trace, prog, what="bpftool prog dump xlated"):
     (`listing`), line for line (instructions, source lines; function headers
     and the empty source lines bpftool prints as ";" aside)."""
     dumps = [c for c in trace.of("BPF_OBJ_GET_INFO_BY_FD")
-             if fields(c).get("bpf_fd_object") == prog and c.get("program", {}).get("xlated")]
+             if fd_label(fields(c), "bpf_fd") == prog and c.get("program", {}).get("xlated")]
     expect(len(dumps) == 1, f"{what}: expected one read of the xlated instructions of {prog}, got {len(dumps)}")
     program = dumps[0]["program"]
     expect("__htab_map_lookup_elem" in program.get("kernel_calls", []),
@@ -148,7 +149,7 @@ def test_lab_prog_load_pin(args, tmp):
     expect(len(progs) == 2, f"{what}: expected both hello programs loaded, got {progs}")
     pin_call = load.one("BPF_OBJ_PIN", what)
     pin = value(fields(pin_call)["pathname"])
-    expect(fields(pin_call).get("bpf_fd_object") == progs[0], f"{what}: pins {fields(pin_call)}, not {progs[0]}")
+    expect(fd_label(fields(pin_call), "bpf_fd") == progs[0], f"{what}: pins {fields(pin_call)}, not {progs[0]}")
     reasons = load.pinned(progs[0])
     expect(f"pinned at {pin}" in reasons, f"{what}: the summary gives {reasons} for {progs[0]}")
     expect(not load.pinned(progs[1]) or all("pinned" not in r for r in load.pinned(progs[1])),
@@ -175,17 +176,18 @@ def test_maps_ctl(args, tmp):
     for name in ("maps_data", "maps_seen"):
         created = load.one("BPF_MAP_CREATE", "maps-ctl load", map_name=name)
         f = fields(created)
-        expect(f["btf_key_type_id"] > 0 and f["btf_value_type_id"] > 0, f"maps-ctl: {name} created without BTF")
-        pin = [c for c in load.of("BPF_OBJ_PIN") if fields(c).get("bpf_fd_object") == label(created)]
+        expect(value(f["btf_key_type_id"]) > 0 and value(f["btf_value_type_id"]) > 0,
+               f"maps-ctl: {name} created without BTF")
+        pin = [c for c in load.of("BPF_OBJ_PIN") if fd_label(fields(c), "bpf_fd") == label(created)]
         expect(pin and succeeded(pin[0]), f"maps-ctl: {label(created)} is not pinned")
         pins[name] = value(fields(pin[0])["pathname"])
     prog = load.one("BPF_PROG_LOAD", "maps-ctl load", prog_name="maps_prog")
     expect(name_of(fields(prog)["prog_type"]) == "BPF_PROG_TYPE_XDP", "maps-ctl: maps_prog is not an XDP program")
     link = load.one("BPF_LINK_CREATE", "maps-ctl load", attach_type="BPF_XDP")
     f = fields(link)
-    expect(f.get("prog_fd_object") == label(prog) and "XDP_FLAGS_SKB_MODE" in (f["flags"].get("names") or []),
+    expect(fd_label(f, "prog_fd") == label(prog) and "XDP_FLAGS_SKB_MODE" in (f["flags"].get("names") or []),
            f"maps-ctl: the XDP link is not {label(prog)} in SKB mode: {f}")
-    link_pin = [c for c in load.of("BPF_OBJ_PIN") if fields(c).get("bpf_fd_object") == label(link)]
+    link_pin = [c for c in load.of("BPF_OBJ_PIN") if fd_label(fields(c), "bpf_fd") == label(link)]
     expect(link_pin and succeeded(link_pin[0]), f"maps-ctl: {label(link)} is not pinned")
     reasons = load.pinned(label(prog))
     expect(reasons, f"maps-ctl load: the summary does not say what keeps {label(prog)} alive")

@@ -27,13 +27,16 @@ class JsonTrace:
                     obj = json.loads(line)
                 except json.JSONDecodeError as e:
                     raise Failure(f"{path}:{n}: not JSON: {e}")
-                if obj.get("event") == "exit":
+                if n == 1 and obj.get("type") != "header":
+                    raise Failure(f"{path}:1: the first record is not the header: {line[:200]}")
+                kind = obj.get("type")
+                if kind == "process" and obj.get("event") == "exit":
                     self.exits[obj["pid"]] = obj.get("exit_code")
-                elif obj.get("event") == "alive":
+                elif kind == "summary" and obj.get("part") == "alive":
                     self.alive.extend(obj["objects"])
-                elif obj.get("syscall") == "bpf" and obj.get("finished"):
+                elif kind == "call" and obj.get("finished"):
                     self.calls.append(obj)
-                elif obj.get("syscall"):
+                elif kind == "syscall":
                     self.others.append(obj)  # close, dup, perf_event_open, ioctl ... lines
 
     def of(self, cmd, **want):
@@ -59,7 +62,7 @@ class JsonTrace:
 
     def pinned(self, label):
         """The reasons the summary gives for an object staying alive."""
-        return [r for o in self.alive if o["object"] == label for r in o["reasons"]]
+        return [r["text"] for o in self.alive if o["object"]["label"] == label for r in o["reasons"]]
 
     def summary(self):
         counts = {}
@@ -74,10 +77,11 @@ def fields(call):
 
 
 def value(v):
-    """A member's number or string: JSON spells enums {"value", "name"},
-    members the kernel wrote {"before", "after"}, strings {"addr", "string"}."""
+    """A member's number or string: JSON spells enums and BTF type ids
+    {"value", "name"}, members the kernel wrote {"before", "after"}, strings
+    {"addr", "string"}, fds {"fd", "label", ...}."""
     if isinstance(v, dict):
-        for key in ("after", "value", "string"):
+        for key in ("after", "value", "string", "fd"):
             if key in v:
                 return value(v[key])
     return v
@@ -101,7 +105,14 @@ def succeeded(call):
 
 
 def label(call):
-    return call["return"].get("object", "")
+    """What the fd a call returned refers to ("map#15:hash:config"), or ""."""
+    return call["return"].get("fd", {}).get("label", "")
+
+
+def fd_label(f, name):
+    """What fd member `name` refers to ("map#15:hash:config"), or ""."""
+    v = f.get(name)
+    return v.get("label", "") if isinstance(v, dict) else ""
 
 
 def expect(condition, message):
@@ -123,9 +134,9 @@ def check_config_map(trace, what):
     f = fields(config)
     expect(name_of(f["map_type"]) == "BPF_MAP_TYPE_HASH" and f["key_size"] == 4 and f["value_size"] == 13,
            f"{what}: config is not a hash of 4-byte keys and 13-byte values: {f}")
-    expect(value(f["btf_fd"]) > 0 and f["btf_key_type_id"] > 0 and f["btf_value_type_id"] > 0,
+    expect(value(f["btf_fd"]) > 0 and value(f["btf_key_type_id"]) > 0 and value(f["btf_value_type_id"]) > 0,
            f"{what}: config is created without BTF for its key and value: {f}")
-    btf = f.get("btf_fd_object", "")
+    btf = fd_label(f, "btf_fd")
     loaded = [label(c) for c in trace.of("BPF_BTF_LOAD") if succeeded(c)]
     expect(btf.startswith("btf#") and btf in loaded, f"{what}: config's btf_fd is {btf!r}, not a BTF it loaded ({loaded})")
     return label(config)
@@ -134,7 +145,7 @@ def check_config_map(trace, what):
 def check_config_updates(trace, config, what, entries=CONFIG_ENTRIES):
     """One BPF_MAP_UPDATE_ELEM of config per entry, with the entry's bytes."""
     written = {hex_of(fields(c)["key"]): hex_of(fields(c)["value"])
-               for c in trace.of("BPF_MAP_UPDATE_ELEM") if succeeded(c) and fields(c).get("map_fd_object") == config}
+               for c in trace.of("BPF_MAP_UPDATE_ELEM") if succeeded(c) and fd_label(fields(c), "map_fd") == config}
     for key, val in entries.items():
         expect(written.get(key) == val, f"{what}: no update of {config} with key {key} and value {val}; "
                                         f"the updates of {config} are {written}")
@@ -167,8 +178,8 @@ def check_dump(trace, map_label, entries, what):
     """The walk over map_label's elements: every entry looked up, the walk
     ending with ENOENT."""
     read = {hex_of(fields(c)["key"]): hex_of(fields(c)["value"]) for c in trace.of("BPF_MAP_LOOKUP_ELEM")
-            if succeeded(c) and fields(c).get("map_fd_object") == map_label}
+            if succeeded(c) and fd_label(fields(c), "map_fd") == map_label}
     expect(read == entries, f"{what}: the lookups of {map_label} read {read}, expected {entries}")
-    ends = [c for c in trace.of("BPF_MAP_GET_NEXT_KEY") if fields(c).get("map_fd_object") == map_label
+    ends = [c for c in trace.of("BPF_MAP_GET_NEXT_KEY") if fd_label(fields(c), "map_fd") == map_label
             and c["return"].get("error") == "ENOENT"]
     expect(ends, f"{what}: the walk over {map_label} does not end with ENOENT")

@@ -98,8 +98,8 @@ TEST_CASE("BPF_BTF_LOAD loads a real BTF blob and returns its fd", "[BPF_BTF_LOA
     CHECK(r.json.find(fmt::format("\"btf\":{{\"addr\":{},", u64_of(&blob))) != std::string::npos);
     CHECK(r.json.find("\"btf_log_buf\":{\"addr\":0},\"btf_size\":45,\"btf_log_size\":0,\"btf_log_level\":0,"
                       "\"btf_log_true_size\":0,\"btf_flags\":{\"value\":0,\"names\":[],\"unknown_bits\":0},"
-                      "\"btf_token_fd\":0") != std::string::npos);
-    CHECK(r.json.find(fmt::format("\"return\":{{\"value\":{}}}", r.ret)) != std::string::npos);
+                      "\"btf_token_fd\":{\"fd\":0}") != std::string::npos);
+    CHECK(r.json.find(fmt::format("\"return\":{{\"value\":{0},\"fd\":{{\"fd\":{0}}}}}", r.ret)) != std::string::npos);
 }
 
 TEST_CASE("BPF_BTF_LOAD shows the blob's bytes like strace", "[BPF_BTF_LOAD]") {
@@ -201,7 +201,7 @@ TEST_CASE("BPF_BTF_LOAD unknown btf_flags bits and a token fd", "[BPF_BTF_LOAD]"
                         "-1 EINVAL (Invalid argument)\n");
         CHECK(r.json.find("\"btf_flags\":{\"value\":65544,\"names\":[\"BPF_F_TOKEN_FD\"],\"unknown_bits\":8}") !=
               std::string::npos);
-        CHECK(r.json.find("\"btf_token_fd\":-1") != std::string::npos);
+        CHECK(r.json.find("\"btf_token_fd\":{\"fd\":-1}") != std::string::npos);
     }
     SECTION("BPF_F_TOKEN_FD with an fd that is not open") {
         a.btf_flags = 1u << 16;

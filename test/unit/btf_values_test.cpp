@@ -194,7 +194,7 @@ TEST_CASE("type names on BPF_MAP_CREATE", "[btf]") {
     CHECK(out.ret >= 0);
     CHECK_THAT(out.text, Catch::Contains(fmt::format("btf_key_type_id={}<int>, btf_value_type_id={}<struct user_msg_t>",
                                                      t.t_int, t.t_msg)));
-    CHECK_THAT(out.json, Catch::Contains(R"("btf_value_type_id_type":"struct user_msg_t")"));
+    CHECK_THAT(out.json, Catch::Contains(R"("btf_value_type_id":{"value":5,"name":"struct user_msg_t"})"));
 
     // -v: the types in C below the call.
     SelfMemory memory;

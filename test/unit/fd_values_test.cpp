@@ -60,7 +60,8 @@ TEST_CASE("a program array is written with program fds and read back as ids", "[
     CHECK(update.ret == 0);
     CHECK(update.text.find(fmt::format("\n  value: fd {}<prog#99:socket_filter:p> ({:02x} 00 00 00)\n", prog, prog)) !=
           std::string::npos);
-    CHECK(update.json.find("\"objects\":[\"prog#99:socket_filter:p\"]") != std::string::npos);
+    CHECK(update.json.find("\"fds\":[{\"fd\":4,\"label\":\"prog#99:socket_filter:p\",\"kind\":\"prog\",\"id\":99,"
+                             "\"type\":\"socket_filter\",\"name\":\"p\"}]") != std::string::npos);
 
     value = -1;
     attr = page.place(&e, 32);

@@ -300,7 +300,7 @@ TEST_CASE("BPF_MAP_GET_FD_BY_ID opens a real map read-only by its id", "[BPF_MAP
     CHECK(r.json.find(fmt::format("\"fields\":{{\"map_id\":{},\"next_id\":0,\"open_flags\":{{\"value\":8,\"names\":"
                                   "[\"BPF_F_RDONLY\"],\"unknown_bits\":0}}}}",
                                   o.map_id)) != std::string::npos);
-    CHECK(r.json.find(fmt::format("\"return\":{{\"value\":{}}}", opened.fd)) != std::string::npos);
+    CHECK(r.json.find(fmt::format("\"return\":{{\"value\":{0},\"fd\":{{\"fd\":{0}}}}}", opened.fd)) != std::string::npos);
 
     // A read-only fd refuses updates: the flag reached the kernel.
     uint32_t key = 0, value = 1;
@@ -332,7 +332,7 @@ TEST_CASE("BPF_*_GET_FD_BY_ID of the test's prog, BTF and link", "[BPF_PROG_GET_
                                   "{}\n",
                                   o.btf_id, btf.ret));
     CHECK(btf.json.find(fmt::format("\"fields\":{{\"btf_id\":{},\"open_flags\":{{\"value\":0,\"names\":[],"
-                                    "\"unknown_bits\":0}},\"fd_by_id_token_fd\":0}}",
+                                    "\"unknown_bits\":0}},\"fd_by_id_token_fd\":{{\"fd\":0}}}}",
                                     o.btf_id)) != std::string::npos);
 
     a = next_after(o.link_id);
@@ -403,7 +403,7 @@ TEST_CASE("BPF_*_GET_FD_BY_ID unknown open_flags bits and the BTF token fd", "[B
                                   "fd_by_id_token_fd=-1}}, 16) = -1 EBADF (Bad file descriptor)\n",
                                   o.btf_id));
     CHECK(btf.json.find("\"open_flags\":{\"value\":65536,\"names\":[\"BPF_F_TOKEN_FD\"],\"unknown_bits\":0},"
-                        "\"fd_by_id_token_fd\":-1") != std::string::npos);
+                        "\"fd_by_id_token_fd\":{\"fd\":-1}") != std::string::npos);
 
     // BTF objects have no read-only fds either.
     a = next_after(o.btf_id);

@@ -626,7 +626,7 @@ TEST_CASE("BPF_OBJ_GET_INFO_BY_FD link types this kernel cannot make here (simul
         CHECK(r.text.find(fmt::format("kprobe_multi={{addrs=[0xffffffff81000010, 0xffffffff81000020, ...], "
                                       "count=4 => 3, flags=BPF_F_KPROBE_MULTI_RETURN, missed=2, cookies=[0x1, 0x2, "
                                       "...]}}}}")) != std::string::npos);
-        CHECK(r.json.find("\"items\":[18446744071578845200,18446744071578845216],\"truncated\":true,\"length\":3}") !=
+        CHECK(r.json.find("\"items\":[\"18446744071578845200\",\"18446744071578845216\"],\"truncated\":true,\"length\":3}") !=
               std::string::npos);
     }
     SECTION("uprobe_multi: the path and the offsets") {

@@ -52,8 +52,10 @@ TEST_CASE("BPF_PROG_LOAD lists the maps its instructions name, with their labels
     const Rendered r = run_call(uapi::BPF_PROG_LOAD, attr, sizeof a, returns(-EINVAL), &resolver);
     CHECK(r.text.find("\n  maps in the instructions: 9<map#13:hash:config> (insn 1) "
                       "7<map#12:perf_event_array:output> (insn 3)\n") != std::string::npos);
-    CHECK(r.json.find("\"insn_maps\":[{\"insn\":1,\"fd\":9,\"object\":\"map#13:hash:config\"},"
-                      "{\"insn\":3,\"fd\":7,\"object\":\"map#12:perf_event_array:output\"}]") != std::string::npos);
+    CHECK(r.json.find("\"insn_maps\":[{\"insn\":1,\"fd\":{\"fd\":9,\"label\":\"map#13:hash:config\",\"kind\":\"map\","
+                      "\"id\":13,\"type\":\"hash\",\"name\":\"config\"}},{\"insn\":3,\"fd\":{\"fd\":7,\"label\":"
+                      "\"map#12:perf_event_array:output\",\"kind\":\"map\",\"id\":12,\"type\":\"perf_event_array\","
+                      "\"name\":\"output\"}}]") != std::string::npos);
 }
 
 TEST_CASE("BPF_PROG_LOAD map indexes go through fd_array", "[insn_maps]") {

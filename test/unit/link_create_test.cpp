@@ -82,11 +82,11 @@ TEST_CASE("BPF_LINK_CREATE of a cgroup link returns a link fd; JSON", "[BPF_LINK
     CHECK(r.text == fmt::format("bpf(BPF_LINK_CREATE, {{link_create={{prog_fd={}, target_fd={}, "
                                 "attach_type=BPF_CGROUP_INET_INGRESS, flags=0, target_btf_id=0}}}}, 64) = {}\n",
                                 prog.fd, cg.fd, r.ret));
-    CHECK(r.json.find(fmt::format("\"fields\":{{\"link_create\":{{\"prog_fd\":{},\"target_fd\":{},\"attach_type\":"
+    CHECK(r.json.find(fmt::format("\"fields\":{{\"link_create\":{{\"prog_fd\":{{\"fd\":{}}},\"target_fd\":{{\"fd\":{}}},\"attach_type\":"
                                   "{{\"value\":0,\"name\":\"BPF_CGROUP_INET_INGRESS\"}},\"flags\":{{\"value\":0,"
-                                  "\"names\":[],\"unknown_bits\":0}},\"target_btf_id\":0}}}}",
+                                  "\"names\":[],\"unknown_bits\":0}},\"target_btf_id\":{{\"value\":0,\"name\":null}}}}}}",
                                   prog.fd, cg.fd)) != std::string::npos);
-    CHECK(r.json.find(fmt::format("\"return\":{{\"value\":{}}}", r.ret)) != std::string::npos);
+    CHECK(r.json.find(fmt::format("\"return\":{{\"value\":{0},\"fd\":{{\"fd\":{0}}}}}", r.ret)) != std::string::npos);
 }
 
 TEST_CASE("BPF_LINK_CREATE of a cgroup link ordered before another: cgroup.relative_fd", "[BPF_LINK_CREATE]") {
@@ -112,7 +112,7 @@ TEST_CASE("BPF_LINK_CREATE of a cgroup link ordered before another: cgroup.relat
                                          "cgroup={{relative_fd={}, expected_revision=0}}}}}}, 60) = {{ret}}\n",
                                          second_prog.fd, cg.fd, first.fd),
                              r.ret));
-    CHECK(r.json.find(fmt::format("\"cgroup\":{{\"relative_fd\":{},\"expected_revision\":0}}}}}}", first.fd)) !=
+    CHECK(r.json.find(fmt::format("\"cgroup\":{{\"relative_fd\":{{\"fd\":{}}},\"expected_revision\":0}}}}}}", first.fd)) !=
           std::string::npos);
 }
 
@@ -130,7 +130,7 @@ TEST_CASE("BPF_LINK_CREATE of an XDP link on the loopback: target_ifindex", "[BP
         CHECK(r.text == fmt::format("bpf(BPF_LINK_CREATE, {{link_create={{prog_fd={}, target_ifindex=1, "
                                     "attach_type=BPF_XDP, flags=0, target_btf_id=0}}}}, 60) = {}\n",
                                     prog.fd, r.ret));
-        CHECK(r.json.find(fmt::format("{{\"prog_fd\":{},\"target_ifindex\":1,", prog.fd)) != std::string::npos);
+        CHECK(r.json.find(fmt::format("{{\"prog_fd\":{{\"fd\":{}}},\"target_ifindex\":1,", prog.fd)) != std::string::npos);
     }
     // For XDP the flags are XDP_FLAGS_* (include/uapi/linux/if_link.h), not
     // BPF_F_*: XDP_FLAGS_SKB_MODE asks for generic XDP.
@@ -344,7 +344,7 @@ TEST_CASE("BPF_LINK_CREATE tracing, perf_event and iter members (simulated)", "[
     Rendered r = run_call(kCmd, attr, 60, returns(7));
     CHECK(r.text == "bpf(BPF_LINK_CREATE, {link_create={prog_fd=5, target_fd=0, attach_type=BPF_TRACE_FENTRY, "
                     "flags=0, tracing={target_btf_id=12345, cookie=2748}}}, 60) = 7\n");
-    CHECK(r.json.find("\"tracing\":{\"target_btf_id\":12345,\"cookie\":2748}") != std::string::npos);
+    CHECK(r.json.find("\"tracing\":{\"target_btf_id\":{\"value\":12345,\"name\":null},\"cookie\":2748}") != std::string::npos);
 
     a = link_attr(5, 9, 41 /* BPF_PERF_EVENT */);
     a.perf_event.bpf_cookie = 77;

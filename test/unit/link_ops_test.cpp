@@ -144,8 +144,8 @@ TEST_CASE("BPF_LINK_UPDATE with and without BPF_F_REPLACE", "[BPF_LINK_UPDATE]")
     CHECK(r.text == fmt::format("bpf(BPF_LINK_UPDATE, {{link_update={{link_fd={}, new_prog_fd={}, "
                                 "flags=BPF_F_REPLACE, old_prog_fd={}}}}}, 16) = 0\n",
                                 l.link.fd, l.other.fd, l.prog.fd));
-    CHECK(r.json.find(fmt::format("\"link_update\":{{\"link_fd\":{},\"new_prog_fd\":{},\"flags\":{{\"value\":4,"
-                                  "\"names\":[\"BPF_F_REPLACE\"],\"unknown_bits\":0}},\"old_prog_fd\":{}}}",
+    CHECK(r.json.find(fmt::format("\"link_update\":{{\"link_fd\":{{\"fd\":{}}},\"new_prog_fd\":{{\"fd\":{}}},\"flags\":{{\"value\":4,"
+                                  "\"names\":[\"BPF_F_REPLACE\"],\"unknown_bits\":0}},\"old_prog_fd\":{{\"fd\":{}}}}}",
                                   l.link.fd, l.other.fd, l.prog.fd)) != std::string::npos);
 
     // The old program is no longer the link's: a stale BPF_F_REPLACE is refused.
@@ -222,7 +222,7 @@ TEST_CASE("BPF_LINK_DETACH for real, then of fds that are not links", "[BPF_LINK
     Rendered r = run_call(kDetach, attr, sizeof a, real_kernel(kDetach));
     CHECK(r.ret == 0);
     CHECK(r.text == fmt::format("bpf(BPF_LINK_DETACH, {{link_detach={{link_fd={}}}}}, 4) = 0\n", l.link.fd));
-    CHECK(r.json.find(fmt::format("\"fields\":{{\"link_detach\":{{\"link_fd\":{}}}}}", l.link.fd)) !=
+    CHECK(r.json.find(fmt::format("\"fields\":{{\"link_detach\":{{\"link_fd\":{{\"fd\":{}}}}}}}", l.link.fd)) !=
           std::string::npos);
 
     // A program fd is not a link.
@@ -281,10 +281,10 @@ TEST_CASE("BPF_LINK_CREATE of an iterator, BPF_ITER_CREATE, and reading the iter
     REQUIRE(r.ret >= 0);
     CHECK(r.text == fmt::format("bpf(BPF_ITER_CREATE, {{iter_create={{link_fd={}, flags=0}}}}, 8) = {}\n", link.fd,
                                 r.ret));
-    CHECK(r.json.find(fmt::format("\"iter_create\":{{\"link_fd\":{},\"flags\":{{\"value\":0,\"names\":[],"
+    CHECK(r.json.find(fmt::format("\"iter_create\":{{\"link_fd\":{{\"fd\":{}}},\"flags\":{{\"value\":0,\"names\":[],"
                                   "\"unknown_bits\":0}}}}",
                                   link.fd)) != std::string::npos);
-    CHECK(r.json.find(fmt::format("\"return\":{{\"value\":{}}}", r.ret)) != std::string::npos);
+    CHECK(r.json.find(fmt::format("\"return\":{{\"value\":{0},\"fd\":{{\"fd\":{0}}}}}", r.ret)) != std::string::npos);
     // The program prints nothing: the iterator reads empty.
     std::array<char, 64> buf{};
     CHECK(read(iter.fd, buf.data(), buf.size()) == 0);

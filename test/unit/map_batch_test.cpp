@@ -213,7 +213,7 @@ TEST_CASE("BPF_MAP_LOOKUP_BATCH walks an array in batches: data at exit, count b
                                        "\"out_batch\":{{\"addr\":{}}},"
                                        "\"keys\":{{\"addr\":{},\"element_size\":4,\"hex\":\"0000000001000000\"}},"
                                        "\"values\":{{\"addr\":{},\"element_size\":13,\"hex\":\"{}\"}},"
-                                       "\"count\":2,\"map_fd\":{},",
+                                       "\"count\":2,\"map_fd\":{{\"fd\":{}}},",
                                        u64_of(&token1), u64_of(keys), u64_of(values), json_hex_of(kValues[0], 26),
                                        fd)));
     CHECK(token1 == 1);  // the array's out_batch: the last key copied
@@ -551,7 +551,7 @@ TEST_CASE("BPF_MAP_UPDATE_BATCH shows what it offers at entry; count says how ma
     CHECK(contains(r.json, fmt::format("\"fields\":{{\"batch\":{{\"keys\":{{\"addr\":{},\"element_size\":4,"
                                        "\"hex\":\"f5010000f6010000f7010000\"}},\"values\":{{\"addr\":{},"
                                        "\"element_size\":13,\"hex\":\"{}\"}},\"count\":{{\"before\":3,\"after\":2}},"
-                                       "\"map_fd\":{},",
+                                       "\"map_fd\":{{\"fd\":{}}},",
                                        u64_of(keys), u64_of(kValues), json_hex_of(kValues[0], 39), fd)));
     CHECK(has_key(small, 501));
     CHECK(has_key(small, 502));
@@ -721,7 +721,7 @@ TEST_CASE("BPF_MAP_DELETE_BATCH stops at a missing key: count before => after", 
     CHECK(r.text == delete_head(keys, "3 => 1", fd) + ") = -1 ENOENT (No such file or directory)\n" + data);
     CHECK(contains(r.json, fmt::format("\"fields\":{{\"batch\":{{\"keys\":{{\"addr\":{},\"element_size\":4,"
                                        "\"hex\":\"f6010000e7030000f7010000\"}},\"count\":{{\"before\":3,\"after\":1}},"
-                                       "\"map_fd\":{},\"elem_flags\":{{\"value\":0,\"names\":[\"BPF_ANY\"],"
+                                       "\"map_fd\":{{\"fd\":{}}},\"elem_flags\":{{\"value\":0,\"names\":[\"BPF_ANY\"],"
                                        "\"unknown_bits\":0}},"
                                        "\"flags\":{{\"value\":0,\"names\":[],\"unknown_bits\":0}}}}}}",
                                        u64_of(keys), fd)));

@@ -45,7 +45,7 @@ TEST_CASE("BPF_MAP_CREATE returns a real fd and shows errors", "[BPF_MAP_CREATE]
     const Rendered ok = run_call(bpfsc::uapi::BPF_MAP_CREATE, attr, sizeof a, real_kernel_closing(0));
     CHECK(ok.ret >= 0);
     CHECK(ok.text.ends_with(fmt::format(", 96) = {}\n", ok.ret)));
-    CHECK(ok.json.find(fmt::format("\"return\":{{\"value\":{}}}", ok.ret)) != std::string::npos);
+    CHECK(ok.json.find(fmt::format("\"return\":{{\"value\":{0},\"fd\":{{\"fd\":{0}}}}}", ok.ret)) != std::string::npos);
 
     a.key_size = 0;  // an array map needs a 4-byte key: EINVAL
     attr = page.place(&a, sizeof a);

@@ -163,7 +163,7 @@ TEST_CASE("BPF_MAP_LOOKUP_ELEM reads the value at exit, only on success", "[BPF_
     CHECK(ok.text == fmt::format("bpf(BPF_MAP_LOOKUP_ELEM, {{map_fd={}, key={}, value={}, flags=BPF_ANY}}, 32) = 0\n"
                                  "  key: f5 01 00 00\n  value: {}\n",
                                  config.fd(), hex(&key), hex(value), kHelloHex));
-    CHECK(contains(ok.json, fmt::format("\"fields\":{{\"map_fd\":{},\"key\":{{\"addr\":{},\"hex\":\"f5010000\"}},"
+    CHECK(contains(ok.json, fmt::format("\"fields\":{{\"map_fd\":{{\"fd\":{}}},\"key\":{{\"addr\":{},\"hex\":\"f5010000\"}},"
                                         "\"value\":{{\"addr\":{},\"hex\":\"68656c6c6f2c20776f726c6400\"}},"
                                         "\"flags\":{{\"value\":0,\"names\":[\"BPF_ANY\"],\"unknown_bits\":0}}}}",
                                         config.fd(), u64_of(&key), u64_of(value))));
@@ -580,7 +580,7 @@ TEST_CASE("BPF_MAP_DELETE_ELEM real deletes, missing keys and value/flags past i
     Rendered r = run_call(bpfsc::uapi::BPF_MAP_DELETE_ELEM, attr, 16, real_kernel(bpfsc::uapi::BPF_MAP_DELETE_ELEM),
                           &resolver);
     CHECK(r.text == line + "0\n  key: f5 01 00 00\n");
-    CHECK(contains(r.json, fmt::format("\"fields\":{{\"map_fd\":{},\"key\":{{\"addr\":{},\"hex\":\"f5010000\"}}}}",
+    CHECK(contains(r.json, fmt::format("\"fields\":{{\"map_fd\":{{\"fd\":{}}},\"key\":{{\"addr\":{},\"hex\":\"f5010000\"}}}}",
                                        config.fd(), u64_of(&key))));
     // Deleted: a second delete finds nothing.
     r = run_call(bpfsc::uapi::BPF_MAP_DELETE_ELEM, attr, 16, real_kernel(bpfsc::uapi::BPF_MAP_DELETE_ELEM), &resolver);
@@ -873,7 +873,7 @@ TEST_CASE("BPF_MAP_FREEZE for real: updates then fail, a second freeze is EBUSY"
     Rendered r = run_call(bpfsc::uapi::BPF_MAP_FREEZE, attr, 4, real_kernel(bpfsc::uapi::BPF_MAP_FREEZE));
     CHECK(r.text == fmt::format("bpf(BPF_MAP_FREEZE, {{map_fd={}}}, 4) = 0\n", config.fd()));
     CHECK(contains(r.json, fmt::format("\"cmd\":{{\"value\":22,\"name\":\"BPF_MAP_FREEZE\"}}")));
-    CHECK(contains(r.json, fmt::format("\"fields\":{{\"map_fd\":{}}}", config.fd())));
+    CHECK(contains(r.json, fmt::format("\"fields\":{{\"map_fd\":{{\"fd\":{}}}}}", config.fd())));
     r = run_call(bpfsc::uapi::BPF_MAP_FREEZE, attr, 4, real_kernel(bpfsc::uapi::BPF_MAP_FREEZE));
     // Frozen maps lose write permission on the syscall side, and map_freeze() checks that before `frozen`:
     // EPERM, not EBUSY.

@@ -108,7 +108,7 @@ TEST_CASE("BPF_OBJ_GET_INFO_BY_FD of a real map: the seed line, and info_len wri
         CHECK(r.text == fmt::format("bpf(BPF_OBJ_GET_INFO_BY_FD, {{info={{bpf_fd={}, info_len=88, info={}}}}}, 16) = "
                                     "0\n",
                                     map.fd, hex(buf)));
-        CHECK(r.json.find(fmt::format("\"fields\":{{\"info\":{{\"bpf_fd\":{},\"info_len\":88,"
+        CHECK(r.json.find(fmt::format("\"fields\":{{\"info\":{{\"bpf_fd\":{{\"fd\":{}}},\"info_len\":88,"
                                       "\"info\":{{\"addr\":{}}}}}}}",
                                       map.fd, u64_of(buf))) != std::string::npos);
         CHECK(r.json.find("\"return\":{\"value\":0}") != std::string::npos);
@@ -132,7 +132,7 @@ TEST_CASE("BPF_OBJ_GET_INFO_BY_FD of a real map: the seed line, and info_len wri
         CHECK(r.text == fmt::format("bpf(BPF_OBJ_GET_INFO_BY_FD, {{info={{bpf_fd={}, info_len=120 => 104, "
                                     "info={}}}}}, 16) = 0\n",
                                     map.fd, hex(buf)));
-        CHECK(r.json.find(fmt::format("\"info\":{{\"bpf_fd\":{},\"info_len\":{{\"before\":120,\"after\":104}},"
+        CHECK(r.json.find(fmt::format("\"info\":{{\"bpf_fd\":{{\"fd\":{}}},\"info_len\":{{\"before\":120,\"after\":104}},"
                                       "\"info\":{{\"addr\":{}}}}}",
                                       map.fd, u64_of(buf))) != std::string::npos);
     }
@@ -197,7 +197,7 @@ TEST_CASE("BPF_OBJ_GET_INFO_BY_FD errors leave info_len alone", "[BPF_OBJ_GET_IN
         CHECK(r.text == fmt::format("bpf(BPF_OBJ_GET_INFO_BY_FD, {{info={{bpf_fd=-1, info_len=120, info={}}}}}, 16) = "
                                     "-1 EBADFD (File descriptor in bad state)\n",
                                     hex(buf)));
-        CHECK(r.json.find(fmt::format("\"info\":{{\"bpf_fd\":-1,\"info_len\":120,\"info\":{{\"addr\":{}}}}}",
+        CHECK(r.json.find(fmt::format("\"info\":{{\"bpf_fd\":{{\"fd\":-1}},\"info_len\":120,\"info\":{{\"addr\":{}}}}}",
                                       u64_of(buf))) != std::string::npos);
     }
     SECTION("an fd of no BPF object: EINVAL") {

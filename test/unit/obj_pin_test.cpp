@@ -149,8 +149,8 @@ TEST_CASE("BPF_OBJ_PIN and BPF_OBJ_GET of a real map, then EEXIST", "[BPF_OBJ_PI
     CHECK(pinned.text == fmt::format("bpf(BPF_OBJ_PIN, {{pathname=\"{}\", bpf_fd={}, file_flags=0, path_fd=0}}, 20) "
                                      "= 0\n",
                                      path, map.fd));
-    CHECK(pinned.json.find(fmt::format("\"fields\":{{\"pathname\":{{\"addr\":{},\"string\":\"{}\"}},\"bpf_fd\":{},"
-                                       "\"file_flags\":{{\"value\":0,\"names\":[],\"unknown_bits\":0}},\"path_fd\":0}}",
+    CHECK(pinned.json.find(fmt::format("\"fields\":{{\"pathname\":{{\"addr\":{},\"string\":\"{}\"}},\"bpf_fd\":{{\"fd\":{}}},"
+                                       "\"file_flags\":{{\"value\":0,\"names\":[],\"unknown_bits\":0}},\"path_fd\":{{\"fd\":0}}}}",
                                        u64_of(path.c_str()), path, map.fd)) != std::string::npos);
     CHECK(pinned.json.find("\"return\":{\"value\":0}") != std::string::npos);
     struct stat st{};
@@ -175,7 +175,7 @@ TEST_CASE("BPF_OBJ_PIN and BPF_OBJ_GET of a real map, then EEXIST", "[BPF_OBJ_PI
                                   path, got.ret));
     CHECK(got.json.find("\"file_flags\":{\"value\":8,\"names\":[\"BPF_F_RDONLY\"],\"unknown_bits\":0}") !=
           std::string::npos);
-    CHECK(got.json.find(fmt::format("\"return\":{{\"value\":{}}}", got.ret)) != std::string::npos);
+    CHECK(got.json.find(fmt::format("\"return\":{{\"value\":{0},\"fd\":{{\"fd\":{0}}}}}", got.ret)) != std::string::npos);
 }
 
 TEST_CASE("BPF_OBJ_PIN and BPF_OBJ_GET with path_fd relative to a directory fd", "[BPF_OBJ_PIN]") {
@@ -199,7 +199,7 @@ TEST_CASE("BPF_OBJ_PIN and BPF_OBJ_GET with path_fd relative to a directory fd",
                                      "path_fd={}}}, 20) = 0\n",
                                      map.fd, dir.fd));
     CHECK(pinned.json.find(fmt::format("\"file_flags\":{{\"value\":16384,\"names\":[\"BPF_F_PATH_FD\"],"
-                                       "\"unknown_bits\":0}},\"path_fd\":{}}}",
+                                       "\"unknown_bits\":0}},\"path_fd\":{{\"fd\":{}}}}}",
                                        dir.fd)) != std::string::npos);
     struct stat st{};
     CHECK(stat(fs.path(rel).c_str(), &st) == 0);  // it landed in the directory of path_fd
@@ -233,7 +233,7 @@ TEST_CASE("BPF_OBJ_PIN and BPF_OBJ_GET with path_fd relative to a directory fd",
         const Rendered r = run_call(kGet, attr, kFull, real_kernel_closing(kGet));
         CHECK(r.ret == -EBADF);
         CHECK(r.text.ends_with("file_flags=BPF_F_PATH_FD, path_fd=-1}, 20) = -1 EBADF (Bad file descriptor)\n"));
-        CHECK(r.json.find("\"path_fd\":-1") != std::string::npos);
+        CHECK(r.json.find("\"path_fd\":{\"fd\":-1}") != std::string::npos);
     }
 }
 
@@ -344,5 +344,5 @@ TEST_CASE("BPF_OBJ_PIN of an fd that is no BPF object", "[BPF_OBJ_PIN]") {
     const Rendered none = run_call(kPin, attr, kFull, real_kernel(kPin));
     CHECK(none.ret < 0);
     CHECK(none.text.find(", bpf_fd=-1, file_flags=0, ") != std::string::npos);
-    CHECK(none.json.find("\"bpf_fd\":-1") != std::string::npos);
+    CHECK(none.json.find("\"bpf_fd\":{\"fd\":-1}") != std::string::npos);
 }

@@ -195,7 +195,7 @@ TEST_CASE("BPF_PROG_ATTACH, BPF_PROG_QUERY, BPF_PROG_DETACH: a whole cgroup roun
     attr = page.place(&a, sizeof a);
     r = run_call(kAttach, attr, sizeof a, real_kernel(kAttach));
     REQUIRE(r.ret == 0);
-    CHECK(r.json.find(fmt::format("\"fields\":{{\"target_fd\":{},\"attach_bpf_fd\":{},\"attach_type\":{{\"value\":0,"
+    CHECK(r.json.find(fmt::format("\"fields\":{{\"target_fd\":{{\"fd\":{}}},\"attach_bpf_fd\":{{\"fd\":{}}},\"attach_type\":{{\"value\":0,"
                                   "\"name\":\"BPF_CGROUP_INET_INGRESS\"}},\"attach_flags\":{{\"value\":2,\"names\":"
                                   "[\"BPF_F_ALLOW_MULTI\"],\"unknown_bits\":0}},",
                                   cg.fd, prog.fd)) != std::string::npos);
@@ -293,7 +293,7 @@ TEST_CASE("BPF_PROG_ATTACH and BPF_PROG_DETACH on the loopback's tcx egress: tar
                                 "attach_type=BPF_TCX_EGRESS, attach_flags=BPF_F_BEFORE|BPF_F_ID, replace_bpf_fd=0, "
                                 "relative_id={}, expected_revision=0}}, 32) = 0\n",
                                 second.prog.fd, first.id));
-    CHECK(r.json.find(fmt::format("\"replace_bpf_fd\":0,\"relative_id\":{},\"expected_revision\":0}}", first.id)) !=
+    CHECK(r.json.find(fmt::format("\"replace_bpf_fd\":{{\"fd\":0}},\"relative_id\":{},\"expected_revision\":0}}", first.id)) !=
           std::string::npos);
 
     // The query lists both in order, with no links.

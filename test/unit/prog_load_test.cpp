@@ -107,7 +107,7 @@ TEST_CASE("BPF_PROG_LOAD loads a real socket filter and returns its fd", "[BPF_P
     CHECK(r.json.find("\"prog_name\":\"ret0\"") != std::string::npos);
     CHECK(r.json.find("\"log_buf\":{\"addr\":0}") != std::string::npos);
     CHECK(r.json.find("\"log_true_size\":0,") != std::string::npos);  // unchanged: a plain number
-    CHECK(r.json.find(fmt::format("\"return\":{{\"value\":{}}}", r.ret)) != std::string::npos);
+    CHECK(r.json.find(fmt::format("\"return\":{{\"value\":{0},\"fd\":{{\"fd\":{0}}}}}", r.ret)) != std::string::npos);
 }
 
 TEST_CASE("BPF_PROG_LOAD of a rejected program shows the verifier log written on failure", "[BPF_PROG_LOAD]") {
@@ -310,7 +310,7 @@ TEST_CASE("BPF_PROG_LOAD known prog_flags and a BPF_F_TOKEN_FD token fd", "[BPF_
     CHECK(r.ret == -EBADF);  // the token fd is looked up first
     CHECK(r.text.find("prog_flags=BPF_F_STRICT_ALIGNMENT|BPF_F_TOKEN_FD, prog_name=\"ret0\", ") != std::string::npos);
     CHECK(r.text.find(", log_true_size=0, prog_token_fd=-1, fd_array_cnt=0, ") != std::string::npos);
-    CHECK(r.json.find("\"prog_token_fd\":-1") != std::string::npos);
+    CHECK(r.json.find("\"prog_token_fd\":{\"fd\":-1}") != std::string::npos);
 }
 
 TEST_CASE("BPF_PROG_LOAD license at an unreadable address", "[BPF_PROG_LOAD]") {

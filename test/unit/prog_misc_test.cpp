@@ -123,7 +123,7 @@ TEST_CASE("BPF_ENABLE_STATS returns an fd; an unknown type stays visible", "[BPF
                                 "{}\n", r.ret));
     CHECK(r.json.find("\"fields\":{\"enable_stats\":{\"type\":{\"value\":0,\"name\":\"BPF_STATS_RUN_TIME\"}}}") !=
           std::string::npos);
-    CHECK(r.json.find(fmt::format("\"return\":{{\"value\":{}}}", r.ret)) != std::string::npos);
+    CHECK(r.json.find(fmt::format("\"return\":{{\"value\":{0},\"fd\":{{\"fd\":{0}}}}}", r.ret)) != std::string::npos);
 
     a.type = 5;
     attr = page.place(&a, sizeof a);
@@ -168,7 +168,7 @@ TEST_CASE("BPF_PROG_BIND_MAP for real, unknown flags, and fds of the wrong kind"
     CHECK(r.text == fmt::format("bpf(BPF_PROG_BIND_MAP, {{prog_bind_map={{prog_fd={}, map_fd={}, flags=0}}}}, 12) = "
                                 "0\n",
                                 prog.fd, map.fd));
-    CHECK(r.json.find(fmt::format("\"prog_bind_map\":{{\"prog_fd\":{},\"map_fd\":{},\"flags\":{{\"value\":0,"
+    CHECK(r.json.find(fmt::format("\"prog_bind_map\":{{\"prog_fd\":{{\"fd\":{}}},\"map_fd\":{{\"fd\":{}}},\"flags\":{{\"value\":0,"
                                   "\"names\":[],\"unknown_bits\":0}}}}",
                                   prog.fd, map.fd)) != std::string::npos);
 
@@ -228,7 +228,7 @@ TEST_CASE("BPF_TOKEN_CREATE: the real errors", "[BPF_TOKEN_CREATE]") {
                                 "-1 EOPNOTSUPP (Operation not supported)\n",
                                 bpffs.fd));
     CHECK(r.json.find(fmt::format("\"token_create\":{{\"flags\":{{\"value\":0,\"names\":[],\"unknown_bits\":0}},"
-                                  "\"bpffs_fd\":{}}}",
+                                  "\"bpffs_fd\":{{\"fd\":{}}}}}",
                                   bpffs.fd)) != std::string::npos);
     CHECK(r.json.find("\"return\":{\"value\":-1,\"errno\":95,\"error\":\"EOPNOTSUPP\"") != std::string::npos);
 
@@ -307,7 +307,7 @@ TEST_CASE("BPF_PROG_STREAM_READ_BY_FD for real: 0 bytes; unfinished shows the ad
                                     name, prog.fd));
         CHECK(r.json.find(fmt::format("\"prog_stream_read\":{{\"stream_buf\":{{\"addr\":{},\"string\":\"\"}},"
                                       "\"stream_buf_len\":64,\"stream_id\":{{\"value\":{},\"name\":\"{}\"}},"
-                                      "\"prog_fd\":{}}}",
+                                      "\"prog_fd\":{{\"fd\":{}}}}}",
                                       u64_of(buf.data()), id, name, prog.fd)) != std::string::npos);
     }
 }

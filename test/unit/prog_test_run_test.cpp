@@ -257,7 +257,7 @@ TEST_CASE("BPF_PROG_TEST_RUN with a bad program fd", "[BPF_PROG_TEST_RUN]") {
                                 "data_size_out=32, data_in={}, data_out={}, repeat=1, duration=0}}}}, 40) = "
                                 "-1 EBADF (Bad file descriptor)\n  data_in: {}\n",
                                 hex(b.in.data()), hex(b.out.data()), kPacketHex));
-    CHECK(r.json.find("\"prog_fd\":-1,") != std::string::npos);
+    CHECK(r.json.find("\"prog_fd\":{\"fd\":-1},") != std::string::npos);
 }
 
 TEST_CASE("BPF_PROG_TEST_RUN ctx buffers: ctx_in read at entry, ctx_out at exit (simulated)", "[BPF_PROG_TEST_RUN]") {

@@ -80,9 +80,9 @@ TEST_CASE("BPF_RAW_TRACEPOINT_OPEN returns a real link fd; JSON shape", "[BPF_RA
                                 "cookie=4660}}}}, 24) = {}\n",
                                 prog.fd, r.ret));
     CHECK(r.json.find(fmt::format("\"fields\":{{\"raw_tracepoint\":{{\"name\":{{\"addr\":{},\"string\":"
-                                  "\"sched_switch\"}},\"prog_fd\":{},\"cookie\":4660}}}}",
+                                  "\"sched_switch\"}},\"prog_fd\":{{\"fd\":{}}},\"cookie\":4660}}}}",
                                   u64_of(kSchedSwitch), prog.fd)) != std::string::npos);
-    CHECK(r.json.find(fmt::format("\"return\":{{\"value\":{}}}", r.ret)) != std::string::npos);
+    CHECK(r.json.find(fmt::format("\"return\":{{\"value\":{0},\"fd\":{{\"fd\":{0}}}}}", r.ret)) != std::string::npos);
     // The name is an input: an unfinished call shows it already.
     CHECK(render_unfinished(kCmd, attr, sizeof a) ==
           fmt::format("bpf(BPF_RAW_TRACEPOINT_OPEN, {{raw_tracepoint={{name=\"sched_switch\", prog_fd={}, "

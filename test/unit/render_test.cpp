@@ -7,7 +7,7 @@
 
 #include <catch2/catch.hpp>
 
-#include "render/format.h"
+#include "format/format.h"
 #include "support.h"
 
 using namespace bpfsc::test;

@@ -62,16 +62,23 @@ CallRef call(uint64_t seq, pid_t pid, std::string what) {
     return CallRef{seq, pid, std::move(what), creates};
 }
 
+// The summary as the tracer prints it, in text or JSON.
+std::string printed(const FdModel& model, FakeInspector& inspector, bpfsc::tracer::Format format, pid_t only_pid = 0) {
+    bpfsc::tracer::Options options;
+    options.format = format;
+    bpfsc::test::CapturedOutput captured(options);
+    const Summary s = summarize(model, inspector, only_pid);
+    for (const ProcessFds& p : s.processes) captured.output().fd_table(bpfsc::tracer::FdTableRecord{&p});
+    captured.output().alive(bpfsc::tracer::AliveRecord{s.alive, s.only_looked_at});
+    return captured.text();
+}
+
 std::string text_of(const FdModel& model, FakeInspector& inspector) {
-    fmt::memory_buffer out;
-    render_summary(model, inspector, SummaryOptions{}, out);
-    return fmt::to_string(out);
+    return printed(model, inspector, bpfsc::tracer::Format::Text);
 }
 
 std::string json_of(const FdModel& model, FakeInspector& inspector) {
-    fmt::memory_buffer out;
-    render_summary(model, inspector, SummaryOptions{.json = true}, out);
-    return fmt::to_string(out);
+    return printed(model, inspector, bpfsc::tracer::Format::Json);
 }
 
 // The lines of JSON Lines output, each checked to parse on its own.
@@ -183,29 +190,29 @@ TEST_CASE("summary JSON: one valid object per line with the same content", "[sum
     const std::vector<std::string> lines = json_lines(json_of(s.model, s.inspector));
     REQUIRE(lines.size() == 3);
     CHECK(lines[0] ==
-          "{\"event\":\"fds\",\"pid\":1234,\"fds\":["
-          "{\"fd\":5,\"object\":\"prog#80:tracepoint:hello\",\"kind\":\"prog\",\"id\":80,\"opened\":null,"
-          "\"closed\":{\"seq\":14,\"call\":\"exit\"}},"
-          "{\"fd\":3,\"object\":\"map#15:hash:config\",\"kind\":\"map\",\"id\":15,"
-          "\"opened\":{\"seq\":2,\"call\":\"BPF_MAP_GET_FD_BY_ID\"},\"closed\":{\"seq\":11,\"call\":\"close\"}},"
-          "{\"fd\":4,\"object\":\"map#19:hash:config\",\"kind\":\"map\",\"id\":19,"
-          "\"opened\":{\"seq\":4,\"call\":\"BPF_MAP_CREATE\"},\"closed\":{\"seq\":13,\"call\":\"execve\"}},"
-          "{\"fd\":6,\"object\":\"map#15:hash:config\",\"kind\":\"map\",\"id\":15,"
-          "\"opened\":{\"seq\":5,\"call\":\"dup\"},\"closed\":{\"seq\":14,\"call\":\"exit\"}},"
-          "{\"fd\":7,\"object\":\"link#4:perf_event\",\"kind\":\"link\",\"id\":4,"
-          "\"opened\":{\"seq\":7,\"call\":\"BPF_LINK_CREATE\"},\"closed\":{\"seq\":13,\"call\":\"execve\"}},"
-          "{\"fd\":8,\"object\":\"btf#97\",\"kind\":\"btf\",\"id\":97,"
-          "\"opened\":{\"seq\":8,\"call\":\"BPF_BTF_GET_FD_BY_ID\"},\"closed\":{\"seq\":9,\"call\":\"close\"}}]}");
-    CHECK(lines[1].starts_with("{\"event\":\"fds\",\"pid\":1240,\"fds\":[{\"fd\":3,\"object\":\"map#15:hash:config\","
-                               "\"kind\":\"map\",\"id\":15,\"opened\":{\"seq\":null,\"call\":\"fork\"},"
-                               "\"closed\":{\"seq\":null,\"call\":\"exit\"}},"));
+          "{\"type\":\"summary\",\"part\":\"fds\",\"pid\":1234,\"fds\":["
+          "{\"fd\":{\"fd\":5,\"label\":\"prog#80:tracepoint:hello\",\"kind\":\"prog\",\"id\":80,\"type\":\"tracepoint\",\"name\":\"hello\"},\"opened\":null,\"closed\":{\"seq\":14,\"call\":\"exit\"}},"
+          "{\"fd\":{\"fd\":3,\"label\":\"map#15:hash:config\",\"kind\":\"map\",\"id\":15,\"type\":\"hash\",\"name\":\"config\"},\"opened\":{\"seq\":2,\"call\":\"BPF_MAP_GET_FD_BY_ID\"},"
+          "\"closed\":{\"seq\":11,\"call\":\"close\"}},"
+          "{\"fd\":{\"fd\":4,\"label\":\"map#19:hash:config\",\"kind\":\"map\",\"id\":19,\"type\":\"hash\",\"name\":\"config\"},\"opened\":{\"seq\":4,\"call\":\"BPF_MAP_CREATE\"},"
+          "\"closed\":{\"seq\":13,\"call\":\"execve\"}},"
+          "{\"fd\":{\"fd\":6,\"label\":\"map#15:hash:config\",\"kind\":\"map\",\"id\":15,\"type\":\"hash\",\"name\":\"config\"},\"opened\":{\"seq\":5,\"call\":\"dup\"},\"closed\":{\"seq\":14,\"call\":\"exit\"}},"
+          "{\"fd\":{\"fd\":7,\"label\":\"link#4:perf_event\",\"kind\":\"link\",\"id\":4,\"type\":\"perf_event\"},\"opened\":{\"seq\":7,\"call\":\"BPF_LINK_CREATE\"},"
+          "\"closed\":{\"seq\":13,\"call\":\"execve\"}},"
+          "{\"fd\":{\"fd\":8,\"label\":\"btf#97\",\"kind\":\"btf\",\"id\":97},\"opened\":{\"seq\":8,\"call\":\"BPF_BTF_GET_FD_BY_ID\"},"
+          "\"closed\":{\"seq\":9,\"call\":\"close\"}}]}");
+    CHECK(lines[1].starts_with("{\"type\":\"summary\",\"part\":\"fds\",\"pid\":1240,\"fds\":[{\"fd\":"
+                               "{\"fd\":3,\"label\":\"map#15:hash:config\",\"kind\":\"map\",\"id\":15,\"type\":\"hash\",\"name\":\"config\"},"
+                               "\"opened\":{\"seq\":null,\"call\":\"fork\"},\"closed\":{\"seq\":null,\"call\":\"exit\"}},"));
     CHECK(lines[2] ==
-          "{\"event\":\"alive\",\"objects\":["
-          "{\"object\":\"prog#80:tracepoint:hello\",\"kind\":\"prog\",\"id\":80,\"reasons\":[\"held by link#4\"]},"
-          "{\"object\":\"map#15:hash:config\",\"kind\":\"map\",\"id\":15,"
-          "\"reasons\":[\"pinned at /sys/fs/bpf/config\"]},"
-          "{\"object\":\"link#4:perf_event\",\"kind\":\"link\",\"id\":4,"
-          "\"reasons\":[\"not held by this program: pinned where it was not seen, attached, held by another process, or still being freed\"]}],\"only_looked_at\":0}");
+          "{\"type\":\"summary\",\"part\":\"alive\",\"objects\":["
+          "{\"object\":{\"label\":\"prog#80:tracepoint:hello\",\"kind\":\"prog\",\"id\":80,\"type\":\"tracepoint\",\"name\":\"hello\"},"
+          "\"reasons\":[{\"kind\":\"held_by_link\",\"link_id\":4,\"text\":\"held by link#4\"}]},"
+          "{\"object\":{\"label\":\"map#15:hash:config\",\"kind\":\"map\",\"id\":15,\"type\":\"hash\",\"name\":\"config\"},"
+          "\"reasons\":[{\"kind\":\"pinned\",\"path\":\"/sys/fs/bpf/config\",\"text\":\"pinned at /sys/fs/bpf/config\"}]},"
+          "{\"object\":{\"label\":\"link#4:perf_event\",\"kind\":\"link\",\"id\":4,\"type\":\"perf_event\"},"
+          "\"reasons\":[{\"kind\":\"elsewhere\",\"text\":\"not held by this program: pinned where it was not seen, "
+          "attached, held by another process, or still being freed\"}]}],\"only_looked_at\":0}");
 }
 
 TEST_CASE("summary: objects the program only looked at are not called alive", "[summary]") {
@@ -258,7 +265,8 @@ TEST_CASE("summary: an fd still open when the trace ends keeps its object alive"
     REQUIRE(lines.size() == 2);
     CHECK(lines[0].find("\"opened\":{\"seq\":1,\"call\":\"BPF_MAP_GET_FD_BY_ID\"},\"closed\":null}") !=
           std::string::npos);
-    CHECK(lines[1].find("\"reasons\":[\"attached\",\"open as fd 4 of pid 1300\"]") != std::string::npos);
+    CHECK(lines[1].find("\"reasons\":[{\"kind\":\"attached\",\"text\":\"attached\"},{\"kind\":\"open_fd\",\"pid\":1300,"
+                        "\"fd\":4,\"text\":\"open as fd 4 of pid 1300\"}]") != std::string::npos);
 }
 
 TEST_CASE("summary: a perf event the trace saw opened is listed, and holds the program it runs", "[summary]") {
@@ -312,12 +320,12 @@ TEST_CASE("summary: nothing outlives the trace", "[summary]") {
     REQUIRE(lines.size() == 2);
     CHECK(lines[0].ends_with("\"opened\":{\"seq\":1,\"call\":\"BPF_MAP_CREATE\"},"
                              "\"closed\":{\"seq\":null,\"call\":\"execve\"}}]}"));
-    CHECK(lines[1] == "{\"event\":\"alive\",\"objects\":[],\"only_looked_at\":0}");
+    CHECK(lines[1] == "{\"type\":\"summary\",\"part\":\"alive\",\"objects\":[],\"only_looked_at\":0}");
 
     FakeInspector empty_inspector;
     FdModel empty{empty_inspector};
     CHECK(text_of(empty, empty_inspector) == "--- objects alive after the trace ---\n  none\n");
-    CHECK(json_of(empty, empty_inspector) == "{\"event\":\"alive\",\"objects\":[],\"only_looked_at\":0}\n");
+    CHECK(json_of(empty, empty_inspector) == "{\"type\":\"summary\",\"part\":\"alive\",\"objects\":[],\"only_looked_at\":0}\n");
 }
 
 TEST_CASE("summary: a link that went away holds nothing; dup2 over an open fd", "[summary]") {
@@ -357,17 +365,16 @@ TEST_CASE("summary: names and paths cannot break a line or the JSON", "[summary]
                   "pinned at /sys/fs/bpf/plain\n");
     const std::vector<std::string> lines = json_lines(json_of(model, inspector));
     REQUIRE(lines.size() == 2);
-    CHECK(lines[0].find("\"object\":\"map#15:hash:a\\\"b\\nc\\ufffd\"") != std::string::npos);
+    CHECK(lines[0].find("\"label\":\"map#15:hash:a\\\"b\\nc\\ufffd\"") != std::string::npos);
     CHECK(lines[0].find("\"call\":\"clo\\tse\"") != std::string::npos);
-    CHECK(lines[1].find("\"reasons\":[\"pinned at /sys/fs/bpf/x\\ny \\\"z\\\"\",\"pinned at /sys/fs/bpf/plain\"]") !=
-          std::string::npos);
+    CHECK(lines[1].find("\"reasons\":[{\"kind\":\"pinned\",\"path\":\"/sys/fs/bpf/x\\ny \\\"z\\\"\",\"text\":"
+                        "\"pinned at /sys/fs/bpf/x\\ny \\\"z\\\"\"},{\"kind\":\"pinned\",\"path\":"
+                        "\"/sys/fs/bpf/plain\",\"text\":\"pinned at /sys/fs/bpf/plain\"}]") != std::string::npos);
 }
 
 TEST_CASE("summary with --no-follow: the fds of COMMAND's process alone", "[summary]") {
     Scenario s;
-    fmt::memory_buffer out;
-    render_summary(s.model, s.inspector, SummaryOptions{.json = false, .only_pid = 1234}, out);
-    const std::string text = fmt::to_string(out);
+    const std::string text = printed(s.model, s.inspector, bpfsc::tracer::Format::Text, 1234);
     CHECK(text.starts_with("--- fds of pid 1234 ---\n"));
     CHECK(text.find("pid 1240") == std::string::npos);  // the forked child: not shown, as its calls are not
     CHECK(text.find("--- objects alive after the trace ---\n") != std::string::npos);

@@ -1,6 +1,14 @@
 // Test support (see support.h).
 #include "support.h"
 
+#include <fcntl.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "json_samples.h"
+#include "tracer/output/json_output.h"
+#include "tracer/output/text_output.h"
+
 #include <sys/mman.h>
 #include <sys/syscall.h>
 #include <sys/uio.h>
@@ -57,6 +65,33 @@ FdObject FakeResolver::fd_object(int32_t fd) {
     return it == objects.end() ? FdObject{} : it->second;
 }
 
+CapturedOutput::CapturedOutput(tracer::Options options) : options_(std::move(options)) {
+    const int fd = memfd_create("captured-output", MFD_CLOEXEC);
+    REQUIRE(fd >= 0);
+    read_fd_ = fcntl(fd, F_DUPFD_CLOEXEC, 0);
+    sink_ = std::make_unique<tracer::Sink>(fd, "memory");
+    if (options_.format == tracer::Format::Json) output_ = std::make_unique<tracer::JsonOutput>(*sink_, options_);
+    else output_ = std::make_unique<tracer::TextOutput>(*sink_, options_);
+}
+
+CapturedOutput::~CapturedOutput() {
+    if (options_.format == tracer::Format::Json) keep_json_sample(text());
+    close(read_fd_);
+}
+
+std::string CapturedOutput::text() {
+    output_->flush();
+    std::string all;
+    char buf[65536];
+    for (off_t at = 0;;) {
+        const ssize_t n = pread(read_fd_, buf, sizeof buf, at);
+        if (n <= 0) break;
+        all.append(buf, std::size_t(n));
+        at += n;
+    }
+    return all;
+}
+
 std::string hex(const void* p) { return fmt::format("{:#x}", reinterpret_cast<uintptr_t>(p)); }
 
 Rendered run_call(uint32_t cmd, std::byte* attr, uint32_t size, const Kernel& kernel, ObjectResolver* resolver,
@@ -77,6 +112,19 @@ Rendered run_call(uint32_t cmd, std::byte* attr, uint32_t size, const Kernel& ke
     r.json = fmt::to_string(json);
     r.ret = ret;
     CHECK(valid_json(r.json));
+    {
+        // The call as a record of the JSON trace, for the schema test.
+        tracer::Options json;
+        json.format = tracer::Format::Json;
+        CapturedOutput captured(json);
+        tracer::CallRecord record;
+        record.caller = tracer::Caller{1, 1, 1};
+        record.seq = 1;
+        record.call = &call;
+        record.entered = tracer::Timestamp{1};
+        record.exited = tracer::Timestamp{2};
+        captured.output().call(record);
+    }
     return r;
 }
 

@@ -17,6 +17,9 @@
 #include "render/json.h"
 #include "render/text.h"
 #include "uapi/bpf_attr.h"
+#include "tracer/cli/options.h"
+#include "tracer/output/output.h"
+#include "tracer/output/sink.h"
 
 namespace bpfsc::test {
 
@@ -115,6 +118,26 @@ std::vector<std::byte> bytes_of(const T& attr) {
     return v;
 }
 
+
+// The records as the tracer prints them: through the real TextOutput or
+// JsonOutput (per options.format) into memory. JSON lines are also kept for
+// the schema test (json_samples.h).
+class CapturedOutput {
+public:
+    explicit CapturedOutput(bpfsc::tracer::Options options = {});
+    ~CapturedOutput();
+    CapturedOutput(const CapturedOutput&) = delete;
+    CapturedOutput& operator=(const CapturedOutput&) = delete;
+    bpfsc::tracer::Output& output() { return *output_; }
+    // Everything printed so far.
+    std::string text();
+
+private:
+    int read_fd_ = -1;
+    bpfsc::tracer::Options options_;
+    std::unique_ptr<bpfsc::tracer::Sink> sink_;
+    std::unique_ptr<bpfsc::tracer::Output> output_;
+};
 
 // Every command's test file registers the numbers it covers.
 std::set<uint32_t>& covered_commands();

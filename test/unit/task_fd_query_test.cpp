@@ -134,7 +134,7 @@ TEST_CASE("BPF_TASK_FD_QUERY of our own raw tracepoint link: everything the kern
                                 "buf=\"sched_switch\", prog_id=0 => {}, fd_type=0x55 /* BPF_FD_TYPE_??? */ => "
                                 "BPF_FD_TYPE_RAW_TRACEPOINT, probe_offset=0, probe_addr=0}}}}, 48) = 0\n",
                                 getpid(), tp.link.fd, tp.prog_id));
-    CHECK(r.json.find(fmt::format("\"pid\":{},\"fd\":{},\"flags\":{{\"value\":0,\"names\":[],\"unknown_bits\":0}},"
+    CHECK(r.json.find(fmt::format("\"pid\":{},\"fd\":{{\"fd\":{}}},\"flags\":{{\"value\":0,\"names\":[],\"unknown_bits\":0}},"
                                   "\"buf_len\":{{\"before\":64,\"after\":12}},\"buf\":{{\"addr\":{},\"string\":"
                                   "\"sched_switch\"}},\"prog_id\":{{\"before\":0,\"after\":{}}},",
                                   getpid(), tp.link.fd, u64_of(buf.data()), tp.prog_id)) != std::string::npos);
@@ -262,7 +262,7 @@ TEST_CASE("BPF_TASK_FD_QUERY of a kprobe (simulated: this kernel has no kprobes)
                                 "48) = 0\n",
                                 getpid()));
     CHECK(r.json.find("\"probe_offset\":{\"before\":0,\"after\":16},\"probe_addr\":{\"before\":0,\"after\":"
-                      "18446744071589508032}") != std::string::npos);
+                      "\"18446744071589508032\"}") != std::string::npos);
 }
 
 TEST_CASE("BPF_TASK_FD_QUERY unknown fd_type written by the kernel (simulated)", "[BPF_TASK_FD_QUERY]") {

@@ -18,7 +18,9 @@
 #include "tracer/cli/backend_choice.h"
 #include "tracer/launch/launcher.h"
 #include "tracer/cli/options.h"
+#include "tracer/output/json_output.h"
 #include "tracer/output/sink.h"
+#include "tracer/output/text_output.h"
 #include "tracer/ptrace/ptrace_backend.h"
 #include "tracer/seccomp/seccomp_backend.h"
 #include "tracer/session/session.h"
@@ -76,15 +78,16 @@ int trace(int argc, char** argv) {
         out_fd = open(options.output_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
         if (out_fd < 0) return fail(fmt::format("cannot write -o {}: {}", options.output_path, std::strerror(errno)));
     }
-    Output output(out_fd, options.output_path.empty() ? std::string("stderr") : options.output_path);
+    Sink sink(out_fd, options.output_path.empty() ? std::string("stderr") : options.output_path);
     const InheritedSignals inherited = InheritedSignals::capture();
     install_signal_handlers(inherited);
 
+    RunInfo run;
     BackendKind kind = options.backend;
-    if (kind == BackendKind::Auto) {
-        std::string why;
-        kind = choose_backend(options, &why);
-    }
+    if (kind == BackendKind::Auto) kind = choose_backend(options, &run.backend_reason);
+    run.backend = kind == BackendKind::Seccomp ? "seccomp" : "ptrace";
+    run.start = monotonic_now();
+    run.start_realtime_ns = nanoseconds_of(CLOCK_REALTIME);
     std::unique_ptr<Backend> backend;
     Launcher launcher;
     Watchdog watchdog;
@@ -115,8 +118,8 @@ int trace(int argc, char** argv) {
             return fail("--backend=seccomp: " + error);
         }
         if (!seccomp->results_unavailable().empty())
-            fmt::print(stderr, "bpftrace-syscalls: results of calls the tracer does not run itself are unknown: {}\n",
-                       seccomp->results_unavailable());
+            run.warnings.push_back("results of calls the tracer does not run itself are unknown: " +
+                                   seccomp->results_unavailable());
         backend = std::move(seccomp);
     } else {
         auto ptrace = std::make_unique<PtraceBackend>();
@@ -134,23 +137,26 @@ int trace(int argc, char** argv) {
         backend = std::move(ptrace);
     }
 
-    Session session(*backend, options, output, main_pid);
+    std::unique_ptr<Output> output;
+    if (options.format == Format::Json) output = std::make_unique<JsonOutput>(sink, options);
+    else output = std::make_unique<TextOutput>(sink, options);
+    Session session(*backend, options, *output, main_pid, std::move(run));
     int status = session.run();
     if (!options.command.empty() && !session.main_exec_seen()) {
         const std::string why = launcher.exec_failure();
         if (!why.empty()) {
-            output.flush();
+            sink.flush();
             fail(fmt::format("cannot run '{}': {}", options.command[0], why));
             return 127;
         }
     }
-    output.flush();
-    if (!output.complete()) {
+    sink.flush();
+    if (!sink.complete()) {
         // Said again at the end, for whoever reads only the last line; the
         // exit status tells a script, where the program itself succeeded.
         if (!options.output_path.empty())
             fmt::print(stderr, "bpftrace-syscalls: the trace in {} is incomplete: {} bytes were not written ({})\n",
-                       output.name(), output.lost_bytes(), std::strerror(output.error()));
+                       sink.name(), sink.lost_bytes(), std::strerror(sink.error()));
         if (status == 0) status = 1;
     }
     return status;

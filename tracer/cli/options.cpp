@@ -38,6 +38,14 @@ std::string usage_text() {
            "                           no commentary, no summary\n"
            "  -n, --numbers            number each call line (#N), as the end-of-trace\n"
            "                           summary names calls\n"
+           "  -t, --absolute-timestamps\n"
+           "                           start each line with the time of day; -tt with\n"
+           "                           microseconds; -ttt as seconds since the epoch\n"
+           "  -r, --relative-timestamps\n"
+           "                           start each line with the time since the previous\n"
+           "                           line (a monotonic clock)\n"
+           "  -T, --syscall-times      end each call's line with the time spent in it,\n"
+           "                           <0.000123> (what it measures: see the man page)\n"
            "  -v, --verbose            show programs disassembled with their source lines,\n"
            "                           BTF blobs as C types, and verifier logs whole\n"
            "      --verifier-log=WHEN  when a program load fails and the loader asked for\n"
@@ -97,6 +105,9 @@ ParseResult parse_options(int argc, char** argv, Options& o) {
         {"expr", required_argument, nullptr, 'e'},
         {"numbers", no_argument, nullptr, 'n'},
         {"verbose", no_argument, nullptr, 'v'},
+        {"absolute-timestamps", no_argument, nullptr, 't'},
+        {"relative-timestamps", no_argument, nullptr, 'r'},
+        {"syscall-times", no_argument, nullptr, 'T'},
         {"verifier-log", required_argument, nullptr, kVerifierLog},
         {"backend", required_argument, nullptr, kBackend},
         {"help", no_argument, nullptr, 'h'},
@@ -107,7 +118,7 @@ ParseResult parse_options(int argc, char** argv, Options& o) {
     optind = 1;
     for (;;) {
         const int prev = optind;
-        const int c = getopt_long(argc, argv, "+:o:s:fp:qe:nvhV", longs, nullptr);
+        const int c = getopt_long(argc, argv, "+:o:s:fp:qe:nvtrThV", longs, nullptr);
         if (c == -1) break;
         uint64_t n = 0;
         switch (c) {
@@ -130,6 +141,13 @@ ParseResult parse_options(int argc, char** argv, Options& o) {
         case 'q': o.quiet = true; break;
         case 'n': o.numbers = true; break;
         case 'v': o.verbose = true; break;
+        case 't':  // -t, -tt, -ttt: each one more
+            o.time_of_day = o.time_of_day == TimeOfDay::None       ? TimeOfDay::Seconds
+                            : o.time_of_day == TimeOfDay::Seconds ? TimeOfDay::Microseconds
+                                                                  : TimeOfDay::Epoch;
+            break;
+        case 'r': o.relative_time = true; break;
+        case 'T': o.call_durations = true; break;
         case kVerifierLog:
             if (std::strcmp(optarg, "auto") == 0) o.verifier_log = VerifierLog::Auto;
             else if (std::strcmp(optarg, "always") == 0) o.verifier_log = VerifierLog::Always;

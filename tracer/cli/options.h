@@ -13,6 +13,8 @@ enum class Format { Text, Json };
 enum class BackendKind { Ptrace, Seccomp, Auto };
 // When the tracer loads a program again itself to show the verifier's log.
 enum class VerifierLog { Auto, Always, Never };
+// strace's -t, -tt, -ttt: the time of day (or since the epoch) on each line.
+enum class TimeOfDay { None, Seconds, Microseconds, Epoch };
 
 struct Options {
     std::vector<std::string> command;   // COMMAND [ARGS...]
@@ -26,6 +28,9 @@ struct Options {
     bool numbers = false;               // -n: number each call line (#N, as the summary names calls)
     bool verbose = false;               // -v: disassembly, BTF types in C, whole verifier logs
     VerifierLog verifier_log = VerifierLog::Auto;  // --verifier-log
+    TimeOfDay time_of_day = TimeOfDay::None;    // -t, -tt, -ttt
+    bool relative_time = false;         // -r: the time since the previous line
+    bool call_durations = false;        // -T: the time spent in each call
     BackendKind backend = BackendKind::Ptrace;
 };
 

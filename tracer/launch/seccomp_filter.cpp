@@ -167,6 +167,22 @@ int install_notify_filter(std::string* error) {
     return int(fd);
 }
 
+std::string_view syscall_name(Syscall kind) {
+    switch (kind) {
+    case Syscall::Bpf: return "bpf";
+    case Syscall::Close: return "close";
+    case Syscall::CloseRange: return "close_range";
+    case Syscall::Dup: return "dup";
+    case Syscall::Dup2: return "dup2";
+    case Syscall::Dup3: return "dup3";
+    case Syscall::Fcntl: return "fcntl";
+    case Syscall::PerfEventOpen: return "perf_event_open";
+    case Syscall::Ioctl: return "ioctl";
+    case Syscall::Other: break;
+    }
+    return "?";
+}
+
 Syscall classify_syscall(uint32_t arch, long nr) {
     if (is_bpf_syscall(arch, nr)) return Syscall::Bpf;
     if (arch == AUDIT_ARCH_I386) {

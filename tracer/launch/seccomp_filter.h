@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 
 namespace bpfsc::tracer {
 
@@ -46,6 +47,8 @@ inline constexpr uint16_t kTracerTraceData = 0xb9f5;
 // get their events.
 enum class Syscall : uint8_t { Other, Bpf, Close, CloseRange, Dup, Dup2, Dup3, Fcntl, PerfEventOpen, Ioctl };
 Syscall classify_syscall(uint32_t arch, long nr);
+// "close", "dup2", "perf_event_open"...; "?" for Other.
+std::string_view syscall_name(Syscall kind);
 // The AUDIT_ARCH_* of this build's own syscalls.
 uint32_t native_arch();
 // Whether (audit arch, nr) is bpf().

@@ -73,7 +73,7 @@ bool ProcessEvents::open(std::string* why) {
     return true;
 }
 
-void ProcessEvents::drain(std::vector<ProcessRecord>& out) {
+void ProcessEvents::drain(std::vector<ProcConnectorEvent>& out) {
     alignas(nlmsghdr) char buf[8192];
     for (;;) {
         const ssize_t n = recv(fd_, buf, sizeof buf, MSG_DONTWAIT);
@@ -98,23 +98,23 @@ void ProcessEvents::drain(std::vector<ProcessRecord>& out) {
             proc_event ev;
             std::memset(&ev, 0, sizeof ev);
             std::memcpy(&ev, cn->data, std::min<std::size_t>({cn->len, payload, sizeof ev}));
-            ProcessRecord r;
+            ProcConnectorEvent r;
             r.time = ev.timestamp_ns;
             switch (ev.what) {
             case proc_event::PROC_EVENT_FORK:
-                r.kind = ProcessRecord::Kind::Fork;
+                r.kind = ProcConnectorEvent::Kind::Fork;
                 r.tid = ev.event_data.fork.child_pid;
                 r.tgid = ev.event_data.fork.child_tgid;
                 r.parent_tid = ev.event_data.fork.parent_pid;
                 r.parent_tgid = ev.event_data.fork.parent_tgid;
                 break;
             case proc_event::PROC_EVENT_EXEC:
-                r.kind = ProcessRecord::Kind::Exec;
+                r.kind = ProcConnectorEvent::Kind::Exec;
                 r.tid = ev.event_data.exec.process_pid;
                 r.tgid = ev.event_data.exec.process_tgid;
                 break;
             case proc_event::PROC_EVENT_EXIT:
-                r.kind = ProcessRecord::Kind::Exit;
+                r.kind = ProcConnectorEvent::Kind::Exit;
                 r.tid = ev.event_data.exit.process_pid;
                 r.tgid = ev.event_data.exit.process_tgid;
                 r.status = int(ev.event_data.exit.exit_code);

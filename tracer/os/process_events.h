@@ -15,7 +15,7 @@
 
 namespace bpfsc::tracer {
 
-struct ProcessRecord {
+struct ProcConnectorEvent {
     enum class Kind : uint8_t { Fork, Exec, Exit } kind = Kind::Fork;
     uint64_t time = 0;       // CLOCK_MONOTONIC ns
     pid_t tid = 0;           // the new task (Fork), the task that exec'd or exited
@@ -36,7 +36,7 @@ public:
     bool open(std::string* why);
     int fd() const { return fd_; }
     // Appends every event queued since the last call (non-blocking).
-    void drain(std::vector<ProcessRecord>& out);
+    void drain(std::vector<ProcConnectorEvent>& out);
     // Whether the socket overflowed at some point (events were lost).
     bool overflowed() const { return overflowed_; }
 

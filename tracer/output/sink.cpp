@@ -1,4 +1,4 @@
-// The output buffer and sink (see output.h).
+// The output buffer and sink (see sink.h).
 #include "sink.h"
 
 #include <unistd.h>
@@ -8,18 +8,18 @@
 
 namespace bpfsc::tracer {
 
-Output::Output(int fd, std::string name) : fd_(fd), terminal_(isatty(fd) == 1), name_(std::move(name)) {}
+Sink::Sink(int fd, std::string name) : fd_(fd), terminal_(isatty(fd) == 1), name_(std::move(name)) {}
 
-Output::~Output() {
+Sink::~Sink() {
     flush();
     if (fd_ != 2) close(fd_);
 }
 
-void Output::end_record() {
+void Sink::end_record() {
     if (terminal_ || buffer_.size() >= 64 * 1024) flush();
 }
 
-void Output::failed(int err, std::size_t unwritten) {
+void Sink::failed(int err, std::size_t unwritten) {
     lost_bytes_ += unwritten;
     if (error_ != 0) return;
     error_ = err;
@@ -29,7 +29,7 @@ void Output::failed(int err, std::size_t unwritten) {
                    "(the program runs on)\n", name_, std::strerror(err));
 }
 
-void Output::flush() {
+void Sink::flush() {
     const char* p = buffer_.data();
     std::size_t left = buffer_.size();
     while (left > 0 && error_ == 0) {

@@ -15,14 +15,14 @@
 
 namespace bpfsc::tracer {
 
-class Output {
+class Sink {
 public:
     // Takes ownership of fd unless it is 2 (stderr); `name` says where it
     // goes in the error message ("stderr", "/tmp/trace").
-    Output(int fd, std::string name);
-    ~Output();
-    Output(const Output&) = delete;
-    Output& operator=(const Output&) = delete;
+    Sink(int fd, std::string name);
+    ~Sink();
+    Sink(const Sink&) = delete;
+    Sink& operator=(const Sink&) = delete;
 
     fmt::memory_buffer& buffer() { return buffer_; }
     // A complete line (or lines) has been appended to buffer().

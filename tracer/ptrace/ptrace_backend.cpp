@@ -113,7 +113,11 @@ std::optional<Event> PtraceBackend::next() {
             if (errno == EINTR) continue;
             return std::nullopt;  // ECHILD: nothing left to trace
         }
-        if (auto e = handle_stop(tid, status)) return e;
+        const Timestamp seen = monotonic_now();
+        if (auto e = handle_stop(tid, status)) {
+            e->ts = seen;
+            return e;
+        }
     }
 }
 

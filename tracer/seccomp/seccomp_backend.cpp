@@ -170,7 +170,7 @@ void SeccompBackend::collect(bool process_events) {
     if (process_events && processes_.fd() >= 0) processes_.drain(process_records_);
     exits_.drain(exit_records_);
     std::sort(process_records_.begin(), process_records_.end(),
-              [](const ProcessRecord& a, const ProcessRecord& b) { return a.time < b.time; });
+              [](const ProcConnectorEvent& a, const ProcConnectorEvent& b) { return a.time < b.time; });
     std::sort(exit_records_.begin(), exit_records_.end(),
               [](const ExitRecord& a, const ExitRecord& b) { return a.time < b.time; });
     std::size_t p = 0, x = 0;
@@ -182,13 +182,15 @@ void SeccompBackend::collect(bool process_events) {
     }
 }
 
-void SeccompBackend::push_front(const Event& e) {
+void SeccompBackend::push_front(Event e) {
+    if (!e.ts.known()) e.ts = monotonic_now();
     if (head_ > 0) queue_[--head_] = e;
     else queue_.insert(queue_.begin(), e);
 }
 
-void SeccompBackend::push_exit(pid_t tid, const Task& t, int64_t ret, bool unknown) {
+void SeccompBackend::push_exit(pid_t tid, const Task& t, int64_t ret, bool unknown, Timestamp when) {
     Event e{Event::Kind::SyscallExit};
+    e.ts = when;
     e.tid = tid;
     e.tgid = t.tgid;
     e.ret = ret;
@@ -204,13 +206,13 @@ void SeccompBackend::on_exit_record(const ExitRecord& r) {
     // The first record of this thread after the call was let go is the
     // call's: the thread makes no other syscall before it returns. Another
     // syscall's record means the call's own was lost (a full ring).
-    push_exit(r.tid, t, r.ret, r.nr != t.awaited_nr);
+    push_exit(r.tid, t, r.ret, r.nr != t.awaited_nr, Timestamp{int64_t(r.time)});
     t.awaited_nr = -1;
 }
 
-void SeccompBackend::on_process_record(const ProcessRecord& r) {
+void SeccompBackend::on_process_record(const ProcConnectorEvent& r) {
     switch (r.kind) {
-    case ProcessRecord::Kind::Fork: {
+    case ProcConnectorEvent::Kind::Fork: {
         const bool thread = threads_.count(r.tgid) != 0;
         if (!thread && threads_.count(r.parent_tgid) == 0) return;  // not a descendant
         if (tasks_.count(r.tid) != 0) return;
@@ -228,10 +230,11 @@ void SeccompBackend::on_process_record(const ProcessRecord& r) {
         // thread of its own process.
         e.other = thread ? r.tgid : r.parent_tid;
         e.other_tgid = thread ? r.tgid : r.parent_tgid;
+        e.ts = Timestamp{int64_t(r.time)};
         push(e);
         return;
     }
-    case ProcessRecord::Kind::Exec: {
+    case ProcConnectorEvent::Kind::Exec: {
         if (threads_.count(r.tgid) == 0) return;
         // execve killed every other thread (forget_gone drops them when the
         // session sees the event); the one that called it now has the
@@ -248,10 +251,11 @@ void SeccompBackend::on_process_record(const ProcessRecord& r) {
         e.tid = r.tgid;
         e.tgid = r.tgid;
         e.other = r.tid;
+        e.ts = Timestamp{int64_t(r.time)};
         push(e);
         return;
     }
-    case ProcessRecord::Kind::Exit:
+    case ProcConnectorEvent::Kind::Exit:
         if (tasks_.count(r.tid) != 0) task_gone(r.tid, r.status);
         return;
     }

@@ -85,16 +85,20 @@ private:
 
     void wait_round();
     void collect(bool process_events);
-    void on_process_record(const ProcessRecord& r);
+    void on_process_record(const ProcConnectorEvent& r);
     void on_exit_record(const ExitRecord& r);
     void on_notification(const seccomp_notif& n);
     void task_gone(pid_t tid, int status);
     void forget_gone(const Event& e);
     void reap_main();
     Task& learn(pid_t tid);
-    void push_exit(pid_t tid, const Task& t, int64_t ret, bool unknown);
-    void push(const Event& e) { queue_.push_back(e); }
-    void push_front(const Event& e);
+    void push_exit(pid_t tid, const Task& t, int64_t ret, bool unknown, Timestamp when = {});
+    // Queues an event; one without a time gets now.
+    void push(Event e) {
+        if (!e.ts.known()) e.ts = monotonic_now();
+        queue_.push_back(e);
+    }
+    void push_front(Event e);
     bool broker(const Event& event, Task& t, const decoder::DecodedCall& call);
     bool awaiting() const;
 
@@ -125,7 +129,7 @@ private:
     Stats stats_;
     Watchdog* watchdog_ = nullptr;
     std::vector<ExitRecord> exit_records_;       // reused: no allocation per round once warm
-    std::vector<ProcessRecord> process_records_;
+    std::vector<ProcConnectorEvent> process_records_;
 };
 
 } // namespace bpfsc::tracer

@@ -7,8 +7,6 @@
 #include <fcntl.h>
 #include <linux/close_range.h>
 
-#include "decoder/render/format.h"
-#include "decoder/render/json.h"
 #include "tracer/session/session.h"
 
 namespace bpfsc::tracer {
@@ -17,21 +15,6 @@ namespace {
 
 // The fds whose lines are shown (model::Object::followed).
 bool is_shown(const model::FdRecord* r) { return r != nullptr && r->object->followed(); }
-
-const char* name_of(Syscall kind) {
-    switch (kind) {
-    case Syscall::Close: return "close";
-    case Syscall::CloseRange: return "close_range";
-    case Syscall::Dup: return "dup";
-    case Syscall::Dup2: return "dup2";
-    case Syscall::Dup3: return "dup3";
-    case Syscall::Fcntl: return "fcntl";
-    case Syscall::PerfEventOpen: return "perf_event_open";
-    case Syscall::Ioctl: return "ioctl";
-    default: return "?";
-    }
-}
-
 
 const char* fcntl_command(uint64_t cmd) {
     switch (cmd) {
@@ -44,9 +27,11 @@ const char* fcntl_command(uint64_t cmd) {
 
 } // namespace
 
-void append_fd(std::string& s, int fd, const model::FdRecord* r) {
-    s += std::to_string(fd);
-    if (r != nullptr) s += "<" + r->object->cached_label() + ">";
+FdRef Session::fd_ref(pid_t pid, int fd) {
+    FdRef r;
+    r.fd = fd;
+    if (const model::FdRecord* known = model_.find(pid, fd)) r.object = known->object;
+    return r;
 }
 
 bool Session::on_fd_entry(const Event& e, Syscall kind) {
@@ -54,35 +39,40 @@ bool Session::on_fd_entry(const Event& e, Syscall kind) {
     call.kind = kind;
     call.args = e.args;
     call.tgid = e.tgid;
+    call.entered = e.ts;
     const int fd = int(e.args[0]);
     const model::FdRecord* first = model_.find(e.tgid, fd);
     bool relevant = first != nullptr;
     call.shown = is_shown(first);
-    std::string& t = call.text;
-    t = name_of(kind);
-    t += '(';
+    std::vector<SyscallArg>& args = call.decoded;
+    const auto fd_arg = [&](std::string_view name, int n) {
+        SyscallArg a = SyscallArg::of(name, SyscallArg::Kind::Fd, uint64_t(int64_t(n)));
+        a.fd = fd_ref(e.tgid, n);
+        args.push_back(std::move(a));
+    };
     switch (kind) {
-    case Syscall::Close:
-    case Syscall::Dup: append_fd(t, fd, first); break;
+    case Syscall::Close: fd_arg("fd", fd); break;
+    case Syscall::Dup: fd_arg("oldfd", fd); break;
     case Syscall::Dup2:
     case Syscall::Dup3: {
         const model::FdRecord* second = model_.find(e.tgid, int(e.args[1]));
         relevant = relevant || second != nullptr;
         call.shown = call.shown || is_shown(second);
-        append_fd(t, fd, first);
-        t += ", ";
-        append_fd(t, int(e.args[1]), second);
-        if (kind == Syscall::Dup3) t += (e.args[2] & O_CLOEXEC) ? ", O_CLOEXEC" : ", 0";
+        fd_arg("oldfd", fd);
+        fd_arg("newfd", int(e.args[1]));
+        // dup3 takes O_CLOEXEC alone (the kernel refuses other bits).
+        if (kind == Syscall::Dup3) args.push_back(SyscallArg::flags_of("flags", e.args[2] & O_CLOEXEC, {{O_CLOEXEC, "O_CLOEXEC"}}));
         break;
     }
     case Syscall::Fcntl: {
-        append_fd(t, fd, first);
+        fd_arg("fd", fd);
         const char* cmd = fcntl_command(e.args[1]);
         if (cmd == nullptr) return false;  // not one the filter selects for the model
-        t += ", ";
-        t += cmd;
-        if (e.args[1] == F_SETFD) t += (e.args[2] & FD_CLOEXEC) ? ", FD_CLOEXEC" : ", 0";
-        else t += ", " + std::to_string(int(e.args[2]));
+        SyscallArg c = SyscallArg::of("cmd", SyscallArg::Kind::Enum, e.args[1]);
+        c.symbol = cmd;
+        args.push_back(std::move(c));
+        if (e.args[1] == F_SETFD) args.push_back(SyscallArg::flags_of("arg", e.args[2] & FD_CLOEXEC, {{FD_CLOEXEC, "FD_CLOEXEC"}}));
+        else args.push_back(SyscallArg::of("arg", SyscallArg::Kind::Signed, uint64_t(int64_t(int(e.args[2])))));
         break;
     }
     case Syscall::CloseRange: {
@@ -92,15 +82,10 @@ bool Session::on_fd_entry(const Event& e, Syscall kind) {
             relevant = true;
             call.shown = call.shown || is_shown(r);
         }
-        t += std::to_string(lo) + ", " + std::to_string(hi) + ", ";
-        const uint64_t flags = e.args[2];
-        if (flags == 0) t += "0";
-        else {
-            std::string f;
-            if (flags & CLOSE_RANGE_UNSHARE) f += "CLOSE_RANGE_UNSHARE";
-            if (flags & CLOSE_RANGE_CLOEXEC) f += std::string(f.empty() ? "" : "|") + "CLOSE_RANGE_CLOEXEC";
-            t += f.empty() ? std::to_string(flags) : f;
-        }
+        args.push_back(SyscallArg::of("first", SyscallArg::Kind::Unsigned, lo));
+        args.push_back(SyscallArg::of("last", SyscallArg::Kind::Unsigned, hi));
+        args.push_back(SyscallArg::flags_of("flags", e.args[2],
+                             {{CLOSE_RANGE_UNSHARE, "CLOSE_RANGE_UNSHARE"}, {CLOSE_RANGE_CLOEXEC, "CLOSE_RANGE_CLOEXEC"}}));
         break;
     }
     case Syscall::PerfEventOpen:
@@ -112,7 +97,6 @@ bool Session::on_fd_entry(const Event& e, Syscall kind) {
         break;
     default: return false;
     }
-    t += ")";
     if (!relevant) return false;  // no fd the model knows: let it run without a second stop
     call.seq = ++seq_;
     fd_pending_[e.tid] = std::move(call);
@@ -127,7 +111,7 @@ void Session::on_fd_exit(const Event& e, FdCall& call) {
     }
     const int64_t ret = e.ret;
     const pid_t pid = call.tgid;
-    const model::CallRef by = ref(call.seq, pid, name_of(call.kind));
+    const model::CallRef by = ref(call.seq, pid, syscall_name(call.kind));
     const int fd = int(call.args[0]);
     int new_fd = -1;
     // Objects this call may let go of, for the commentary.
@@ -172,63 +156,37 @@ void Session::on_fd_exit(const Event& e, FdCall& call) {
     call.kind = Syscall::Other;  // the slot is idle again
     if (!call.shown || !options_.show_fd_lines || !shown(pid)) return;
 
-    auto& buf = out_.buffer();
     const model::FdRecord* born = new_fd >= 0 && ret >= 0 ? model_.find(pid, new_fd) : nullptr;
-    if (options_.format == Format::Json) {
-        fmt::format_to(std::back_inserter(buf), "{{\"pid\":{},\"tid\":{},\"seq\":{},\"syscall\":\"{}\",\"line\":", pid,
-                       e.tid, call.seq, name_of(kind));
-        decoder::append_json_string(buf, call.text);
-        fmt::format_to(std::back_inserter(buf), ",\"return\":{{\"value\":{}", ret < 0 ? -1 : ret);
-        if (ret < 0) fmt::format_to(std::back_inserter(buf), ",\"errno\":{}", -ret);
-        if (born != nullptr) {
-            const std::string_view key = ",\"object\":";
-            buf.append(key.data(), key.data() + key.size());
-            decoder::append_json_string(buf, born->object->cached_label());
-        }
-        buf.push_back('}');
-        if (!call.notes.empty() && !options_.quiet) {
-            const std::string_view key = ",\"notes\":[";
-            buf.append(key.data(), key.data() + key.size());
-            for (std::size_t i = 0; i < call.notes.size(); ++i) {
-                if (i != 0) buf.push_back(',');
-                decoder::append_json_string(buf, call.notes[i]);
-            }
-            buf.push_back(']');
-        }
-        const std::string_view end = "}\n";
-        buf.append(end.data(), end.data() + end.size());
-        out_.end_record();
-        return;
-    }
-    prefix(e.tid);
-    if (options_.numbers) fmt::format_to(std::back_inserter(buf), "#{} ", call.seq);
-    buf.append(call.text.data(), call.text.data() + call.text.size());
-    const std::string_view eq = " = ";
-    buf.append(eq.data(), eq.data() + eq.size());
-    if (ret < 0) decoder::append_error_return(buf, ret);
-    else fmt::format_to(std::back_inserter(buf), "{}", ret);
-    if (born != nullptr) fmt::format_to(std::back_inserter(buf), "<{}>", born->object->cached_label());
-    buf.push_back('\n');
-    if (!options_.quiet) {
-        for (const std::string& note : call.notes) fmt::format_to(std::back_inserter(buf), "  # {}\n", note);
+    if (commentary_wanted()) {
         for (const auto& object : released) {
             if (object->facts.kind == model::ObjectKind::Other) {
-                perf_event_released(pid, object, buf);
+                perf_event_released(pid, object, call.notes);
                 continue;
             }
             const std::vector<int> still = model_.open_fds_of(pid, *object);
             if (still.empty())
-                fmt::format_to(std::back_inserter(buf), "  # no fd of this process refers to {} any more\n",
-                               object->cached_label());
+                call.notes.push_back(fmt::format("no fd of this process refers to {} any more", object->cached_label()));
             else
-                fmt::format_to(std::back_inserter(buf), "  # {} is still open here as fd {}\n", object->cached_label(),
-                               still.front());
+                call.notes.push_back(fmt::format("{} is still open here as fd {}", object->cached_label(), still.front()));
         }
         if (born != nullptr && born->object->facts.kind != model::ObjectKind::Other)
-            fmt::format_to(std::back_inserter(buf), "  # fd {} is another reference to {}{}\n", new_fd,
-                           born->object->cached_label(), born->cloexec ? " (closed on exec)" : "");
+            call.notes.push_back(fmt::format("fd {} is another reference to {}{}", new_fd, born->object->cached_label(),
+                                             born->cloexec ? " (closed on exec)" : ""));
     }
-    out_.end_record();
+    SyscallRecord r;
+    r.caller = caller(e.tid, pid);
+    r.seq = call.seq;
+    r.syscall = kind;
+    r.args = call.decoded;
+    r.ret = ret;
+    if (new_fd >= 0 && ret >= 0) {
+        r.returned.fd = new_fd;
+        if (born != nullptr) r.returned.object = born->object;
+    }
+    r.entered = call.entered;
+    r.exited = e.ts;
+    r.notes = call.notes;
+    out_.syscall(r);
 }
 
 } // namespace bpfsc::tracer

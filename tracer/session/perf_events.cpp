@@ -46,6 +46,24 @@ const char* type_name(uint32_t type) {
     }
 }
 
+// The uapi's name of a software event: PERF_COUNT_SW_BPF_OUTPUT.
+std::string_view software_symbol(uint64_t config) {
+    switch (config) {
+    case PERF_COUNT_SW_CPU_CLOCK: return "PERF_COUNT_SW_CPU_CLOCK";
+    case PERF_COUNT_SW_TASK_CLOCK: return "PERF_COUNT_SW_TASK_CLOCK";
+    case PERF_COUNT_SW_PAGE_FAULTS: return "PERF_COUNT_SW_PAGE_FAULTS";
+    case PERF_COUNT_SW_CONTEXT_SWITCHES: return "PERF_COUNT_SW_CONTEXT_SWITCHES";
+    case PERF_COUNT_SW_CPU_MIGRATIONS: return "PERF_COUNT_SW_CPU_MIGRATIONS";
+    case PERF_COUNT_SW_PAGE_FAULTS_MIN: return "PERF_COUNT_SW_PAGE_FAULTS_MIN";
+    case PERF_COUNT_SW_PAGE_FAULTS_MAJ: return "PERF_COUNT_SW_PAGE_FAULTS_MAJ";
+    case PERF_COUNT_SW_ALIGNMENT_FAULTS: return "PERF_COUNT_SW_ALIGNMENT_FAULTS";
+    case PERF_COUNT_SW_EMULATION_FAULTS: return "PERF_COUNT_SW_EMULATION_FAULTS";
+    case PERF_COUNT_SW_DUMMY: return "PERF_COUNT_SW_DUMMY";
+    case PERF_COUNT_SW_BPF_OUTPUT: return "PERF_COUNT_SW_BPF_OUTPUT";
+    default: return {};
+    }
+}
+
 const char* software_name(uint64_t config) {
     switch (config) {
     case PERF_COUNT_SW_CPU_CLOCK: return "cpu-clock";
@@ -61,22 +79,6 @@ const char* software_name(uint64_t config) {
     case PERF_COUNT_SW_BPF_OUTPUT: return "bpf-output";
     default: return nullptr;
     }
-}
-
-std::string flag_names(uint64_t flags) {
-    std::string s;
-    auto add = [&](uint64_t bit, const char* name) {
-        if (!(flags & bit)) return;
-        if (!s.empty()) s += '|';
-        s += name;
-        flags &= ~bit;
-    };
-    add(PERF_FLAG_FD_NO_GROUP, "PERF_FLAG_FD_NO_GROUP");
-    add(PERF_FLAG_FD_OUTPUT, "PERF_FLAG_FD_OUTPUT");
-    add(PERF_FLAG_PID_CGROUP, "PERF_FLAG_PID_CGROUP");
-    add(PERF_FLAG_FD_CLOEXEC, "PERF_FLAG_FD_CLOEXEC");
-    if (flags != 0) s += fmt::format("{}{:#x}", s.empty() ? "" : "|", flags);
-    return s.empty() ? "0" : s;
 }
 
 } // namespace
@@ -114,48 +116,58 @@ uint32_t PerfEvents::pmu_type(const char* pmu) {
     return uint32_t(type);
 }
 
-PerfEventOpen PerfEvents::describe_open(decoder::Memory& memory, uint64_t attr_addr, int pid, int cpu, int group_fd,
-                                        uint64_t flags) {
+PerfEventOpen PerfEvents::describe_open(decoder::Memory& memory, uint64_t attr_addr, int cpu) {
+    using K = SyscallArg::Kind;
     PerfEventOpen r;
-    const std::string rest = fmt::format(", {}, {}, {}, {}", pid, cpu, group_fd, flag_names(flags));
+    r.attr = SyscallArg::of("attr", K::Struct, attr_addr);
     AttrHead a{};
     const decoder::ReadResult got =
         memory.read(decoder::RemoteAddr{attr_addr}, std::as_writable_bytes(std::span(&a, 1)));
     if (got.bytes < offsetof(AttrHead, config) + 8) {
-        r.args = fmt::format("{:#x}{}", attr_addr, rest);
         r.label = "perf_event";
-        return r;
+        return r;  // the address alone
     }
     const bool whole = got.bytes == sizeof a;
+    std::vector<SyscallArg>& m = r.attr.members;
+    SyscallArg type = SyscallArg::of("type", K::Enum, a.type);
+    if (const char* name = type_name(a.type)) type.symbol = name;
+    SyscallArg config = SyscallArg::of("config", K::Unsigned, a.config);
     std::string what;  // the event, for the label
-    std::string config = fmt::format("{}", a.config);
     if (a.type == PERF_TYPE_TRACEPOINT) {
         if (const std::string* name = tracepoint(a.config)) {
-            config += " /* " + *name + " */";
+            config.comment = *name;
             what = "tracepoint:" + *name;
         } else {
             what = fmt::format("tracepoint:{}", a.config);
         }
     } else if (a.type == PERF_TYPE_SOFTWARE) {
         const char* name = software_name(a.config);
-        if (name != nullptr) config = std::string("PERF_COUNT_SW_") + (a.config == PERF_COUNT_SW_BPF_OUTPUT ? "BPF_OUTPUT" : name);
+        if (name != nullptr) {
+            config.kind = K::Enum;
+            config.symbol = software_symbol(a.config);
+        }
         what = name != nullptr ? name : fmt::format("software:{}", a.config);
     } else if (whole && (a.type == pmu_type("kprobe") || a.type == pmu_type("uprobe"))) {
         // config1: the function or file; config2: the offset (or the
         // address, for a kprobe without a function); config bit 0: return probe.
         const bool kprobe = a.type == pmu_type("kprobe");
         // The probed function or file, whole or not at all.
-        bool whole = false;
-        std::string target = read_tracee_string(memory, a.config1, &whole);
-        if (!whole) target.clear();
+        bool whole_target = false;
+        std::string target = read_tracee_string(memory, a.config1, &whole_target);
+        if (!whole_target) target.clear();
         const char* kind = kprobe ? (a.config & 1 ? "kretprobe" : "kprobe") : (a.config & 1 ? "uretprobe" : "uprobe");
         if (target.empty()) what = fmt::format("{}:{:#x}", kind, a.config2);
         else if (a.config2 != 0) what = fmt::format("{}:{}+{:#x}", kind, target, a.config2);
         else what = fmt::format("{}:{}", kind, target);
-        r.args = fmt::format("{{type={} /* {} */, size={}, config={}, {}=\"{}\", {}={:#x}}}{}", a.type,
-                             kprobe ? "kprobe" : "uprobe", a.size, a.config, kprobe ? "kprobe_func" : "uprobe_path",
-                             target, kprobe ? (target.empty() ? "kprobe_addr" : "probe_offset") : "probe_offset",
-                             a.config2, rest);
+        type.comment = kprobe ? "kprobe" : "uprobe";
+        m.push_back(std::move(type));
+        m.push_back(SyscallArg::of("size", K::Unsigned, a.size));
+        m.push_back(std::move(config));
+        SyscallArg function = SyscallArg::of(kprobe ? "kprobe_func" : "uprobe_path", K::String, a.config1);
+        function.text = std::move(target);
+        const bool by_address = kprobe && function.text.empty();
+        m.push_back(std::move(function));
+        m.push_back(SyscallArg::of(by_address ? "kprobe_addr" : "probe_offset", K::Hex, a.config2));
         r.label = "perf_event:" + what;
         return r;
     } else {
@@ -164,17 +176,24 @@ PerfEventOpen PerfEvents::describe_open(decoder::Memory& memory, uint64_t attr_a
         for (char& c : kind) c = char(std::tolower(static_cast<unsigned char>(c)));
         what = fmt::format("{}:{}", kind, a.config);
     }
-    const char* type = type_name(a.type);
-    r.args = fmt::format("{{type={}, size={}, config={}", type != nullptr ? std::string(type) : std::to_string(a.type),
-                         a.size, config);
-    if (whole && a.sample_type != 0) r.args += fmt::format(", sample_type={:#x}", a.sample_type);
-    if (whole && a.wakeup_events != 0) r.args += fmt::format(", wakeup_events={}", a.wakeup_events);
-    r.args += "}" + rest;
+    m.push_back(std::move(type));
+    m.push_back(SyscallArg::of("size", K::Unsigned, a.size));
+    m.push_back(std::move(config));
+    if (whole && a.sample_type != 0) m.push_back(SyscallArg::of("sample_type", K::Hex, a.sample_type));
+    if (whole && a.wakeup_events != 0) m.push_back(SyscallArg::of("wakeup_events", K::Unsigned, a.wakeup_events));
     // bpf-output events are one per CPU: the CPU tells them apart.
     if (a.type == PERF_TYPE_SOFTWARE && a.config == PERF_COUNT_SW_BPF_OUTPUT && cpu >= 0)
         what += fmt::format(":cpu{}", cpu);
     r.label = "perf_event:" + what;
     return r;
+}
+
+SyscallArg perf_open_flags(uint64_t flags) {
+    return SyscallArg::flags_of("flags", flags,
+                                {{PERF_FLAG_FD_NO_GROUP, "PERF_FLAG_FD_NO_GROUP"},
+                                 {PERF_FLAG_FD_OUTPUT, "PERF_FLAG_FD_OUTPUT"},
+                                 {PERF_FLAG_PID_CGROUP, "PERF_FLAG_PID_CGROUP"},
+                                 {PERF_FLAG_FD_CLOEXEC, "PERF_FLAG_FD_CLOEXEC"}});
 }
 
 } // namespace bpfsc::tracer

@@ -14,19 +14,20 @@
 #include <unordered_map>
 
 #include "decoder/decode.h"
+#include "tracer/output/records.h"
 
 namespace bpfsc::tracer {
 
 struct PerfEventOpen {
-    std::string args;   // the call's arguments as the line shows them, without parentheses
+    SyscallArg attr;    // the perf_event_attr, decoded (members empty: unreadable)
     std::string label;  // "perf_event:tracepoint:syscalls:sys_enter_execve"
 };
 
 class PerfEvents {
 public:
-    // perf_event_open(attr, pid, cpu, group_fd, flags) with attr read from `memory`.
-    PerfEventOpen describe_open(decoder::Memory& memory, uint64_t attr, int pid, int cpu, int group_fd,
-                                uint64_t flags);
+    // The attr of perf_event_open(attr, pid, cpu, group_fd, flags), read
+    // from `memory`, and what the event is (`cpu` tells bpf-output events apart).
+    PerfEventOpen describe_open(decoder::Memory& memory, uint64_t attr, int cpu);
 
 private:
     const std::string* tracepoint(uint64_t id);
@@ -36,6 +37,9 @@ private:
     bool tracepoints_read_ = false;
     std::unordered_map<std::string, int64_t> pmu_types_;  // -1: no such PMU
 };
+
+// perf_event_open's flags argument.
+SyscallArg perf_open_flags(uint64_t flags);
 
 // ioctl request numbers the filter selects.
 inline constexpr uint64_t kPerfEventIocSetBpf = 0x40042408;  // _IOW('$', 8, __u32)

@@ -26,19 +26,31 @@ std::string_view event_of(std::string_view label) {
 } // namespace
 
 bool Session::perf_entry(const Event& e, FdCall& call) {
-    std::string& t = call.text;
+    using K = SyscallArg::Kind;
+    std::vector<SyscallArg>& args = call.decoded;
     if (call.kind == Syscall::PerfEventOpen) {
-        PerfEventOpen p = perf_events_.describe_open(backend_.memory(e.tid), e.args[0], int(e.args[1]),
-                                                     int(e.args[2]), int(e.args[3]), e.args[4]);
-        t += p.args;
+        PerfEventOpen p = perf_events_.describe_open(backend_.memory(e.tid), e.args[0], int(e.args[2]));
+        args.push_back(std::move(p.attr));
+        args.push_back(SyscallArg::of("pid", K::Signed, uint64_t(int64_t(int(e.args[1])))));
+        args.push_back(SyscallArg::of("cpu", K::Signed, uint64_t(int64_t(int(e.args[2])))));
+        args.push_back(SyscallArg::of("group_fd", K::Signed, uint64_t(int64_t(int(e.args[3])))));
+        args.push_back(perf_open_flags(e.args[4]));
         call.born_label = std::move(p.label);
         return true;
     }
     // ioctl: only PERF_EVENT_IOC_SET_BPF is selected (the kernel reads the request as 32 bits).
     if (uint32_t(e.args[1]) != kPerfEventIocSetBpf) return false;
-    append_fd(t, int(e.args[0]), model_.lookup(e.tgid, int(e.args[0])));
-    t += ", PERF_EVENT_IOC_SET_BPF, ";
-    append_fd(t, int(e.args[2]), model_.lookup(e.tgid, int(e.args[2])));
+    const auto fd_arg = [&](std::string_view name, int fd) {
+        SyscallArg a = SyscallArg::of(name, K::Fd, uint64_t(int64_t(fd)));
+        a.fd.fd = fd;
+        if (const model::FdRecord* r = model_.lookup(e.tgid, fd)) a.fd.object = r->object;
+        return a;
+    };
+    args.push_back(fd_arg("fd", int(e.args[0])));
+    SyscallArg request = SyscallArg::of("request", K::Enum, uint32_t(e.args[1]));
+    request.symbol = "PERF_EVENT_IOC_SET_BPF";
+    args.push_back(std::move(request));
+    args.push_back(fd_arg("prog_fd", int(e.args[2])));
     return true;
 }
 
@@ -94,14 +106,13 @@ void Session::perf_exit(FdCall& call, int64_t ret, const model::CallRef& by, int
     }
 }
 
-void Session::perf_event_released(pid_t pid, const std::shared_ptr<model::Object>& event, fmt::memory_buffer& out) {
+void Session::perf_event_released(pid_t pid, const std::shared_ptr<model::Object>& event, std::vector<std::string>& notes) {
     if (!model_.open_fds_of(pid, *event).empty()) return;  // still open here
     for (const auto& prog : model_.objects()) {
         if (std::find(prog->perf_events.begin(), prog->perf_events.end(), event) == prog->perf_events.end()) continue;
-        fmt::format_to(std::back_inserter(out),
-                       "  # no fd of this process refers to {} any more: unless another process holds it, the "
-                       "event is released and {} no longer runs on it\n",
-                       event->cached_label(), prog->cached_label());
+        notes.push_back(fmt::format("no fd of this process refers to {} any more: unless another process holds "
+                                    "it, the event is released and {} no longer runs on it",
+                                    event->cached_label(), prog->cached_label()));
     }
 }
 

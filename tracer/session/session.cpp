@@ -1,31 +1,23 @@
-// The session loop (see session.h).
+// The session loop, bpf() calls and process events (see session.h).
 #include "tracer/session/session.h"
 
-#include "tracer/os/proc_status.h"
-#include "tracer/kernel/verifier_replay.h"
-
 #include <signal.h>
-#include <string.h>
+#include <sys/wait.h>
 
 #include <algorithm>
-#include <cstdio>
-#include <cstring>
-#include <sys/wait.h>
 
 #include "decoder/model/summary.h"
 #include "decoder/notes/notes.h"
-#include "decoder/render/json.h"
-#include "decoder/render/text.h"
 #include "decoder/uapi/bpf_attr.h"
+#include "tracer/kernel/verifier_replay.h"
 #include "tracer/os/process_memory.h"
-#include "tracer/launch/seccomp_filter.h"
 
 namespace bpfsc::tracer {
 
 using namespace bpfsc::decoder;
 
-Session::Session(Backend& backend, const Options& options, Output& output, pid_t main_pid)
-    : backend_(backend), options_(options), out_(output), main_pid_(main_pid) {
+Session::Session(Backend& backend, const Options& options, Output& output, pid_t main_pid, RunInfo run)
+    : backend_(backend), options_(options), out_(output), run_(std::move(run)), main_pid_(main_pid) {
     backend_.before_blocking = [this] { out_.flush(); };
     // Without the tracepoint (no CAP_PERFMON), a signal a process sent is
     // always passed on, also when it was sent to the program's group.
@@ -42,7 +34,31 @@ std::unique_ptr<DecodedCall> Session::take_call() {
 
 bool Session::shown(pid_t tgid) const { return options_.follow_forks || tgid == main_pid_; }
 
+bool Session::commentary_wanted() const { return !(options_.quiet && options_.format == Format::Text); }
+
+void Session::header() {
+    HeaderRecord h;
+    h.tool_version = BPFSC_VERSION;
+    h.kernel_release = kernel_release();
+    h.backend = run_.backend;
+    h.backend_reason = run_.backend_reason;
+    h.command = options_.command;
+    h.pid = main_pid_;
+    h.start = run_.start;
+    h.start_realtime_ns = run_.start_realtime_ns;
+    out_.header(h);
+    for (const std::string& w : run_.warnings) out_.message(MessageRecord{MessageRecord::Level::Warning, w, run_.start});
+    if (options_.command.empty()) {
+        ProcessRecord attached;
+        attached.kind = ProcessRecord::Kind::Attach;
+        attached.caller = Caller{main_pid_, main_pid_, backend_.tracee_count()};
+        attached.when = run_.start;
+        out_.process(attached);
+    }
+}
+
 int Session::run() {
+    header();
     while (auto e = backend_.next()) {
         switch (e->kind) {
         case Event::Kind::SyscallEntry: {
@@ -59,42 +75,79 @@ int Session::run() {
             else on_exit(*e);
             break;
         }
-        case Event::Kind::NewTask:
-            if (!e->thread) model_.forked(e->other_tgid, e->tgid, ref(0, e->other_tgid, "fork"));
-            break;
-        case Event::Kind::Exec:
-            if (e->tgid == main_pid_) main_exec_seen_ = true;
-            model_.execed(e->tgid, ref(0, e->tgid, "execve"));
-            // Threads killed by execve never return from their calls.
-            for (auto it = pending_.begin(); it != pending_.end();) {
-                if (it->second.call && it->second.tgid == e->tgid && it->first != e->tid) {
-                    if (shown(e->tgid)) print_call(it->first, e->tgid, *it->second.call, true, false, it->second.seq,
-                                                   "thread gone: execve");
-                    pool_.push_back(std::move(it->second.call));
-                    it = pending_.erase(it);
-                } else {
-                    ++it;
-                }
-            }
-            break;
+        case Event::Kind::NewTask: on_new_task(*e); break;
+        case Event::Kind::Exec: on_exec(*e); break;
         case Event::Kind::TaskExit: on_task_exit(*e); break;
         case Event::Kind::TracerSignal: on_signal(e->status, e->thread, e->other); break;
         }
         backend_.resume(*e);
     }
-    if (!options_.quiet && !model_.objects().empty()) {
-        // What each fd held, and what outlives the program (when the trace
-        // saw any BPF object at all).
-        model::SummaryOptions summary;
-        summary.json = options_.format == Format::Json;
-        if (!options_.follow_forks) summary.only_pid = main_pid_;  // as the call lines: COMMAND's process only
-        model::render_summary(model_, inspector_, summary, out_.buffer());
+    if (options_.command.empty() && !main_exited_) {
+        // Detached (Ctrl-C): the process runs on.
+        ProcessRecord detached;
+        detached.kind = ProcessRecord::Kind::Detach;
+        detached.caller = Caller{main_pid_, main_pid_, 1};
+        detached.when = monotonic_now();
+        out_.process(detached);
     }
+    summary();
     out_.flush();
     if (WIFSIGNALED(main_status_)) return 128 + WTERMSIG(main_status_);
     return WIFEXITED(main_status_) ? WEXITSTATUS(main_status_) : 1;
 }
 
+void Session::summary() {
+    // What each fd held, and what outlives the program (when the trace saw
+    // any BPF object at all). Text -q prints none: it is not gathered.
+    if (model_.objects().empty() || !commentary_wanted()) return;
+    // --no-follow: COMMAND's process only, as the call lines.
+    const model::Summary s = model::summarize(model_, inspector_, options_.follow_forks ? 0 : main_pid_);
+    for (const model::ProcessFds& p : s.processes) out_.fd_table(FdTableRecord{&p});
+    out_.alive(AliveRecord{s.alive, s.only_looked_at});
+}
+
+void Session::on_new_task(const Event& e) {
+    if (!e.thread) model_.forked(e.other_tgid, e.tgid, ref(0, e.other_tgid, "fork"));
+    if (!shown(e.tgid)) return;
+    ProcessRecord r;
+    r.kind = e.thread ? ProcessRecord::Kind::Thread : ProcessRecord::Kind::Fork;
+    r.caller = caller(e.tid, e.tgid);
+    r.parent = e.other_tgid;
+    r.when = e.ts;
+    out_.process(r);
+}
+
+void Session::on_exec(const Event& e) {
+    if (e.tgid == main_pid_) main_exec_seen_ = true;
+    model_.execed(e.tgid, ref(0, e.tgid, "execve"));
+    // Threads killed by execve never return from their calls.
+    for (auto it = pending_.begin(); it != pending_.end();) {
+        if (it->second.call && it->second.tgid == e.tgid && it->first != e.tid) {
+            if (shown(e.tgid)) record_unfinished(it->first, it->second, CallEnd::ExecKilled);
+            pool_.push_back(std::move(it->second.call));
+            it = pending_.erase(it);
+        } else {
+            ++it;
+        }
+    }
+    if (!shown(e.tgid)) return;
+    ProcessRecord r;
+    r.kind = ProcessRecord::Kind::Exec;
+    r.caller = caller(e.other != 0 ? e.other : e.tid, e.tgid);
+    r.when = e.ts;
+    out_.process(r);
+}
+
+void Session::record_unfinished(pid_t tid, const Pending& p, CallEnd end) {
+    CallRecord r;
+    r.caller = caller(tid, p.tgid);
+    r.seq = p.seq;
+    r.call = p.call.get();
+    r.state = end == CallEnd::None ? CallState::InProgress : CallState::Abandoned;
+    r.end = end;
+    r.entered = p.entered;
+    out_.call(r);
+}
 
 namespace {
 
@@ -126,6 +179,7 @@ bool Session::on_entry(const Event& e) {
     p.call = take_call();
     p.tgid = e.tgid;
     p.seq = ++seq_;
+    p.entered = e.ts;
     resolver_.set_pid(e.tgid);
     DecodeOptions opts;
     opts.string_limit = options_.string_limit;
@@ -146,7 +200,7 @@ void Session::on_exit(const Event& e) {
     it->second.call.reset();
     if (e.unknown_result) {
         // The call ran, but nothing says how it ended (strace's `= ?`).
-        if (shown(done.tgid)) print_call(e.tid, done.tgid, *done.call, true, false, done.seq, "result unknown");
+        if (shown(done.tgid)) record_unfinished(e.tid, done, CallEnd::ResultUnknown);
         pool_.push_back(std::move(done.call));
         return;
     }
@@ -156,30 +210,42 @@ void Session::on_exit(const Event& e) {
     opts.string_limit = options_.string_limit;
     Decoder decoder(backend_.memory(e.tid), &resolver_, opts);
     decoder.decode_exit(*done.call, e.ret);
-    replay_note_.clear();
+    notes_.clear();
     if (wants_replay(*done.call)) {
         std::string why_not;
         if (!replay_for_log(e.tgid, backend_.memory(e.tid), *done.call, &why_not))
-            replay_note_ = "the tracer did not load it again to get the verifier's log: " + why_not;
+            notes_.push_back("the tracer did not load it again to get the verifier's log: " + why_not);
     }
     update_model(done.tgid, done.seq, *done.call);
 
     if (shown(done.tgid)) {
-        // Calls that began before this one and are still running are shown
-        // as unfinished first, so the trace keeps the order things happened.
+        // Calls that began before this one and are still running are
+        // recorded as in progress first, so the trace keeps the order
+        // things happened in.
         for (auto& [tid, p] : pending_) {
             if (p.call && p.seq < done.seq && !p.shown_unfinished && shown(p.tgid)) {
-                print_call(tid, p.tgid, *p.call, true, false, p.seq);
+                record_unfinished(tid, p, CallEnd::None);
                 p.shown_unfinished = true;
             }
         }
-        notes_.clear();
-        if (!options_.quiet || options_.format == Format::Json)
-            notes::explain_bpf(*done.call, done.tgid, model_, environment(done.tgid), notes_);
-        if (!replay_note_.empty()) notes_.push_back(replay_note_);
-        print_call(e.tid, done.tgid, *done.call, false, done.shown_unfinished, done.seq);
-        notes_.clear();
+        if (commentary_wanted()) {
+            std::vector<std::string> explained;
+            notes::explain_bpf(*done.call, done.tgid, model_, environment_.for_process(done.tgid), explained);
+            // The call's own meaning first, then what the tracer could not do.
+            notes_.insert(notes_.begin(), std::make_move_iterator(explained.begin()),
+                          std::make_move_iterator(explained.end()));
+        }
+        CallRecord r;
+        r.caller = caller(e.tid, done.tgid);
+        r.seq = done.seq;
+        r.call = done.call.get();
+        r.resumed = done.shown_unfinished;
+        r.entered = done.entered;
+        r.exited = e.ts;
+        r.notes = notes_;
+        out_.call(r);
     }
+    notes_.clear();
     pool_.push_back(std::move(done.call));
 }
 
@@ -188,7 +254,7 @@ void Session::on_task_exit(const Event& e) {
     if (it != pending_.end() && !it->second.call) {
         pending_.erase(it);
     } else if (it != pending_.end()) {
-        if (shown(it->second.tgid)) print_call(e.tid, it->second.tgid, *it->second.call, true, false, it->second.seq, "exited");
+        if (shown(it->second.tgid)) record_unfinished(e.tid, it->second, CallEnd::ThreadExited);
         pool_.push_back(std::move(it->second.call));
         pending_.erase(it);
     }
@@ -200,46 +266,16 @@ void Session::on_task_exit(const Event& e) {
     if (e.tid == e.tgid) {
         model_.exited(e.tgid, ref(0, e.tgid, "exit"));
         inspector_.forget(e.tgid);
+        environment_.forget(e.tgid);
     }
     if (e.tid != e.tgid || !shown(e.tgid)) return;
-    auto& buf = out_.buffer();
-    if (options_.format == Format::Json) {
-        fmt::format_to(std::back_inserter(buf), "{{\"event\":\"exit\",\"pid\":{},", e.tid);
-        if (WIFSIGNALED(e.status))
-            fmt::format_to(std::back_inserter(buf), "\"signal\":{},\"signal_name\":\"SIG{}\"}}\n", WTERMSIG(e.status),
-                           sigabbrev_np(WTERMSIG(e.status)) ? sigabbrev_np(WTERMSIG(e.status)) : "?");
-        else fmt::format_to(std::back_inserter(buf), "\"exit_code\":{}}}\n", WEXITSTATUS(e.status));
-    } else {
-        // The task is no longer counted: others still traced means a prefix.
-        if (backend_.tracee_count() > 0) fmt::format_to(std::back_inserter(buf), "[pid {}] ", e.tid);
-        if (WIFSIGNALED(e.status))
-            fmt::format_to(std::back_inserter(buf), "+++ killed by SIG{} +++\n",
-                           sigabbrev_np(WTERMSIG(e.status)) ? sigabbrev_np(WTERMSIG(e.status)) : "?");
-        else fmt::format_to(std::back_inserter(buf), "+++ exited with {} +++\n", WEXITSTATUS(e.status));
-    }
-    out_.end_record();
-}
-
-const notes::Environment& Session::environment(pid_t tgid) {
-    // Read once per process: the sysctl, and whether the process holds
-    // CAP_BPF (39) or CAP_SYS_ADMIN (21) in its effective set.
-    if (environment_.unprivileged_bpf_disabled == -2) {
-        environment_.unprivileged_bpf_disabled = -1;
-        if (FILE* f = std::fopen("/proc/sys/kernel/unprivileged_bpf_disabled", "re")) {
-            if (std::fscanf(f, "%d", &environment_.unprivileged_bpf_disabled) != 1)
-                environment_.unprivileged_bpf_disabled = -1;
-            std::fclose(f);
-        }
-    }
-    auto it = privileged_.find(tgid);
-    if (it == privileged_.end()) {
-        const std::optional<uint64_t> caps = effective_capabilities(tgid);
-        const bool admin = !caps || (*caps >> 21 & 1);
-        it = privileged_.emplace(tgid, Privileges{admin || (*caps >> 39 & 1), admin}).first;
-    }
-    environment_.tracee_privileged = it->second.bpf_or_admin;
-    environment_.tracee_sys_admin = it->second.admin;
-    return environment_;
+    ProcessRecord r;
+    r.kind = ProcessRecord::Kind::Exit;
+    // The task is no longer counted: it and the others still traced.
+    r.caller = Caller{e.tgid, e.tid, backend_.tracee_count() + 1};
+    r.status = e.status;
+    r.when = e.ts;
+    out_.process(r);
 }
 
 bool Session::wants_replay(const DecodedCall& call) const {
@@ -339,59 +375,6 @@ void Session::on_signal(int sig, bool sent_by_process, pid_t sender) {
         signal_sightings_.reached_traced(sender, sig, [&](pid_t pid) { return pid == main_pid_ || backend_.traces(pid); }))
         return;
     backend_.forward_signal(sig);
-}
-
-void Session::prefix(pid_t tid) {
-    if (backend_.tracee_count() > 1) fmt::format_to(std::back_inserter(out_.buffer()), "[pid {}] ", tid);
-}
-
-void Session::print_call(pid_t tid, pid_t tgid, const DecodedCall& call, bool unfinished, bool resumed,
-                         uint64_t seq, std::string_view note) {
-    auto& buf = out_.buffer();
-    if (options_.format == Format::Json) {
-        fmt::memory_buffer obj;
-        render_json(call, obj, options_.verbose);
-        // Splice pid/tid (and the note) in front of the call's own members.
-        fmt::format_to(std::back_inserter(buf), "{{\"pid\":{},\"tid\":{},", tgid, tid);
-        if (seq != 0) fmt::format_to(std::back_inserter(buf), "\"seq\":{},", seq);
-        if (!note.empty()) fmt::format_to(std::back_inserter(buf), "\"note\":\"{}\",", note);
-        buf.append(obj.data() + 1, obj.data() + obj.size() - 1);
-        if (!unfinished && !notes_.empty()) {
-            const std::string_view key = ",\"notes\":[";
-            buf.append(key.data(), key.data() + key.size());
-            for (std::size_t i = 0; i < notes_.size(); ++i) {
-                if (i != 0) buf.push_back(',');
-                append_json_string(buf, notes_[i]);
-            }
-            buf.push_back(']');
-        }
-        buf.append(std::string_view("}\n"));
-        out_.end_record();
-        return;
-    }
-    prefix(tid);
-    if (options_.numbers && seq != 0) fmt::format_to(std::back_inserter(buf), "#{} ", seq);
-    if (resumed) fmt::format_to(std::back_inserter(buf), "<... bpf resumed> ");
-    TextOptions topts;
-    topts.data_lines = !options_.quiet;
-    topts.whole_data = !options_.quiet;
-    topts.verbose = options_.verbose;
-    const std::size_t start = buf.size();
-    render_text(call, unfinished ? TextPhase::Unfinished : TextPhase::Complete, topts, buf);
-    if (!note.empty() && unfinished) {
-        // "... <unfinished ...>\n" becomes "... <unfinished ...> = ? <exited>"
-        const std::string_view text(buf.data() + start, buf.size() - start);
-        const std::size_t nl = text.find('\n');
-        if (nl != std::string_view::npos) {
-            std::string rest(text.substr(nl));
-            buf.resize(start + nl);
-            fmt::format_to(std::back_inserter(buf), " = ? <{}>", note);
-            buf.append(rest.data(), rest.data() + rest.size());
-        }
-    }
-    if (!unfinished && !options_.quiet)
-        for (const std::string& line : notes_) fmt::format_to(std::back_inserter(buf), "  # {}\n", line);
-    out_.end_record();
 }
 
 } // namespace bpfsc::tracer

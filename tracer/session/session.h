@@ -1,8 +1,13 @@
 // The session: the loop that takes the backend's events, decodes each
-// bpf() call at entry and exit, and prints it. It does not know which
-// backend runs. Calls of different threads interleave as strace shows
-// them: a call still in progress when another one completes is printed as
-// `<unfinished ...>` first, and later as `<... bpf resumed>`.
+// traced call at entry and exit, keeps the model up to date, and hands one
+// record per thing that happened to the Output (records.h). It does not
+// know which backend runs, nor how records are printed. Calls of different
+// threads interleave as strace shows them: a call still in progress when
+// another one completes is recorded as in progress first, and later whole.
+//
+// The parts: session.cpp (the loop, bpf() calls, processes),
+// fd_syscalls.cpp (close, close_range, dup*, fcntl), perf_syscalls.cpp
+// (perf_event_open, ioctl(PERF_EVENT_IOC_SET_BPF)).
 #pragma once
 
 #include <sys/types.h>
@@ -13,27 +18,32 @@
 #include <unordered_map>
 #include <vector>
 
-#include "tracer/backend.h"
 #include "decoder/decode.h"
 #include "decoder/model/fd_model.h"
-#include "decoder/notes/notes.h"
-#include "tracer/kernel/kernel_inspector.h"
-#include "tracer/session/model_resolver.h"
-#include "tracer/launch/seccomp_filter.h"
+#include "tracer/backend.h"
 #include "tracer/cli/options.h"
-#include "tracer/output/sink.h"
+#include "tracer/kernel/kernel_inspector.h"
+#include "tracer/launch/seccomp_filter.h"
+#include "tracer/output/output.h"
+#include "tracer/session/environment.h"
+#include "tracer/session/model_resolver.h"
 #include "tracer/session/perf_events.h"
 #include "tracer/session/signal_sightings.h"
 
 namespace bpfsc::tracer {
 
-// An fd as the lines of fd syscalls show it: "3<map#15:hash:config>", or "3"
-// when the model does not know it (fd_syscalls.cpp).
-void append_fd(std::string& s, int fd, const model::FdRecord* r);
+// What the header record says about the run, from main.
+struct RunInfo {
+    std::string_view backend;            // "ptrace", "seccomp"
+    std::string backend_reason;          // --backend=auto: why
+    Timestamp start;                     // before COMMAND was started
+    int64_t start_realtime_ns = 0;
+    std::vector<std::string> warnings;   // said once, after the header
+};
 
 class Session {
 public:
-    Session(Backend& backend, const Options& options, Output& output, pid_t main_pid);
+    Session(Backend& backend, const Options& options, Output& output, pid_t main_pid, RunInfo run);
     // Runs until no tracee is left. Returns the exit status to exit with.
     int run();
     // Whether the main process ever got past exec (else the launch failed).
@@ -45,7 +55,20 @@ private:
         std::unique_ptr<decoder::DecodedCall> call;
         pid_t tgid = 0;
         uint64_t seq = 0;
+        Timestamp entered;
         bool shown_unfinished = false;
+    };
+    // An fd syscall between its entry and its exit (fd_syscalls.cpp).
+    struct FdCall {
+        Syscall kind = Syscall::Other;
+        std::array<uint64_t, 6> args{};
+        pid_t tgid = 0;
+        uint64_t seq = 0;
+        Timestamp entered;
+        bool shown = false;               // it touches a BPF fd: record it
+        std::vector<SyscallArg> decoded;  // the arguments, with the fds' objects at entry
+        std::string born_label;           // perf_event_open: what the new fd is
+        std::vector<std::string> notes;   // the commentary
     };
 
     // Returns whether the call's exit is wanted.
@@ -55,46 +78,42 @@ private:
     void update_model(pid_t tgid, uint64_t seq, decoder::DecodedCall& call);
     // Whether to load the call's program (or BTF) again for its verifier log.
     bool wants_replay(const decoder::DecodedCall& call) const;
-    std::string replay_note_;  // why that could not be done, for the notes
-    // fd syscalls (fd_syscalls.cpp): close, close_range, dup*, fcntl.
-    struct FdCall {
-        Syscall kind = Syscall::Other;
-        std::array<uint64_t, 6> args{};
-        pid_t tgid = 0;
-        uint64_t seq = 0;
-        bool shown = false;           // it touches a BPF fd: print it
-        std::string text;             // the line up to ") = ", with labels as at entry
-        std::string born_label;       // perf_event_open: what the new fd is
-        std::vector<std::string> notes;  // commentary below the line
-    };
     bool on_fd_entry(const Event& e, Syscall kind);
     void on_fd_exit(const Event& e, FdCall& call);
     // perf_event_open and ioctl(PERF_EVENT_IOC_SET_BPF) (perf_syscalls.cpp):
-    // the arguments of the line; at exit, the new event's label and the
-    // program's attachment in the model, and what the call did.
+    // the arguments; at exit, the new event's label and the program's
+    // attachment in the model, and what the call did.
     bool perf_entry(const Event& e, FdCall& call);
     void perf_exit(FdCall& call, int64_t ret, const model::CallRef& by, int& new_fd);
     // A close let go of `event`: if no fd of the process refers to it any
-    // more, the programs it ran are detached from it (commentary into `out`).
-    void perf_event_released(pid_t pid, const std::shared_ptr<model::Object>& event, fmt::memory_buffer& out);
+    // more, the programs it ran are detached from it (commentary into `notes`).
+    void perf_event_released(pid_t pid, const std::shared_ptr<model::Object>& event, std::vector<std::string>& notes);
+    FdRef fd_ref(pid_t pid, int fd);
     model::CallRef ref(uint64_t seq, pid_t tgid, std::string_view what) const;
-    const notes::Environment& environment(pid_t tgid);
+    void on_new_task(const Event& e);
+    void on_exec(const Event& e);
     void on_task_exit(const Event& e);
     void on_signal(int sig, bool sent_by_process, pid_t sender);
-    void print_call(pid_t tid, pid_t tgid, const decoder::DecodedCall& call, bool unfinished, bool resumed,
-                    uint64_t seq, std::string_view note = {});
-    void prefix(pid_t tid);
+    void header();
+    void summary();
+    // A call that is still running, or will never complete.
+    void record_unfinished(pid_t tid, const Pending& p, CallEnd end);
+    Caller caller(pid_t tid, pid_t tgid) const { return Caller{tgid, tid, backend_.tracee_count()}; }
     bool shown(pid_t tgid) const;
+    // Whether notes are printed at all (text -q prints none: they are not made).
+    bool commentary_wanted() const;
     std::unique_ptr<decoder::DecodedCall> take_call();
 
     Backend& backend_;
     const Options& options_;
     Output& out_;
+    RunInfo run_;
     KernelInspector inspector_;
     PerfEvents perf_events_;
     model::FdModel model_{inspector_};
     BtfCache btf_;
     ModelResolver resolver_{model_, btf_};
+    Environment environment_;
     pid_t main_pid_;
     int main_status_ = 0;
     bool main_exec_seen_ = false;
@@ -103,13 +122,7 @@ private:
     SignalSightings signal_sightings_;  // opened when launching: which signals reached the program too
     std::unordered_map<pid_t, Pending> pending_;
     std::unordered_map<pid_t, FdCall> fd_pending_;
-    std::vector<std::string> notes_;               // the commentary of the call being printed
-    notes::Environment environment_{-2, true};      // -2: not read yet
-    struct Privileges {
-        bool bpf_or_admin;  // CAP_BPF or CAP_SYS_ADMIN
-        bool admin;         // CAP_SYS_ADMIN
-    };
-    std::unordered_map<pid_t, Privileges> privileged_;
+    std::vector<std::string> notes_;    // the commentary of the call being recorded
     std::vector<std::unique_ptr<decoder::DecodedCall>> pool_;
 };
 

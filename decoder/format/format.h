@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <string>
 #include <string_view>
 
 #include <fmt/format.h>
@@ -18,6 +19,9 @@ inline void put(OutBuf& out, std::string_view s) { out.append(s.data(), s.data()
 // Quotes bytes as strace does: printable ASCII as is, C escapes, octal for
 // the rest (or \xNN for everything when force_hex).
 void append_quoted(OutBuf& out, std::string_view bytes, bool force_hex = false);
+// Plain printable ASCII as is; anything else (or "") quoted as strace
+// quotes, so that a name or path can never break a line of the text.
+std::string text_safe(std::string_view s);
 // Hex bytes separated by spaces: "01 00 00 00".
 void append_hex_bytes(OutBuf& out, std::string_view bytes);
 // An enum value: its name, or "0x2a /* BPF_MAP_TYPE_??? */".

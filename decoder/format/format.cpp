@@ -1,6 +1,8 @@
 // Formatting pieces (see format.h).
 #include "format.h"
 
+#include <algorithm>
+
 #include <cstring>
 
 namespace bpfsc::decoder {
@@ -137,6 +139,17 @@ void append_error_return(OutBuf& out, int64_t ret) {
     const std::string_view name = errno_name(err);
     if (name.empty()) fmt::format_to(std::back_inserter(out), "-1 E??? ({} {})", errno_message(err), err);
     else fmt::format_to(std::back_inserter(out), "-1 {} ({})", name, errno_message(err));
+}
+
+std::string text_safe(std::string_view s) {
+    const bool plain = !s.empty() && std::all_of(s.begin(), s.end(), [](char ch) {
+        const auto c = static_cast<unsigned char>(ch);
+        return c >= 0x20 && c < 0x7f && c != '"' && c != '\\';
+    });
+    if (plain) return std::string(s);
+    OutBuf b;
+    append_quoted(b, s);
+    return fmt::to_string(b);
 }
 
 } // namespace bpfsc::decoder

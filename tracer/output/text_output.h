@@ -1,0 +1,47 @@
+// The text rendering of the records, in strace's shape:
+//   [pid 1234] 12:00:01.123456 #5 bpf(BPF_MAP_CREATE, {...}, 72) = 3<map#15:hash:config> <0.000041>
+//     # created map 15 "config": ...
+//   close(3<map#15:hash:config>) = 0
+//   +++ exited with 0 +++
+// and the end-of-trace tables (text_summary.cpp). The prefix: `[pid N]`
+// while more than one thread is traced, the time (-t, -tt, -ttt, -r), the
+// call's number (-n). -q leaves only the lines strace would print.
+#pragma once
+
+#include <string>
+
+#include "tracer/cli/options.h"
+#include "tracer/output/output.h"
+#include "tracer/output/sink.h"
+
+namespace bpfsc::tracer {
+
+class TextOutput final : public Output {
+public:
+    TextOutput(Sink& sink, const Options& options) : sink_(sink), options_(options) {}
+
+    void header(const HeaderRecord& r) override;
+    void call(const CallRecord& r) override;
+    void syscall(const SyscallRecord& r) override;
+    void process(const ProcessRecord& r) override;
+    void message(const MessageRecord& r) override;
+    void fd_table(const FdTableRecord& r) override;
+    void alive(const AliveRecord& r) override;
+    void flush() override { sink_.flush(); }
+
+private:
+    // `[pid N] `, the time and `#N ` before a line.
+    void prefix(const Caller& caller, Timestamp when, uint64_t seq);
+    void notes(std::span<const std::string> notes);
+    // -T: " <0.000123>" into after_result_ (empty without -T).
+    void duration(Timestamp entered, Timestamp exited);
+
+    Sink& sink_;
+    const Options& options_;
+    Timestamp start_;
+    int64_t start_realtime_ns_ = 0;
+    Timestamp previous_;          // -r: the time of the previous line
+    std::string after_result_;
+};
+
+} // namespace bpfsc::tracer

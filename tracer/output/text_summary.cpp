@@ -1,0 +1,116 @@
+// The end-of-trace tables as text:
+//   --- fds of pid 1234 ---
+//     fd 3  map#15:hash:config   opened by #2 BPF_MAP_GET_FD_BY_ID   closed by #9 close
+//     fd 4  map#19:hash:config   opened by #5 BPF_MAP_CREATE         closed by #12 execve (close-on-exec)
+//     fd 5  prog#80:tracepoint:hello   opened before tracing   closed at exit
+//   --- objects alive after the trace ---
+//     map#15:hash:config   pinned at /sys/fs/bpf/config
+//     prog#80:tracepoint:hello   held by link#4
+// ("still open" when the trace ended before the fd closed; "  none" when no
+// object outlives the trace). Columns of an fd table are aligned. Names and
+// paths that are not plain printable ASCII are quoted as strace quotes.
+#include <algorithm>
+#include <iterator>
+
+#include "decoder/format/format.h"
+#include "tracer/output/text_output.h"
+
+namespace bpfsc::tracer {
+
+namespace {
+
+using It = std::back_insert_iterator<fmt::memory_buffer>;
+using decoder::put;
+using decoder::text_safe;
+
+bool is_exit(const model::CallRef& c) { return c.what == "exit"; }
+bool is_exec(const model::CallRef& c) { return c.what.starts_with("execve"); }
+
+// "#2 BPF_MAP_GET_FD_BY_ID", "#2" without a name, the name alone without a
+// seq (the tracer numbers only bpf() and fd calls: "fork", "execve", "exit").
+std::string call_text(const model::CallRef& c) {
+    if (c.seq == 0) return text_safe(c.what);
+    if (c.what.empty()) return fmt::format("#{}", c.seq);
+    return fmt::format("#{} {}", c.seq, text_safe(c.what));
+}
+
+// Open before tracing (or arrived unseen): what lookup() records, no call at
+// all. Events the tracer numbers 0 but names ("fork") are calls.
+bool before_tracing(const model::CallRef& c) { return c.seq == 0 && c.what.empty(); }
+
+std::string opened_text(const model::CallRef& c) {
+    if (before_tracing(c)) return "opened before tracing";
+    return "opened by " + call_text(c);
+}
+
+std::string closed_text(const std::optional<model::CallRef>& c) {
+    if (!c) return "still open";
+    if (is_exit(*c)) return "closed at exit";
+    std::string s = "closed by " + call_text(*c);
+    if (is_exec(*c)) s += " (close-on-exec)";
+    return s;
+}
+
+void append_padded(fmt::memory_buffer& out, const std::string& s, std::size_t width) {
+    put(out, s);
+    for (std::size_t i = s.size(); i < width; ++i) out.push_back(' ');
+}
+
+void render_fds(const model::ProcessFds& p, fmt::memory_buffer& out) {
+    struct Row {
+        std::string fd, object, opened, closed;
+    };
+    std::vector<Row> rows;
+    std::size_t w_fd = 0, w_object = 0, w_opened = 0;
+    for (const model::FdRecord& r : p.fds) {
+        Row row{fmt::format("fd {}", r.fd), text_safe(r.object->label()), opened_text(r.opened),
+                closed_text(r.closed)};
+        w_fd = std::max(w_fd, row.fd.size());
+        w_object = std::max(w_object, row.object.size());
+        w_opened = std::max(w_opened, row.opened.size());
+        rows.push_back(std::move(row));
+    }
+    fmt::format_to(It(out), "--- fds of pid {} ---\n", p.pid);
+    for (const Row& row : rows) {
+        put(out, "  ");
+        append_padded(out, row.fd, w_fd + 2);
+        append_padded(out, row.object, w_object + 3);
+        append_padded(out, row.opened, w_opened + 3);
+        put(out, row.closed);
+        out.push_back('\n');
+    }
+}
+
+void render_alive(std::span<const model::AliveObject> alive, std::size_t only_looked_at, fmt::memory_buffer& out) {
+    put(out, "--- objects alive after the trace ---\n");
+    if (alive.empty()) put(out, "  none\n");
+    for (const model::AliveObject& a : alive) {
+        put(out, "  ");
+        put(out, text_safe(a.object->label()));
+        put(out, "   ");
+        for (std::size_t i = 0; i < a.reasons.size(); ++i) {
+            if (i != 0) put(out, ", ");
+            put(out, model::describe(a.reasons[i], true));
+        }
+        out.push_back('\n');
+    }
+    if (only_looked_at != 0)
+        fmt::format_to(It(out), "  (not listed: {} object{} the program did not create and only looked at)\n",
+                       only_looked_at, only_looked_at == 1 ? "" : "s");
+}
+
+} // namespace
+
+void TextOutput::fd_table(const FdTableRecord& r) {
+    if (options_.quiet) return;
+    render_fds(*r.process, sink_.buffer());
+    sink_.end_record();
+}
+
+void TextOutput::alive(const AliveRecord& r) {
+    if (options_.quiet) return;
+    render_alive(r.objects, r.only_looked_at, sink_.buffer());
+    sink_.end_record();
+}
+
+} // namespace bpfsc::tracer
