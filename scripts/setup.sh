@@ -17,6 +17,7 @@ packages=(
   python3 python3-bpfcc                     # examples/bcc/: the BCC versions of the examples
   "linux-headers-$(dpkg --print-architecture)"  # kernel headers BCC compiles against (see below)
   iproute2 util-linux                       # examples/: maps-ctl's lab (ip, unshare)
+  python3-jsonschema                        # test/json/: every JSON line of the tests checked against docs/trace.schema.json
 )
 
 missing=()

@@ -16,6 +16,7 @@ no strace...), except with CI=true, where a skip is a failure.
 
 import argparse
 import ctypes
+import datetime
 import json
 import os
 import platform
@@ -292,8 +293,21 @@ def parse_tracer_text(text, main_tid, attached=False):
     return t
 
 
+def keep_json_sample(text):
+    """Keeps a JSON trace for the schema test (test/json/validate.py), in
+    $BPFSC_JSON_SAMPLES (meson sets it for every test)."""
+    where = os.environ.get("BPFSC_JSON_SAMPLES")
+    if not where or not text:
+        return
+    os.makedirs(where, exist_ok=True)
+    with open(os.path.join(where, f"trace-{os.getpid()}.jsonl"), "a") as f:
+        f.write(text if text.endswith("\n") else text + "\n")
+
+
 def parse_tracer_json(text, attached=False):
-    """bpftrace-syscalls --format=json: every line one JSON object."""
+    """bpftrace-syscalls --format=json: every line one JSON object, the
+    first the header."""
+    keep_json_sample(text)
     t = Trace()
     for n, line in enumerate(text.splitlines(), 1):
         where = f"JSON line {n}: {line[:160]!r}"
@@ -1154,6 +1168,7 @@ def json_trace_threads(text):
     """A JSON trace as per-thread sequences of normalized calls (a thread's
     process end last) and the summary, threads ordered by what they did.
     Calls shown unfinished and later whole count once."""
+    keep_json_sample(text)
     objs = [json.loads(line) for line in text.splitlines()]
     pids = {o[k] for o in objs for k in ("pid", "tid") if isinstance(o.get(k), int)}
     threads, summary = {}, []
@@ -1273,6 +1288,21 @@ def cli_unknown_results(args, tmp):
         if rc != 0 or shown != unknown or said != 1:
             raise Failure(f"BPFSC_SECCOMP_BROKER={broker}: status {rc}, {shown} unknown results (expected {unknown}), "
                           f"stderr {err!r}:\n{text}")
+        # In JSON: a message record after the header, and each unknown
+        # result a call that did not finish, with the reason.
+        os.environ.update(BPFSC_SECCOMP_TRACEPOINTS="0", BPFSC_SECCOMP_BROKER=broker)
+        try:
+            rc, _, err = run([args.tracer, "--backend=seccomp", "--format=json", "-o", out, loop, "3"], timeout=20)
+        finally:
+            del os.environ["BPFSC_SECCOMP_TRACEPOINTS"], os.environ["BPFSC_SECCOMP_BROKER"]
+        with open(out) as f:
+            records = f.read()
+        trace = parse_tracer_json(records)
+        first = [json.loads(line) for line in records.splitlines()[:2]]
+        if (rc != 0 or trace.never_returned != unknown or first[1].get("type") != "message"
+                or "does not run itself are unknown" not in first[1].get("text", "")):
+            raise Failure(f"BPFSC_SECCOMP_BROKER={broker}, JSON: status {rc}, {trace.never_returned} unknown results "
+                          f"(expected {unknown}), first records {first}")
         print(f"ok: BPFSC_SECCOMP_BROKER={broker}: {unknown} of 4 bpf() calls shown with an unknown result")
 
 
@@ -1574,10 +1604,97 @@ def cli_attach(args, tmp):
         loop.wait()
 
 
+def cli_times(args, tmp):
+    """-t, -tt, -ttt, -r and -T as strace prints them, under both backends:
+    every line (calls, fd calls, process ends) starts with its time, times
+    never go back, every completed call's line ends with <seconds>, and all
+    of it fits in the time the run took; the JSON's ts and durations agree."""
+    loop = args.bench_loop
+    out = os.path.join(tmp, "trace")
+    clock = re.compile(r"^(\d\d):(\d\d):(\d\d)\.(\d{6}) ")
+    duration = re.compile(r" <(\d+)\.(\d{6})>$")
+    backends = ["ptrace"]
+    if os.geteuid() == 0:
+        require_seccomp_backend()
+        backends.append("seccomp")
+    for backend in backends:
+        def traced(*options, fmt="text"):
+            started = time.time()
+            rc, _, err = run([args.tracer, f"--backend={backend}", "-q", *options, "-o", out]
+                             + (["--format=json"] if fmt == "json" else []) + [loop, "20"], timeout=60)
+            elapsed = time.time() - started
+            if rc != 0:
+                raise Failure(f"{backend} {options}: status {rc}: {err}")
+            with open(out) as f:
+                return f.read(), started, elapsed
+        text, started, elapsed = traced("-tt", "-T")
+        lines = text.splitlines()
+        previous, spent, calls = None, 0.0, 0
+        for line in lines:
+            m = clock.match(line)
+            if not m:
+                raise Failure(f"{backend} -tt: a line without its time of day: {line!r}")
+            h, mi, sec, us = map(int, m.groups())
+            t = h * 3600 + mi * 60 + sec + us / 1e6
+            if previous is not None and t < previous - 1e-6:
+                raise Failure(f"{backend} -tt: time goes back at {line!r}")
+            previous = t
+            if " = " in line and not line.endswith("+++"):
+                d = duration.search(line)
+                if not d:
+                    raise Failure(f"{backend} -T: a call without the time spent in it: {line!r}")
+                spent += int(d.group(1)) + int(d.group(2)) / 1e6
+                calls += 1
+        day = time.localtime(started)
+        first = clock.match(lines[0]).groups()
+        first_s = int(first[0]) * 3600 + int(first[1]) * 60 + int(first[2]) + int(first[3]) / 1e6
+        start_s = day.tm_hour * 3600 + day.tm_min * 60 + day.tm_sec + (started % 1)
+        if not (start_s - 1 <= first_s <= start_s + elapsed + 1):
+            raise Failure(f"{backend} -tt: the first line is at {lines[0][:15]}, the run began at {start_s:.6f}s of the day")
+        if calls < 20 or spent > elapsed:
+            raise Failure(f"{backend} -T: {calls} calls spent {spent:.6f}s in a run of {elapsed:.6f}s")
+
+        text, started, elapsed = traced("-r")
+        deltas = []
+        for line in text.splitlines():
+            m = re.match(r"^ *(\d+)\.(\d{6}) \S", line)
+            if not m:
+                raise Failure(f"{backend} -r: a line without its relative time: {line!r}")
+            deltas.append(int(m.group(1)) + int(m.group(2)) / 1e6)
+        if deltas[0] != 0 or sum(deltas) > elapsed:
+            raise Failure(f"{backend} -r: the first line at {deltas[0]}, {sum(deltas):.6f}s in all of {elapsed:.6f}s")
+
+        text, started, elapsed = traced("-ttt")
+        stamps = [float(line.split(" ", 1)[0]) for line in text.splitlines()]
+        if not (started - 1 <= stamps[0] <= stamps[-1] <= started + elapsed + 1):
+            raise Failure(f"{backend} -ttt: times {stamps[0]}..{stamps[-1]} outside the run {started}+{elapsed}")
+
+        text, started, elapsed = traced(fmt="json")
+        trace = parse_tracer_json(text)
+        records = [json.loads(line) for line in text.splitlines()]
+        header = records[0]
+        begun = datetime.datetime.strptime(header["start_time"][:26] + "Z", "%Y-%m-%dT%H:%M:%S.%fZ").replace(
+            tzinfo=datetime.timezone.utc).timestamp()
+        if not started - 1 <= begun <= started + 1:
+            raise Failure(f"{backend} JSON: the header's start_time {header['start_time']} is not when the run began")
+        last = 0.0
+        for r in records:
+            if r["type"] not in ("call", "syscall", "process", "message"):
+                continue
+            if not 0 <= r["ts"] <= elapsed or (r["type"] == "call" and r["ts"] < last - 1e-9):
+                raise Failure(f"{backend} JSON: ts {r['ts']} out of order or outside the run ({elapsed:.6f}s): {r}")
+            if r["type"] == "call":
+                last = r["ts"]
+                if r["finished"] and not 0 <= r["duration"] <= elapsed:
+                    raise Failure(f"{backend} JSON: a call's duration {r['duration']} in a run of {elapsed:.6f}s")
+        print(f"ok: {backend}: -tt -T ({calls} calls), -r, -ttt and the JSON's times "
+              f"({sum(map(len, trace.seqs.values()))} calls) agree with a run of {elapsed:.3f}s")
+
+
 CLI = {"help": cli_help, "version": cli_version, "errors": cli_errors, "exit-status": cli_exit_status,
        "sigterm": cli_sigterm, "attach": cli_attach, "tracerpid": cli_tracerpid, "tracer-death": cli_tracer_death,
        "unknown-results": cli_unknown_results, "relative-pin": cli_relative_pin,
-       "output-errors": cli_output_errors}
+       "output-errors": cli_output_errors, "times": cli_times}
 
 
 MODES = {"trace": test_trace, "strace": test_strace, "bpftool": test_bpftool, "fdmodel": test_fdmodel,

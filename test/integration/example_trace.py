@@ -7,7 +7,7 @@ import json
 import os
 import re
 
-from check_trace import Failure
+from check_trace import Failure, keep_json_sample
 
 CONFIG_ENTRIES = {"00000000": b"Hey root!".ljust(13, b"\0").hex(),
                   "f5010000": b"Hi user 501!".ljust(13, b"\0").hex()}
@@ -21,6 +21,8 @@ class JsonTrace:
 
     def __init__(self, path):
         self.path, self.calls, self.exits, self.alive, self.others = path, [], {}, [], []
+        with open(path) as f:
+            keep_json_sample(f.read())
         with open(path) as f:
             for n, line in enumerate(f, 1):
                 try:

@@ -40,16 +40,15 @@ Described describe(PerfEvents& events, bpfsc::decoder::Memory& memory, uint64_t 
     bpfsc::tracer::PerfEventOpen p = events.describe_open(memory, attr, cpu);
     std::vector<SyscallArg> args;
     args.push_back(std::move(p.attr));
-    for (const auto& [name, value] : {std::pair<std::string_view, int>{"pid", pid}, {"cpu", cpu}, {"group_fd", group_fd}}) {
-        SyscallArg a;
-        a.kind = SyscallArg::Kind::Signed;
-        a.name = name;
-        a.value = uint64_t(int64_t(value));
-        args.push_back(a);
-    }
+    args.push_back(SyscallArg::of("pid", SyscallArg::Kind::Signed, uint64_t(int64_t(pid))));
+    args.push_back(SyscallArg::of("cpu", SyscallArg::Kind::Signed, uint64_t(int64_t(cpu))));
+    SyscallArg group = SyscallArg::of("group_fd", SyscallArg::Kind::Fd, uint64_t(int64_t(group_fd)));
+    group.fd.fd = group_fd;
+    args.push_back(std::move(group));
     args.push_back(bpfsc::tracer::perf_open_flags(flags));
     bpfsc::tracer::SyscallRecord r;
     r.caller = bpfsc::tracer::Caller{1, 1, 1};
+    r.seq = 1;
     r.syscall = bpfsc::tracer::Syscall::PerfEventOpen;
     r.args = args;
     r.ret = 7;
@@ -92,7 +91,7 @@ TEST_CASE("perf_event_open: a tracepoint named from tracefs, flags by name", "[p
     CHECK(r.label == "perf_event:tracepoint:syscalls:sys_enter_execve");
     CHECK(r.json.find(fmt::format("\"args\":{{\"attr\":{{\"addr\":{},\"readable\":true,\"type\":{{\"value\":2,"
                                   "\"name\":\"PERF_TYPE_TRACEPOINT\"}},\"size\":{},\"config\":{{\"value\":{},"
-                                  "\"meaning\":\"syscalls:sys_enter_execve\"}}}},\"pid\":-1,\"cpu\":0,\"group_fd\":-1,"
+                                  "\"meaning\":\"syscalls:sys_enter_execve\"}}}},\"pid\":-1,\"cpu\":0,\"group_fd\":{{\"fd\":-1}},"
                                   "\"flags\":{{\"value\":8,\"names\":[\"PERF_FLAG_FD_CLOEXEC\"],\"unknown_bits\":0}}}},"
                                   "\"return\":{{\"value\":7,\"fd\":{{\"fd\":7}}}}",
                                   u64_of(&attr), sizeof attr, id)) != std::string::npos);

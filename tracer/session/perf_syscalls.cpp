@@ -33,7 +33,9 @@ bool Session::perf_entry(const Event& e, FdCall& call) {
         args.push_back(std::move(p.attr));
         args.push_back(SyscallArg::of("pid", K::Signed, uint64_t(int64_t(int(e.args[1])))));
         args.push_back(SyscallArg::of("cpu", K::Signed, uint64_t(int64_t(int(e.args[2])))));
-        args.push_back(SyscallArg::of("group_fd", K::Signed, uint64_t(int64_t(int(e.args[3])))));
+        SyscallArg group = SyscallArg::of("group_fd", K::Fd, uint64_t(int64_t(int(e.args[3]))));
+        group.fd = fd_ref(e.tgid, int(e.args[3]));
+        args.push_back(std::move(group));
         args.push_back(perf_open_flags(e.args[4]));
         call.born_label = std::move(p.label);
         return true;
