@@ -1275,14 +1275,19 @@ def cli_unknown_results(args, tmp):
     require_seccomp_backend()
     loop = args.bench_loop
     out = os.path.join(tmp, "trace")
-    for broker, unknown in (("0", 4), ("1", 0)):
+
+    def traced(broker, *options):
+        """The trace of 3 calls without the tracepoints, and the status."""
         os.environ.update(BPFSC_SECCOMP_TRACEPOINTS="0", BPFSC_SECCOMP_BROKER=broker)
         try:
-            rc, _, err = run([args.tracer, "--backend=seccomp", "-q", "-o", out, loop, "3"], timeout=20)
+            rc, _, err = run([args.tracer, "--backend=seccomp", *options, "-o", out, loop, "3"], timeout=20)
         finally:
             del os.environ["BPFSC_SECCOMP_TRACEPOINTS"], os.environ["BPFSC_SECCOMP_BROKER"]
         with open(out) as f:
-            text = f.read()
+            return rc, err, f.read()
+
+    for broker, unknown in (("0", 4), ("1", 0)):
+        rc, err, text = traced(broker, "-q")
         shown = text.count(" = ? <result unknown>")
         said = text.count("bpftrace-syscalls: results of calls the tracer does not run itself are unknown")
         if rc != 0 or shown != unknown or said != 1:
@@ -1290,13 +1295,7 @@ def cli_unknown_results(args, tmp):
                           f"stderr {err!r}:\n{text}")
         # In JSON: a message record after the header, and each unknown
         # result a call that did not finish, with the reason.
-        os.environ.update(BPFSC_SECCOMP_TRACEPOINTS="0", BPFSC_SECCOMP_BROKER=broker)
-        try:
-            rc, _, err = run([args.tracer, "--backend=seccomp", "--format=json", "-o", out, loop, "3"], timeout=20)
-        finally:
-            del os.environ["BPFSC_SECCOMP_TRACEPOINTS"], os.environ["BPFSC_SECCOMP_BROKER"]
-        with open(out) as f:
-            records = f.read()
+        rc, err, records = traced(broker, "--format=json")
         trace = parse_tracer_json(records)
         first = [json.loads(line) for line in records.splitlines()[:2]]
         if (rc != 0 or trace.never_returned != unknown or first[1].get("type") != "message"

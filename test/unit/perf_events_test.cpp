@@ -37,15 +37,11 @@ struct Described {
 Described describe(PerfEvents& events, bpfsc::decoder::Memory& memory, uint64_t attr, int pid, int cpu, int group_fd,
                    uint64_t flags) {
     using bpfsc::tracer::SyscallArg;
-    bpfsc::tracer::PerfEventOpen p = events.describe_open(memory, attr, cpu);
-    std::vector<SyscallArg> args;
-    args.push_back(std::move(p.attr));
-    args.push_back(SyscallArg::of("pid", SyscallArg::Kind::Signed, uint64_t(int64_t(pid))));
-    args.push_back(SyscallArg::of("cpu", SyscallArg::Kind::Signed, uint64_t(int64_t(cpu))));
-    SyscallArg group = SyscallArg::of("group_fd", SyscallArg::Kind::Fd, uint64_t(int64_t(group_fd)));
-    group.fd.fd = group_fd;
-    args.push_back(std::move(group));
-    args.push_back(bpfsc::tracer::perf_open_flags(flags));
+    bpfsc::tracer::FdRef group;
+    group.fd = group_fd;
+    bpfsc::tracer::PerfEventOpen p = events.describe_open(
+        memory, {attr, uint64_t(int64_t(pid)), uint64_t(int64_t(cpu)), uint64_t(int64_t(group_fd)), flags, 0}, group);
+    const std::vector<SyscallArg>& args = p.args;
     bpfsc::tracer::SyscallRecord r;
     r.caller = bpfsc::tracer::Caller{1, 1, 1};
     r.seq = 1;

@@ -65,19 +65,19 @@ void append_arg(fmt::memory_buffer& out, const SyscallArg& a) {
     case K::Fd: append_fd(out, a.fd); return;
     case K::Signed:
     case K::Unsigned:
-    case K::Hex:
-        if (a.comment.empty()) {
-            if (a.kind == K::Signed) decoder::append_json_int(out, int64_t(a.value));
-            else decoder::append_json_uint(out, a.value);
-            return;
-        }
-        put(out, "{\"value\":");
+    case K::Hex: {
+        // A number, or {"value":N,"meaning":...} when it says more than that.
+        const bool meaning = !a.comment.empty();
+        if (meaning) put(out, "{\"value\":");
         if (a.kind == K::Signed) decoder::append_json_int(out, int64_t(a.value));
         else decoder::append_json_uint(out, a.value);
-        put(out, ",\"meaning\":");
-        append_json_string(out, a.comment);
-        out.push_back('}');
+        if (meaning) {
+            put(out, ",\"meaning\":");
+            append_json_string(out, a.comment);
+            out.push_back('}');
+        }
         return;
+    }
     case K::Enum:
         put(out, "{\"value\":");
         decoder::append_json_uint(out, a.value);

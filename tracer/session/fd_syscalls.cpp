@@ -27,11 +27,18 @@ const char* fcntl_command(uint64_t cmd) {
 
 } // namespace
 
-FdRef Session::fd_ref(pid_t pid, int fd) {
+FdRef Session::fd_ref(pid_t pid, int fd, bool ask_kernel) {
     FdRef r;
     r.fd = fd;
-    if (const model::FdRecord* known = model_.find(pid, fd)) r.object = known->object;
+    const model::FdRecord* known = ask_kernel ? model_.lookup(pid, fd) : model_.find(pid, fd);
+    if (known != nullptr) r.object = known->object;
     return r;
+}
+
+SyscallArg Session::fd_arg(std::string_view name, pid_t pid, int fd, bool ask_kernel) {
+    SyscallArg a = SyscallArg::of(name, SyscallArg::Kind::Fd, uint64_t(int64_t(fd)));
+    a.fd = fd_ref(pid, fd, ask_kernel);
+    return a;
 }
 
 bool Session::on_fd_entry(const Event& e, Syscall kind) {
@@ -45,27 +52,22 @@ bool Session::on_fd_entry(const Event& e, Syscall kind) {
     bool relevant = first != nullptr;
     call.shown = is_shown(first);
     std::vector<SyscallArg>& args = call.decoded;
-    const auto fd_arg = [&](std::string_view name, int n) {
-        SyscallArg a = SyscallArg::of(name, SyscallArg::Kind::Fd, uint64_t(int64_t(n)));
-        a.fd = fd_ref(e.tgid, n);
-        args.push_back(std::move(a));
-    };
     switch (kind) {
-    case Syscall::Close: fd_arg("fd", fd); break;
-    case Syscall::Dup: fd_arg("oldfd", fd); break;
+    case Syscall::Close: args.push_back(fd_arg("fd", e.tgid, fd)); break;
+    case Syscall::Dup: args.push_back(fd_arg("oldfd", e.tgid, fd)); break;
     case Syscall::Dup2:
     case Syscall::Dup3: {
         const model::FdRecord* second = model_.find(e.tgid, int(e.args[1]));
         relevant = relevant || second != nullptr;
         call.shown = call.shown || is_shown(second);
-        fd_arg("oldfd", fd);
-        fd_arg("newfd", int(e.args[1]));
+        args.push_back(fd_arg("oldfd", e.tgid, fd));
+        args.push_back(fd_arg("newfd", e.tgid, int(e.args[1])));
         // dup3 takes O_CLOEXEC alone (the kernel refuses other bits).
         if (kind == Syscall::Dup3) args.push_back(SyscallArg::flags_of("flags", e.args[2] & O_CLOEXEC, {{O_CLOEXEC, "O_CLOEXEC"}}));
         break;
     }
     case Syscall::Fcntl: {
-        fd_arg("fd", fd);
+        args.push_back(fd_arg("fd", e.tgid, fd));
         const char* cmd = fcntl_command(e.args[1]);
         if (cmd == nullptr) return false;  // not one the filter selects for the model
         SyscallArg c = SyscallArg::of("cmd", SyscallArg::Kind::Enum, e.args[1]);

@@ -81,6 +81,14 @@ const char* software_name(uint64_t config) {
     }
 }
 
+SyscallArg open_flags(uint64_t flags) {
+    return SyscallArg::flags_of("flags", flags,
+                                {{PERF_FLAG_FD_NO_GROUP, "PERF_FLAG_FD_NO_GROUP"},
+                                 {PERF_FLAG_FD_OUTPUT, "PERF_FLAG_FD_OUTPUT"},
+                                 {PERF_FLAG_PID_CGROUP, "PERF_FLAG_PID_CGROUP"},
+                                 {PERF_FLAG_FD_CLOEXEC, "PERF_FLAG_FD_CLOEXEC"}});
+}
+
 } // namespace
 
 const std::string* PerfEvents::tracepoint(uint64_t id) {
@@ -116,19 +124,20 @@ uint32_t PerfEvents::pmu_type(const char* pmu) {
     return uint32_t(type);
 }
 
-PerfEventOpen PerfEvents::describe_open(decoder::Memory& memory, uint64_t attr_addr, int cpu) {
+// The perf_event_attr at attr_addr, and into `label` what the event is
+// (`cpu` tells bpf-output events apart).
+SyscallArg PerfEvents::describe_attr(decoder::Memory& memory, uint64_t attr_addr, int cpu, std::string& label) {
     using K = SyscallArg::Kind;
-    PerfEventOpen r;
-    r.attr = SyscallArg::of("attr", K::Struct, attr_addr);
+    SyscallArg r = SyscallArg::of("attr", K::Struct, attr_addr);
     AttrHead a{};
     const decoder::ReadResult got =
         memory.read(decoder::RemoteAddr{attr_addr}, std::as_writable_bytes(std::span(&a, 1)));
     if (got.bytes < offsetof(AttrHead, config) + 8) {
-        r.label = "perf_event";
+        label = "perf_event";
         return r;  // the address alone
     }
     const bool whole = got.bytes == sizeof a;
-    std::vector<SyscallArg>& m = r.attr.members;
+    std::vector<SyscallArg>& m = r.members;
     SyscallArg type = SyscallArg::of("type", K::Enum, a.type);
     if (const char* name = type_name(a.type)) type.symbol = name;
     SyscallArg config = SyscallArg::of("config", K::Unsigned, a.config);
@@ -168,7 +177,7 @@ PerfEventOpen PerfEvents::describe_open(decoder::Memory& memory, uint64_t attr_a
         const bool by_address = kprobe && function.text.empty();
         m.push_back(std::move(function));
         m.push_back(SyscallArg::of(by_address ? "kprobe_addr" : "probe_offset", K::Hex, a.config2));
-        r.label = "perf_event:" + what;
+        label = "perf_event:" + what;
         return r;
     } else {
         // "hardware:0", "hw_cache:..." or the PMU's number.
@@ -184,16 +193,22 @@ PerfEventOpen PerfEvents::describe_open(decoder::Memory& memory, uint64_t attr_a
     // bpf-output events are one per CPU: the CPU tells them apart.
     if (a.type == PERF_TYPE_SOFTWARE && a.config == PERF_COUNT_SW_BPF_OUTPUT && cpu >= 0)
         what += fmt::format(":cpu{}", cpu);
-    r.label = "perf_event:" + what;
+    label = "perf_event:" + what;
     return r;
 }
 
-SyscallArg perf_open_flags(uint64_t flags) {
-    return SyscallArg::flags_of("flags", flags,
-                                {{PERF_FLAG_FD_NO_GROUP, "PERF_FLAG_FD_NO_GROUP"},
-                                 {PERF_FLAG_FD_OUTPUT, "PERF_FLAG_FD_OUTPUT"},
-                                 {PERF_FLAG_PID_CGROUP, "PERF_FLAG_PID_CGROUP"},
-                                 {PERF_FLAG_FD_CLOEXEC, "PERF_FLAG_FD_CLOEXEC"}});
+PerfEventOpen PerfEvents::describe_open(decoder::Memory& memory, const std::array<uint64_t, 6>& args,
+                                        const FdRef& group) {
+    using K = SyscallArg::Kind;
+    PerfEventOpen r;
+    r.args.push_back(describe_attr(memory, args[0], int(args[2]), r.label));
+    r.args.push_back(SyscallArg::of("pid", K::Signed, uint64_t(int64_t(int(args[1])))));
+    r.args.push_back(SyscallArg::of("cpu", K::Signed, uint64_t(int64_t(int(args[2])))));
+    SyscallArg group_fd = SyscallArg::of("group_fd", K::Fd, uint64_t(int64_t(group.fd)));
+    group_fd.fd = group;
+    r.args.push_back(std::move(group_fd));
+    r.args.push_back(open_flags(args[4]));
+    return r;
 }
 
 } // namespace bpfsc::tracer

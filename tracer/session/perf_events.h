@@ -9,9 +9,11 @@
 // first tracepoint; the kprobe and uprobe PMU types from sysfs.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <string>
 #include <unordered_map>
+#include <vector>
 
 #include "decoder/decode.h"
 #include "tracer/output/records.h"
@@ -19,17 +21,21 @@
 namespace bpfsc::tracer {
 
 struct PerfEventOpen {
-    SyscallArg attr;    // the perf_event_attr, decoded (members empty: unreadable)
+    // attr (the perf_event_attr, decoded; no members: unreadable), pid,
+    // cpu, group_fd, flags.
+    std::vector<SyscallArg> args;
     std::string label;  // "perf_event:tracepoint:syscalls:sys_enter_execve"
 };
 
 class PerfEvents {
 public:
-    // The attr of perf_event_open(attr, pid, cpu, group_fd, flags), read
-    // from `memory`, and what the event is (`cpu` tells bpf-output events apart).
-    PerfEventOpen describe_open(decoder::Memory& memory, uint64_t attr, int cpu);
+    // perf_event_open(attr, pid, cpu, group_fd, flags) from its syscall
+    // arguments, the attr read from `memory`; `group` is group_fd with what
+    // it refers to.
+    PerfEventOpen describe_open(decoder::Memory& memory, const std::array<uint64_t, 6>& args, const FdRef& group);
 
 private:
+    SyscallArg describe_attr(decoder::Memory& memory, uint64_t attr_addr, int cpu, std::string& label);
     const std::string* tracepoint(uint64_t id);
     uint32_t pmu_type(const char* pmu);
 
@@ -37,9 +43,6 @@ private:
     bool tracepoints_read_ = false;
     std::unordered_map<std::string, int64_t> pmu_types_;  // -1: no such PMU
 };
-
-// perf_event_open's flags argument.
-SyscallArg perf_open_flags(uint64_t flags);
 
 // ioctl request numbers the filter selects.
 inline constexpr uint64_t kPerfEventIocSetBpf = 0x40042408;  // _IOW('$', 8, __u32)

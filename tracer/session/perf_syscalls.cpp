@@ -29,30 +29,19 @@ bool Session::perf_entry(const Event& e, FdCall& call) {
     using K = SyscallArg::Kind;
     std::vector<SyscallArg>& args = call.decoded;
     if (call.kind == Syscall::PerfEventOpen) {
-        PerfEventOpen p = perf_events_.describe_open(backend_.memory(e.tid), e.args[0], int(e.args[2]));
-        args.push_back(std::move(p.attr));
-        args.push_back(SyscallArg::of("pid", K::Signed, uint64_t(int64_t(int(e.args[1])))));
-        args.push_back(SyscallArg::of("cpu", K::Signed, uint64_t(int64_t(int(e.args[2])))));
-        SyscallArg group = SyscallArg::of("group_fd", K::Fd, uint64_t(int64_t(int(e.args[3]))));
-        group.fd = fd_ref(e.tgid, int(e.args[3]));
-        args.push_back(std::move(group));
-        args.push_back(perf_open_flags(e.args[4]));
+        PerfEventOpen p = perf_events_.describe_open(backend_.memory(e.tid), e.args, fd_ref(e.tgid, int(e.args[3])));
+        args = std::move(p.args);
         call.born_label = std::move(p.label);
         return true;
     }
     // ioctl: only PERF_EVENT_IOC_SET_BPF is selected (the kernel reads the request as 32 bits).
     if (uint32_t(e.args[1]) != kPerfEventIocSetBpf) return false;
-    const auto fd_arg = [&](std::string_view name, int fd) {
-        SyscallArg a = SyscallArg::of(name, K::Fd, uint64_t(int64_t(fd)));
-        a.fd.fd = fd;
-        if (const model::FdRecord* r = model_.lookup(e.tgid, fd)) a.fd.object = r->object;
-        return a;
-    };
-    args.push_back(fd_arg("fd", int(e.args[0])));
+    // An fd the model has not seen (open before tracing) is asked of the kernel.
+    args.push_back(fd_arg("fd", e.tgid, int(e.args[0]), true));
     SyscallArg request = SyscallArg::of("request", K::Enum, uint32_t(e.args[1]));
     request.symbol = "PERF_EVENT_IOC_SET_BPF";
     args.push_back(std::move(request));
-    args.push_back(fd_arg("prog_fd", int(e.args[2])));
+    args.push_back(fd_arg("prog_fd", e.tgid, int(e.args[2]), true));
     return true;
 }
 

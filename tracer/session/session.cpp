@@ -210,11 +210,11 @@ void Session::on_exit(const Event& e) {
     opts.string_limit = options_.string_limit;
     Decoder decoder(backend_.memory(e.tid), &resolver_, opts);
     decoder.decode_exit(*done.call, e.ret);
-    notes_.clear();
+    replay_note_.clear();
     if (wants_replay(*done.call)) {
         std::string why_not;
         if (!replay_for_log(e.tgid, backend_.memory(e.tid), *done.call, &why_not))
-            notes_.push_back("the tracer did not load it again to get the verifier's log: " + why_not);
+            replay_note_ = "the tracer did not load it again to get the verifier's log: " + why_not;
     }
     update_model(done.tgid, done.seq, *done.call);
 
@@ -228,13 +228,10 @@ void Session::on_exit(const Event& e) {
                 p.shown_unfinished = true;
             }
         }
-        if (commentary_wanted()) {
-            std::vector<std::string> explained;
-            notes::explain_bpf(*done.call, done.tgid, model_, environment_.for_process(done.tgid), explained);
-            // The call's own meaning first, then what the tracer could not do.
-            notes_.insert(notes_.begin(), std::make_move_iterator(explained.begin()),
-                          std::make_move_iterator(explained.end()));
-        }
+        notes_.clear();
+        if (commentary_wanted())
+            notes::explain_bpf(*done.call, done.tgid, model_, environment_.for_process(done.tgid), notes_);
+        if (!replay_note_.empty()) notes_.push_back(replay_note_);
         CallRecord r;
         r.caller = caller(e.tid, done.tgid);
         r.seq = done.seq;

@@ -88,7 +88,10 @@ private:
     // A close let go of `event`: if no fd of the process refers to it any
     // more, the programs it ran are detached from it (commentary into `notes`).
     void perf_event_released(pid_t pid, const std::shared_ptr<model::Object>& event, std::vector<std::string>& notes);
-    FdRef fd_ref(pid_t pid, int fd);
+    // fd `fd` of process `pid` with its object: from the model, or with
+    // ask_kernel from the kernel on first sight (model::FdModel::lookup).
+    FdRef fd_ref(pid_t pid, int fd, bool ask_kernel = false);
+    SyscallArg fd_arg(std::string_view name, pid_t pid, int fd, bool ask_kernel = false);
     model::CallRef ref(uint64_t seq, pid_t tgid, std::string_view what) const;
     void on_new_task(const Event& e);
     void on_exec(const Event& e);
@@ -123,6 +126,7 @@ private:
     std::unordered_map<pid_t, Pending> pending_;
     std::unordered_map<pid_t, FdCall> fd_pending_;
     std::vector<std::string> notes_;    // the commentary of the call being recorded
+    std::string replay_note_;           // why the verifier's log could not be had, for the notes
     std::vector<std::unique_ptr<decoder::DecodedCall>> pool_;
 };
 
