@@ -29,20 +29,6 @@ uint64_t AttrView::get(uint32_t offset, uint32_t width) const {
     return v;
 }
 
-int64_t signed_value(uint64_t v, unsigned width) {
-    if (width >= 8) return int64_t(v);
-    const unsigned shift = 64 - 8 * width;
-    return int64_t(v << shift) >> shift;
-}
-
-std::string_view char_array(const DecodedCall& call, const Field& f) {
-    const char* base = reinterpret_cast<const char*>(call.entry_bytes.data()) + f.offset;
-    const uint32_t limit = std::min(call.size, call.readable);
-    const std::size_t avail = limit > f.offset ? std::min<std::size_t>(f.width, limit - f.offset) : 0;
-    const void* nul = std::memchr(base, 0, avail);
-    return std::string_view(base, nul ? std::size_t(static_cast<const char*>(nul) - base) : avail);
-}
-
 bool map_values_are_fds(uint32_t t) {
     // PROG_ARRAY, PERF_EVENT_ARRAY, CGROUP_ARRAY, ARRAY_OF_MAPS, HASH_OF_MAPS,
     // SOCKMAP, XSKMAP, SOCKHASH, REUSEPORT_SOCKARRAY
@@ -59,44 +45,6 @@ bool is_percpu_map_type(uint32_t t) {
 uint64_t user_value_size(const MapShape& m, uint32_t cpus) {
     if (is_percpu_map_type(m.map_type)) return ((uint64_t(m.value_size) + 7) & ~uint64_t(7)) * cpus;
     return m.value_size;
-}
-
-DecodedCall::DecodedCall()
-    : fields(&arena_), tail(&arena_), arena_(initial_.data(), initial_.size()) {}
-
-// The arena is a member declared after the containers that use it, so it
-// would be destroyed first, freeing storage they still point to: every
-// container gives its storage up before then, as reset() does.
-DecodedCall::~DecodedCall() { reset(); }
-
-void DecodedCall::reset() {
-    // Every user of the arena gives its storage up (swapped into a
-    // temporary that dies at once) before the arena is released.
-    std::pmr::vector<FieldValue>(&arena_).swap(fields);
-    std::pmr::string(&arena_).swap(tail);
-    std::pmr::string(&arena_).swap(ret_label);
-    std::pmr::vector<InsnMap>(&arena_).swap(insn_maps);
-    program.reset(&arena_);
-    std::pmr::string(&arena_).swap(log);
-    btf_blob.reset();
-    type_btf = nullptr;
-    btf_blob_error = 0;
-    log_source = LogSource::None;
-    log_load_ret = 0;
-    if (info != nullptr) std::destroy_at(std::exchange(info, nullptr));
-    arena_.release();
-    cmd = 0;
-    command = nullptr;
-    attr_addr = {};
-    size = 0;
-    attr_state = AttrState::Ok;
-    attr_error = 0;
-    readable = 0;
-    tail_offset = 0;
-    exited = false;
-    ret = 0;
-    map_asked = false;
-    map.reset();
 }
 
 namespace {

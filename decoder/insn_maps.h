@@ -5,7 +5,7 @@
 // schema walk for this one irregular part.
 #pragma once
 
-#include "decode.h"
+#include "decoded_call.h"
 
 namespace bpfsc::decoder {
 

@@ -5,7 +5,7 @@
 // called from the schema walk; every read can fail and says so.
 #pragma once
 
-#include "decode.h"
+#include "decoded_call.h"
 
 namespace bpfsc::decoder {
 

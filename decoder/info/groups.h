@@ -8,7 +8,7 @@
 #include <span>
 #include <string_view>
 
-#include "../decode.h"
+#include "../decoded_call.h"
 
 namespace bpfsc::decoder::info {
 

@@ -15,7 +15,7 @@
 #include <cstdint>
 #include <memory_resource>
 
-#include "../decode.h"
+#include "../decoded_call.h"
 #include "layouts.h"
 
 namespace bpfsc::decoder {

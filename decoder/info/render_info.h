@@ -7,7 +7,7 @@
 // struct to show (unknown object, failed call): the caller shows the address.
 #pragma once
 
-#include "../decode.h"
+#include "../decoded_call.h"
 #include "../format/format.h"
 #include "../render/text.h"
 

@@ -11,7 +11,7 @@
 #include <string>
 #include <vector>
 
-#include "../decode.h"
+#include "../decoded_call.h"
 #include "../model/fd_model.h"
 
 namespace bpfsc::notes {

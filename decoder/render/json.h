@@ -3,7 +3,7 @@
 // for any input bytes: strings that are not UTF-8 carry their bytes in hex.
 #pragma once
 
-#include "../decode.h"
+#include "../decoded_call.h"
 #include "../format/json_format.h"
 
 namespace bpfsc::decoder {

@@ -3,7 +3,7 @@
 // struct the way the attr's own members are shown.
 #pragma once
 
-#include "../decode.h"
+#include "../decoded_call.h"
 #include "../format/format.h"
 #include "text.h"
 

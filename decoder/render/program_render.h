@@ -4,7 +4,7 @@
 // lines from line_info, as `bpftool prog dump xlated` shows a loaded one.
 #pragma once
 
-#include "../decode.h"
+#include "../decoded_call.h"
 #include "../format/format.h"
 
 namespace bpfsc::decoder {

@@ -4,7 +4,7 @@
 // indented, the data that does not fit on the line (keys, values, buffers).
 #pragma once
 
-#include "../decode.h"
+#include "../decoded_call.h"
 #include "../format/format.h"
 
 namespace bpfsc::decoder {

@@ -4,7 +4,7 @@
 // verifier's log. Text: indented lines under the call; JSON: members.
 #pragma once
 
-#include "../decode.h"
+#include "../decoded_call.h"
 #include "../format/format.h"
 
 namespace bpfsc::decoder {

@@ -11,7 +11,7 @@
 
 #include <string>
 
-#include "decoder/decode.h"
+#include "decoder/decoded_call.h"
 
 namespace bpfsc::tracer {
 

@@ -21,7 +21,7 @@
 #include <utility>
 #include <vector>
 
-#include "decoder/decode.h"
+#include "decoder/decoded_call.h"
 #include "decoder/model/fd_model.h"
 #include "decoder/model/summary.h"
 #include "tracer/launch/seccomp_filter.h"

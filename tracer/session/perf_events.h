@@ -15,7 +15,7 @@
 #include <unordered_map>
 #include <vector>
 
-#include "decoder/decode.h"
+#include "decoder/decoded_call.h"
 #include "tracer/output/records.h"
 
 namespace bpfsc::tracer {

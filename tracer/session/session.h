@@ -18,7 +18,7 @@
 #include <unordered_map>
 #include <vector>
 
-#include "decoder/decode.h"
+#include "decoder/decoded_call.h"
 #include "decoder/model/fd_model.h"
 #include "tracer/backend.h"
 #include "tracer/cli/options.h"

@@ -33,7 +33,7 @@
 #include <utility>
 #include <vector>
 
-#include "decoder/decode.h"
+#include "decoder/decoded_call.h"
 #include "tracer/seccomp/broker/insn_fds.h"
 #include "tracer/seccomp/broker/map_layout.h"
 #include "tracer/seccomp/broker/tracee_access.h"

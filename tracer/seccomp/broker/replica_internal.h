@@ -4,7 +4,7 @@
 
 #include <cstdint>
 
-#include "decoder/decode.h"
+#include "decoder/decoded_call.h"
 
 namespace bpfsc::tracer::broker {
 

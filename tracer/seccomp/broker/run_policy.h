@@ -12,7 +12,7 @@
 // What replica.h refuses is the other half: calls it cannot copy exactly.
 #pragma once
 
-#include "decoder/decode.h"
+#include "decoder/decoded_call.h"
 
 namespace bpfsc::tracer::broker {
 
