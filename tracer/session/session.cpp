@@ -6,6 +6,7 @@
 
 #include <algorithm>
 
+#include "decoder/decode.h"
 #include "decoder/model/summary.h"
 #include "decoder/notes/notes.h"
 #include "decoder/uapi/bpf_attr.h"
