@@ -20,7 +20,6 @@ constexpr Field k_fields[] = {
 };
 } // namespace
 
-const Command cmd_BPF_BTF_LOAD =
-    make_command(uapi::BPF_BTF_LOAD, "BPF_BTF_LOAD", "", k_fields, Returns::Fd, Object::Btf, "4.18");
+BPFSC_COMMAND(BPF_BTF_LOAD, "", k_fields, Returns::Fd, Object::Btf, "4.18");
 
 } // namespace bpfsc::decoder::commands

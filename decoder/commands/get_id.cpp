@@ -25,21 +25,13 @@ constexpr Field k_btf_by_id[] = {
 constexpr Field k_link_by_id[] = {BPFSC_FIELD(A, link_id).id(Object::Link)};
 } // namespace
 
-const Command cmd_BPF_PROG_GET_NEXT_ID =
-    make_command(uapi::BPF_PROG_GET_NEXT_ID, "BPF_PROG_GET_NEXT_ID", "", k_next_prog, Returns::Zero, Object::None, "4.13");
-const Command cmd_BPF_MAP_GET_NEXT_ID =
-    make_command(uapi::BPF_MAP_GET_NEXT_ID, "BPF_MAP_GET_NEXT_ID", "", k_next_map, Returns::Zero, Object::None, "4.13");
-const Command cmd_BPF_BTF_GET_NEXT_ID =
-    make_command(uapi::BPF_BTF_GET_NEXT_ID, "BPF_BTF_GET_NEXT_ID", "", k_next_btf, Returns::Zero, Object::None, "5.4");
-const Command cmd_BPF_LINK_GET_NEXT_ID =
-    make_command(uapi::BPF_LINK_GET_NEXT_ID, "BPF_LINK_GET_NEXT_ID", "", k_next_link, Returns::Zero, Object::None, "5.8");
-const Command cmd_BPF_PROG_GET_FD_BY_ID =
-    make_command(uapi::BPF_PROG_GET_FD_BY_ID, "BPF_PROG_GET_FD_BY_ID", "", k_prog_by_id, Returns::Fd, Object::Prog, "4.13");
-const Command cmd_BPF_MAP_GET_FD_BY_ID =
-    make_command(uapi::BPF_MAP_GET_FD_BY_ID, "BPF_MAP_GET_FD_BY_ID", "", k_map_by_id, Returns::Fd, Object::Map, "4.13");
-const Command cmd_BPF_BTF_GET_FD_BY_ID =
-    make_command(uapi::BPF_BTF_GET_FD_BY_ID, "BPF_BTF_GET_FD_BY_ID", "", k_btf_by_id, Returns::Fd, Object::Btf, "4.18");
-const Command cmd_BPF_LINK_GET_FD_BY_ID =
-    make_command(uapi::BPF_LINK_GET_FD_BY_ID, "BPF_LINK_GET_FD_BY_ID", "", k_link_by_id, Returns::Fd, Object::Link, "5.8");
+BPFSC_COMMAND(BPF_PROG_GET_NEXT_ID, "", k_next_prog, Returns::Zero, Object::None, "4.13");
+BPFSC_COMMAND(BPF_MAP_GET_NEXT_ID, "", k_next_map, Returns::Zero, Object::None, "4.13");
+BPFSC_COMMAND(BPF_BTF_GET_NEXT_ID, "", k_next_btf, Returns::Zero, Object::None, "5.4");
+BPFSC_COMMAND(BPF_LINK_GET_NEXT_ID, "", k_next_link, Returns::Zero, Object::None, "5.8");
+BPFSC_COMMAND(BPF_PROG_GET_FD_BY_ID, "", k_prog_by_id, Returns::Fd, Object::Prog, "4.13");
+BPFSC_COMMAND(BPF_MAP_GET_FD_BY_ID, "", k_map_by_id, Returns::Fd, Object::Map, "4.13");
+BPFSC_COMMAND(BPF_BTF_GET_FD_BY_ID, "", k_btf_by_id, Returns::Fd, Object::Btf, "4.18");
+BPFSC_COMMAND(BPF_LINK_GET_FD_BY_ID, "", k_link_by_id, Returns::Fd, Object::Link, "5.8");
 
 } // namespace bpfsc::decoder::commands

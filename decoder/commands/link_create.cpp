@@ -97,7 +97,6 @@ constexpr Field k_fields[] = {
 };
 } // namespace
 
-const Command cmd_BPF_LINK_CREATE =
-    make_command(uapi::BPF_LINK_CREATE, "BPF_LINK_CREATE", "link_create", k_fields, Returns::Fd, Object::Link, "5.7");
+BPFSC_COMMAND(BPF_LINK_CREATE, "link_create", k_fields, Returns::Fd, Object::Link, "5.7");
 
 } // namespace bpfsc::decoder::commands

@@ -24,11 +24,8 @@ constexpr Field k_iter[] = {
 };
 } // namespace
 
-const Command cmd_BPF_LINK_UPDATE =
-    make_command(uapi::BPF_LINK_UPDATE, "BPF_LINK_UPDATE", "link_update", k_update, Returns::Zero, Object::None, "5.7");
-const Command cmd_BPF_LINK_DETACH =
-    make_command(uapi::BPF_LINK_DETACH, "BPF_LINK_DETACH", "link_detach", k_detach, Returns::Zero, Object::None, "5.9");
-const Command cmd_BPF_ITER_CREATE =
-    make_command(uapi::BPF_ITER_CREATE, "BPF_ITER_CREATE", "iter_create", k_iter, Returns::Fd, Object::None, "5.8");
+BPFSC_COMMAND(BPF_LINK_UPDATE, "link_update", k_update, Returns::Zero, Object::None, "5.7");
+BPFSC_COMMAND(BPF_LINK_DETACH, "link_detach", k_detach, Returns::Zero, Object::None, "5.9");
+BPFSC_COMMAND(BPF_ITER_CREATE, "iter_create", k_iter, Returns::Fd, Object::None, "5.8");
 
 } // namespace bpfsc::decoder::commands

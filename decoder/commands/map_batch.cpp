@@ -31,14 +31,10 @@ constexpr Field k_delete[] = {
 };
 } // namespace
 
-const Command cmd_BPF_MAP_LOOKUP_BATCH =
-    make_command(uapi::BPF_MAP_LOOKUP_BATCH, "BPF_MAP_LOOKUP_BATCH", "batch", k_lookup, Returns::Zero, Object::None, "5.6");
-const Command cmd_BPF_MAP_LOOKUP_AND_DELETE_BATCH =
-    make_command(uapi::BPF_MAP_LOOKUP_AND_DELETE_BATCH, "BPF_MAP_LOOKUP_AND_DELETE_BATCH", "batch", k_lookup,
+BPFSC_COMMAND(BPF_MAP_LOOKUP_BATCH, "batch", k_lookup, Returns::Zero, Object::None, "5.6");
+BPFSC_COMMAND(BPF_MAP_LOOKUP_AND_DELETE_BATCH, "batch", k_lookup,
                  Returns::Zero, Object::None, "5.6");
-const Command cmd_BPF_MAP_UPDATE_BATCH =
-    make_command(uapi::BPF_MAP_UPDATE_BATCH, "BPF_MAP_UPDATE_BATCH", "batch", k_update, Returns::Zero, Object::None, "5.6");
-const Command cmd_BPF_MAP_DELETE_BATCH =
-    make_command(uapi::BPF_MAP_DELETE_BATCH, "BPF_MAP_DELETE_BATCH", "batch", k_delete, Returns::Zero, Object::None, "5.6");
+BPFSC_COMMAND(BPF_MAP_UPDATE_BATCH, "batch", k_update, Returns::Zero, Object::None, "5.6");
+BPFSC_COMMAND(BPF_MAP_DELETE_BATCH, "batch", k_delete, Returns::Zero, Object::None, "5.6");
 
 } // namespace bpfsc::decoder::commands

@@ -32,7 +32,6 @@ constexpr Field k_fields[] = {
 };
 } // namespace
 
-const Command cmd_BPF_MAP_CREATE =
-    make_command(uapi::BPF_MAP_CREATE, "BPF_MAP_CREATE", "", k_fields, Returns::Fd, Object::Map, "3.18");
+BPFSC_COMMAND(BPF_MAP_CREATE, "", k_fields, Returns::Fd, Object::Map, "3.18");
 
 } // namespace bpfsc::decoder::commands

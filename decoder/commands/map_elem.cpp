@@ -38,18 +38,12 @@ constexpr Field k_lookup_and_delete[] = {
 constexpr Field k_freeze[] = {k_map_fd};
 } // namespace
 
-const Command cmd_BPF_MAP_LOOKUP_ELEM =
-    make_command(uapi::BPF_MAP_LOOKUP_ELEM, "BPF_MAP_LOOKUP_ELEM", "", k_lookup, Returns::Zero, Object::None, "3.18");
-const Command cmd_BPF_MAP_UPDATE_ELEM =
-    make_command(uapi::BPF_MAP_UPDATE_ELEM, "BPF_MAP_UPDATE_ELEM", "", k_update, Returns::Zero, Object::None, "3.18");
-const Command cmd_BPF_MAP_DELETE_ELEM =
-    make_command(uapi::BPF_MAP_DELETE_ELEM, "BPF_MAP_DELETE_ELEM", "", k_delete, Returns::Zero, Object::None, "3.18");
-const Command cmd_BPF_MAP_GET_NEXT_KEY =
-    make_command(uapi::BPF_MAP_GET_NEXT_KEY, "BPF_MAP_GET_NEXT_KEY", "", k_next_key, Returns::Zero, Object::None, "3.18");
-const Command cmd_BPF_MAP_LOOKUP_AND_DELETE_ELEM =
-    make_command(uapi::BPF_MAP_LOOKUP_AND_DELETE_ELEM, "BPF_MAP_LOOKUP_AND_DELETE_ELEM", "", k_lookup_and_delete,
+BPFSC_COMMAND(BPF_MAP_LOOKUP_ELEM, "", k_lookup, Returns::Zero, Object::None, "3.18");
+BPFSC_COMMAND(BPF_MAP_UPDATE_ELEM, "", k_update, Returns::Zero, Object::None, "3.18");
+BPFSC_COMMAND(BPF_MAP_DELETE_ELEM, "", k_delete, Returns::Zero, Object::None, "3.18");
+BPFSC_COMMAND(BPF_MAP_GET_NEXT_KEY, "", k_next_key, Returns::Zero, Object::None, "3.18");
+BPFSC_COMMAND(BPF_MAP_LOOKUP_AND_DELETE_ELEM, "", k_lookup_and_delete,
                  Returns::Zero, Object::None, "4.20");
-const Command cmd_BPF_MAP_FREEZE =
-    make_command(uapi::BPF_MAP_FREEZE, "BPF_MAP_FREEZE", "", k_freeze, Returns::Zero, Object::None, "5.2");
+BPFSC_COMMAND(BPF_MAP_FREEZE, "", k_freeze, Returns::Zero, Object::None, "5.2");
 
 } // namespace bpfsc::decoder::commands

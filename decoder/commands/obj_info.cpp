@@ -15,8 +15,7 @@ constexpr Field k_fields[] = {
 };
 } // namespace
 
-const Command cmd_BPF_OBJ_GET_INFO_BY_FD =
-    make_command(uapi::BPF_OBJ_GET_INFO_BY_FD, "BPF_OBJ_GET_INFO_BY_FD", "info", k_fields, Returns::Zero, Object::None,
+BPFSC_COMMAND(BPF_OBJ_GET_INFO_BY_FD, "info", k_fields, Returns::Zero, Object::None,
                  "4.13");
 
 } // namespace bpfsc::decoder::commands

@@ -14,9 +14,7 @@ constexpr Field k_pin[] = {
 };
 } // namespace
 
-const Command cmd_BPF_OBJ_PIN =
-    make_command(uapi::BPF_OBJ_PIN, "BPF_OBJ_PIN", "", k_pin, Returns::Zero, Object::None, "4.4");
-const Command cmd_BPF_OBJ_GET =
-    make_command(uapi::BPF_OBJ_GET, "BPF_OBJ_GET", "", k_pin, Returns::Fd, Object::BpfAny, "4.4");
+BPFSC_COMMAND(BPF_OBJ_PIN, "", k_pin, Returns::Zero, Object::None, "4.4");
+BPFSC_COMMAND(BPF_OBJ_GET, "", k_pin, Returns::Fd, Object::BpfAny, "4.4");
 
 } // namespace bpfsc::decoder::commands

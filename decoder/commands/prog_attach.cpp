@@ -55,11 +55,8 @@ constexpr Field k_query[] = {
 };
 } // namespace
 
-const Command cmd_BPF_PROG_ATTACH =
-    make_command(uapi::BPF_PROG_ATTACH, "BPF_PROG_ATTACH", "", k_attach, Returns::Zero, Object::None, "4.10");
-const Command cmd_BPF_PROG_DETACH =
-    make_command(uapi::BPF_PROG_DETACH, "BPF_PROG_DETACH", "", k_attach, Returns::Zero, Object::None, "4.10");
-const Command cmd_BPF_PROG_QUERY =
-    make_command(uapi::BPF_PROG_QUERY, "BPF_PROG_QUERY", "query", k_query, Returns::Zero, Object::None, "4.15");
+BPFSC_COMMAND(BPF_PROG_ATTACH, "", k_attach, Returns::Zero, Object::None, "4.10");
+BPFSC_COMMAND(BPF_PROG_DETACH, "", k_attach, Returns::Zero, Object::None, "4.10");
+BPFSC_COMMAND(BPF_PROG_QUERY, "query", k_query, Returns::Zero, Object::None, "4.15");
 
 } // namespace bpfsc::decoder::commands

@@ -56,7 +56,6 @@ constexpr Field k_fields[] = {
 };
 } // namespace
 
-const Command cmd_BPF_PROG_LOAD =
-    make_command(uapi::BPF_PROG_LOAD, "BPF_PROG_LOAD", "", k_fields, Returns::Fd, Object::Prog, "3.18");
+BPFSC_COMMAND(BPF_PROG_LOAD, "", k_fields, Returns::Fd, Object::Prog, "3.18");
 
 } // namespace bpfsc::decoder::commands

@@ -29,15 +29,11 @@ constexpr Field k_stream[] = {
 };
 } // namespace
 
-const Command cmd_BPF_ENABLE_STATS =
-    make_command(uapi::BPF_ENABLE_STATS, "BPF_ENABLE_STATS", "enable_stats", k_stats, Returns::Fd, Object::None, "5.8");
-const Command cmd_BPF_PROG_BIND_MAP =
-    make_command(uapi::BPF_PROG_BIND_MAP, "BPF_PROG_BIND_MAP", "prog_bind_map", k_bind, Returns::Zero, Object::None,
+BPFSC_COMMAND(BPF_ENABLE_STATS, "enable_stats", k_stats, Returns::Fd, Object::None, "5.8");
+BPFSC_COMMAND(BPF_PROG_BIND_MAP, "prog_bind_map", k_bind, Returns::Zero, Object::None,
                  "5.10");
-const Command cmd_BPF_TOKEN_CREATE =
-    make_command(uapi::BPF_TOKEN_CREATE, "BPF_TOKEN_CREATE", "token_create", k_token, Returns::Fd, Object::Token, "6.9");
-const Command cmd_BPF_PROG_STREAM_READ_BY_FD =
-    make_command(uapi::BPF_PROG_STREAM_READ_BY_FD, "BPF_PROG_STREAM_READ_BY_FD", "prog_stream_read", k_stream,
+BPFSC_COMMAND(BPF_TOKEN_CREATE, "token_create", k_token, Returns::Fd, Object::Token, "6.9");
+BPFSC_COMMAND(BPF_PROG_STREAM_READ_BY_FD, "prog_stream_read", k_stream,
                  Returns::Count, Object::None, "6.17");
 
 } // namespace bpfsc::decoder::commands

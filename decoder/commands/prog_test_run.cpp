@@ -35,7 +35,6 @@ constexpr Field k_fields[] = {
 };
 } // namespace
 
-const Command cmd_BPF_PROG_TEST_RUN =
-    make_command(uapi::BPF_PROG_TEST_RUN, "BPF_PROG_TEST_RUN", "test", k_fields, Returns::Zero, Object::None, "4.12");
+BPFSC_COMMAND(BPF_PROG_TEST_RUN, "test", k_fields, Returns::Zero, Object::None, "4.12");
 
 } // namespace bpfsc::decoder::commands

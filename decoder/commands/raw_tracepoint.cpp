@@ -13,8 +13,7 @@ constexpr Field k_fields[] = {
 };
 } // namespace
 
-const Command cmd_BPF_RAW_TRACEPOINT_OPEN =
-    make_command(uapi::BPF_RAW_TRACEPOINT_OPEN, "BPF_RAW_TRACEPOINT_OPEN", "raw_tracepoint", k_fields, Returns::Fd,
+BPFSC_COMMAND(BPF_RAW_TRACEPOINT_OPEN, "raw_tracepoint", k_fields, Returns::Fd,
                  Object::Link, "4.17");
 
 } // namespace bpfsc::decoder::commands

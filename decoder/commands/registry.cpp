@@ -7,7 +7,7 @@ namespace bpfsc::decoder {
 
 namespace {
 #define BPFSC_ENTRY(name) &commands::cmd_##name,
-const std::array<const Command*, uapi::BPF_CMD_COUNT> k_commands = {BPFSC_COMMANDS(BPFSC_ENTRY)};
+const std::array<const Command*, uapi::BPF_CMD_COUNT> k_commands = {BPFSC_BPF_COMMANDS(BPFSC_ENTRY)};
 #undef BPFSC_ENTRY
 
 // The table order above must follow the kernel's numbering.

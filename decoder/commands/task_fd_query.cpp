@@ -21,8 +21,7 @@ constexpr Field k_fields[] = {
 };
 } // namespace
 
-const Command cmd_BPF_TASK_FD_QUERY =
-    make_command(uapi::BPF_TASK_FD_QUERY, "BPF_TASK_FD_QUERY", "task_fd_query", k_fields, Returns::Zero, Object::None,
+BPFSC_COMMAND(BPF_TASK_FD_QUERY, "task_fd_query", k_fields, Returns::Zero, Object::None,
                  "4.18");
 
 } // namespace bpfsc::decoder::commands

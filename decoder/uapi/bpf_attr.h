@@ -15,20 +15,30 @@ using u32 = uint32_t;
 using s32 = int32_t;
 typedef uint64_t u64 __attribute__((aligned(8)));
 
-// Kernel command numbers (enum bpf_cmd); 36 and 37 are newer than 6.1.
-enum BpfCmd : uint32_t {
-    BPF_MAP_CREATE = 0, BPF_MAP_LOOKUP_ELEM, BPF_MAP_UPDATE_ELEM, BPF_MAP_DELETE_ELEM,
-    BPF_MAP_GET_NEXT_KEY, BPF_PROG_LOAD, BPF_OBJ_PIN, BPF_OBJ_GET, BPF_PROG_ATTACH,
-    BPF_PROG_DETACH, BPF_PROG_TEST_RUN, BPF_PROG_GET_NEXT_ID, BPF_MAP_GET_NEXT_ID,
-    BPF_PROG_GET_FD_BY_ID, BPF_MAP_GET_FD_BY_ID, BPF_OBJ_GET_INFO_BY_FD, BPF_PROG_QUERY,
-    BPF_RAW_TRACEPOINT_OPEN, BPF_BTF_LOAD, BPF_BTF_GET_FD_BY_ID, BPF_TASK_FD_QUERY,
-    BPF_MAP_LOOKUP_AND_DELETE_ELEM, BPF_MAP_FREEZE, BPF_BTF_GET_NEXT_ID,
-    BPF_MAP_LOOKUP_BATCH, BPF_MAP_LOOKUP_AND_DELETE_BATCH, BPF_MAP_UPDATE_BATCH,
-    BPF_MAP_DELETE_BATCH, BPF_LINK_CREATE, BPF_LINK_UPDATE, BPF_LINK_GET_FD_BY_ID,
-    BPF_LINK_GET_NEXT_ID, BPF_ENABLE_STATS, BPF_ITER_CREATE, BPF_LINK_DETACH,
-    BPF_PROG_BIND_MAP, BPF_TOKEN_CREATE /* 6.9 */, BPF_PROG_STREAM_READ_BY_FD /* 6.17 */,
-    BPF_CMD_COUNT
-};
+// The commands of bpf(), in the kernel's numbering (enum bpf_cmd): the one
+// list the enum below, the names (xlat.cpp) and the command tables
+// (commands/registry.cpp) are made from: those of Linux 6.1 (the system
+// header's, which uapi_check.cpp compares them with) and the later ones.
+#define BPFSC_BPF_COMMANDS(X) BPFSC_BPF_COMMANDS_6_1(X) BPFSC_BPF_COMMANDS_LATER(X)
+#define BPFSC_BPF_COMMANDS_6_1(X)                                                            \
+    X(BPF_MAP_CREATE) X(BPF_MAP_LOOKUP_ELEM) X(BPF_MAP_UPDATE_ELEM) X(BPF_MAP_DELETE_ELEM)   \
+    X(BPF_MAP_GET_NEXT_KEY) X(BPF_PROG_LOAD) X(BPF_OBJ_PIN) X(BPF_OBJ_GET)                  \
+    X(BPF_PROG_ATTACH) X(BPF_PROG_DETACH) X(BPF_PROG_TEST_RUN) X(BPF_PROG_GET_NEXT_ID)       \
+    X(BPF_MAP_GET_NEXT_ID) X(BPF_PROG_GET_FD_BY_ID) X(BPF_MAP_GET_FD_BY_ID)                 \
+    X(BPF_OBJ_GET_INFO_BY_FD) X(BPF_PROG_QUERY) X(BPF_RAW_TRACEPOINT_OPEN)                   \
+    X(BPF_BTF_LOAD) X(BPF_BTF_GET_FD_BY_ID) X(BPF_TASK_FD_QUERY)                             \
+    X(BPF_MAP_LOOKUP_AND_DELETE_ELEM) X(BPF_MAP_FREEZE) X(BPF_BTF_GET_NEXT_ID)               \
+    X(BPF_MAP_LOOKUP_BATCH) X(BPF_MAP_LOOKUP_AND_DELETE_BATCH) X(BPF_MAP_UPDATE_BATCH)       \
+    X(BPF_MAP_DELETE_BATCH) X(BPF_LINK_CREATE) X(BPF_LINK_UPDATE)                            \
+    X(BPF_LINK_GET_FD_BY_ID) X(BPF_LINK_GET_NEXT_ID) X(BPF_ENABLE_STATS)                     \
+    X(BPF_ITER_CREATE) X(BPF_LINK_DETACH) X(BPF_PROG_BIND_MAP)
+#define BPFSC_BPF_COMMANDS_LATER(X) \
+    X(BPF_TOKEN_CREATE)           /* 6.9 */ \
+    X(BPF_PROG_STREAM_READ_BY_FD) /* 6.17 */
+
+#define BPFSC_ENUMERATOR(name) name,
+enum BpfCmd : uint32_t { BPFSC_BPF_COMMANDS(BPFSC_ENUMERATOR) BPF_CMD_COUNT };
+#undef BPFSC_ENUMERATOR
 
 // Attach types the decoder must recognise to pick a union member.
 enum BpfAttachType : uint32_t {

@@ -166,11 +166,10 @@ SAME(prog_bind_map_attr, prog_bind_map.flags, flags);
 
 // Command numbers and the enum values the decoder selects union members by.
 #define SAME_NUMBER(name) static_assert(uint32_t(name) == uint32_t(::name), #name)
-SAME_NUMBER(BPF_MAP_CREATE);
-SAME_NUMBER(BPF_PROG_LOAD);
-SAME_NUMBER(BPF_MAP_LOOKUP_AND_DELETE_BATCH);
-SAME_NUMBER(BPF_LINK_CREATE);
-SAME_NUMBER(BPF_PROG_BIND_MAP);
+#define SAME_COMMAND(name) SAME_NUMBER(name);
+BPFSC_BPF_COMMANDS_6_1(SAME_COMMAND)
+#undef SAME_COMMAND
+static_assert(BPF_TOKEN_CREATE == 36 && BPF_PROG_STREAM_READ_BY_FD == 37 && BPF_CMD_COUNT == 38);
 SAME_NUMBER(BPF_TRACE_RAW_TP);
 SAME_NUMBER(BPF_TRACE_FENTRY);
 SAME_NUMBER(BPF_TRACE_FEXIT);
