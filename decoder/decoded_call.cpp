@@ -23,6 +23,12 @@ std::string_view char_array(const DecodedCall& call, const Field& f) {
     return std::string_view(base, nul ? std::size_t(static_cast<const char*>(nul) - base) : avail);
 }
 
+const FieldValue* DecodedCall::member(const AttrMember& m) const {
+    for (const FieldValue& v : fields)
+        if (m.names(*v.field)) return &v;
+    return nullptr;
+}
+
 DecodedCall::DecodedCall()
     : fields(&arena_), tail(&arena_), arena_(initial_.data(), initial_.size()) {}
 

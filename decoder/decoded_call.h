@@ -16,6 +16,7 @@
 #include <string>
 #include <vector>
 
+#include "attr_member.h"
 #include "memory.h"
 #include "resolver.h"
 #include "schema.h"
@@ -140,6 +141,8 @@ public:
     void reset();
     std::pmr::memory_resource* arena() { return &arena_; }
     AttrView entry_view() const { return AttrView{std::span(entry_bytes.data(), readable), size}; }
+    // The value of member m, nullptr when this call's table does not show it.
+    const FieldValue* member(const AttrMember& m) const;
 
     uint32_t cmd = 0;
     const Command* command = nullptr;  // nullptr: a number the kernel lacks

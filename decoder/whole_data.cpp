@@ -136,7 +136,9 @@ void read_log(Memory& memory, DecodedCall& call) {
     // holds whatever the loader left there, which is no log.
     bool has_true_size = false;
     for (const FieldValue& f : call.fields) {
-        if ((f.field->name == "log_true_size" || f.field->name == "btf_log_true_size") && f.has_exit) {
+        const bool true_size_member =
+            attr::prog_load::log_true_size.names(*f.field) || attr::btf_load::btf_log_true_size.names(*f.field);
+        if (true_size_member && f.has_exit) {
             has_true_size = true;
             true_size = f.exit;
         }

@@ -1,4 +1,4 @@
-// Reading a decoded call by member name, and naming objects (see context.h).
+// Reading a decoded call's typed members, and naming objects (see context.h).
 #include "context.h"
 
 #include <fmt/format.h>
@@ -11,35 +11,29 @@ using model::ObjectKind;
 
 std::string_view Ctx::command() const { return call.command != nullptr ? call.command->name : "bpf()"; }
 
-const FieldValue* Ctx::member(std::string_view name, std::string_view group) const {
-    for (const FieldValue& v : call.fields)
-        if (v.field->name == name && v.field->group == group) return &v;
-    return nullptr;
-}
-
-uint64_t Ctx::in(std::string_view name, std::string_view group) const {
-    const FieldValue* v = member(name, group);
+uint64_t Ctx::in(const decoder::AttrMember& m) const {
+    const FieldValue* v = member(m);
     return v != nullptr ? v->entry : 0;
 }
 
-uint64_t Ctx::after(std::string_view name, std::string_view group) const {
-    const FieldValue* v = member(name, group);
+uint64_t Ctx::after(const decoder::AttrMember& m) const {
+    const FieldValue* v = member(m);
     if (v == nullptr) return 0;
     return v->has_exit ? v->exit : v->entry;
 }
 
-int Ctx::fd(std::string_view name, std::string_view group) const {
-    const FieldValue* v = member(name, group);
+int Ctx::fd(const decoder::AttrMember& m) const {
+    const FieldValue* v = member(m);
     return v != nullptr ? int(decoder::signed_value(v->entry, v->field->width)) : -1;
 }
 
-std::string Ctx::chars(std::string_view name) const {
-    const FieldValue* v = member(name);
+std::string Ctx::chars(const decoder::AttrMember& m) const {
+    const FieldValue* v = member(m);
     return v != nullptr ? std::string(decoder::char_array(call, *v->field)) : std::string();
 }
 
-std::string Ctx::text(std::string_view name) const {
-    const FieldValue* v = member(name);
+std::string Ctx::text(const decoder::AttrMember& m) const {
+    const FieldValue* v = member(m);
     if (v == nullptr) return {};
     const decoder::Data& d = v->data;
     if (d.state == DataState::Null) return "NULL";
@@ -51,10 +45,10 @@ std::string Ctx::text(std::string_view name) const {
     return s;
 }
 
-std::string Ctx::quoted(std::string_view name) const {
-    const FieldValue* v = member(name);
+std::string Ctx::quoted(const decoder::AttrMember& m) const {
+    const FieldValue* v = member(m);
     const bool read = v != nullptr && (v->data.state == DataState::Ok || v->data.state == DataState::Truncated);
-    return read ? "\"" + text(name) + "\"" : text(name);
+    return read ? "\"" + text(m) + "\"" : text(m);
 }
 
 std::shared_ptr<model::Object> Ctx::object(int fd) const {

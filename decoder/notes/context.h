@@ -1,6 +1,6 @@
 // Internal to the commentary: what each family's explainer sees of one call
 // (the call, the process, the fd model, the environment and the output),
-// small helpers to read members by name and to name objects, and the
+// small helpers to read typed members and to name objects, and the
 // explainers, one per command family (one .cpp each).
 #pragma once
 
@@ -12,6 +12,8 @@
 #include "notes.h"
 
 namespace bpfsc::notes::detail {
+
+namespace attr = decoder::attr;
 
 struct Ctx {
     const decoder::DecodedCall& call;
@@ -25,19 +27,19 @@ struct Ctx {
     std::string_view command() const;
     void say(std::string line) const { out.push_back(std::move(line)); }
 
-    // The member `name` (of nested struct `group`), nullptr if the call lacks it.
-    const decoder::FieldValue* member(std::string_view name, std::string_view group = {}) const;
+    // Member m (decoder/attr_member.h), nullptr if the call's table does not show it.
+    const decoder::FieldValue* member(const decoder::AttrMember& m) const { return call.member(m); }
     // Its value at entry; after the call (what the kernel wrote, else the entry value); 0 if absent.
-    uint64_t in(std::string_view name, std::string_view group = {}) const;
-    uint64_t after(std::string_view name, std::string_view group = {}) const;
+    uint64_t in(const decoder::AttrMember& m) const;
+    uint64_t after(const decoder::AttrMember& m) const;
     // An fd member as a signed number, -1 if absent.
-    int fd(std::string_view name, std::string_view group = {}) const;
+    int fd(const decoder::AttrMember& m) const;
     // An inline char[] member ("config"), "" if absent.
-    std::string chars(std::string_view name) const;
+    std::string chars(const decoder::AttrMember& m) const;
     // The string a pointer member points to, or its address when it was not read.
-    std::string text(std::string_view name) const;
+    std::string text(const decoder::AttrMember& m) const;
     // The same in double quotes when it was read ("GPL"), else the address or NULL.
-    std::string quoted(std::string_view name) const;
+    std::string quoted(const decoder::AttrMember& m) const;
 
     // The object behind an fd of this process, nullptr if it is not open.
     std::shared_ptr<model::Object> object(int fd) const;

@@ -35,20 +35,20 @@ std::string_view plural(ObjectKind k) {
     }
 }
 
-std::string_view id_member(ObjectKind k) {
+const decoder::AttrMember& id_member(ObjectKind k) {
     switch (k) {
-    case ObjectKind::Map: return "map_id";
-    case ObjectKind::Prog: return "prog_id";
-    case ObjectKind::Btf: return "btf_id";
-    default: return "link_id";
+    case ObjectKind::Map: return attr::get_id::map_id;
+    case ObjectKind::Prog: return attr::get_id::prog_id;
+    case ObjectKind::Btf: return attr::get_id::btf_id;
+    default: return attr::get_id::link_id;
     }
 }
 
 bool next_id(Ctx& c, ObjectKind k) {
     const std::string_view w = kind_word(k);
-    const uint64_t start = c.in("start_id");
+    const uint64_t start = c.in(attr::get_id::start_id);
     if (c.ok()) {
-        const uint64_t next = c.after("next_id");
+        const uint64_t next = c.after(attr::get_id::next_id);
         const std::string walk = fmt::format("(walking the ids of every {} in the system)", w);
         if (start == 0) c.say(fmt::format("the first {} id is {} {}", w, next, walk));
         else c.say(fmt::format("the next {} id after {} is {} {}", w, start, next, walk));
@@ -59,7 +59,7 @@ bool next_id(Ctx& c, ObjectKind k) {
                           "failure)", w, start, plural(k)));
         return true;
     }
-    if (c.err() == EINVAL && c.in("open_flags") != 0) {
+    if (c.err() == EINVAL && c.in(attr::get_id::open_flags) != 0) {
         c.say(fmt::format("open_flags must be 0: {} takes only start_id", c.command()));
         return true;
     }
@@ -71,7 +71,7 @@ bool fd_by_id(Ctx& c, ObjectKind k) {
     const uint64_t id = c.in(id_member(k));
     if (c.ok()) {
         const int fd = int(c.call.ret);
-        const uint64_t flags = c.in("open_flags");
+        const uint64_t flags = c.in(attr::get_id::open_flags);
         const std::string_view how = flags & kRdonly ? " read-only (BPF_F_RDONLY)"
                                      : flags & kWronly ? " write-only (BPF_F_WRONLY)"
                                                        : "";
@@ -107,10 +107,10 @@ std::string_view info_content(ObjectKind k) {
 }
 
 bool get_info(Ctx& c) {
-    const int fd = c.fd("bpf_fd");
+    const int fd = c.fd(attr::info::bpf_fd);
     const auto o = c.object(fd);
     const ObjectKind k = o != nullptr ? o->facts.kind : ObjectKind::Other;
-    const uint64_t len = c.in("info_len");
+    const uint64_t len = c.in(attr::info::info_len);
     if (c.ok()) {
         // bpftool prog dump xlated: the instructions as the kernel runs them.
         if (c.call.program.xlated)
@@ -119,7 +119,7 @@ bool get_info(Ctx& c) {
                               c.name_fd(fd), c.call.program.insns_wanted / 8));
         else
             c.say(fmt::format("read the description of {}{}", c.name_fd(fd), info_content(k)));
-        const uint64_t now = c.after("info_len");
+        const uint64_t now = c.after(attr::info::info_len);
         if (now != len)
             c.say(fmt::format("info_len {} => {}: this kernel's {} has {} bytes, fewer than the {} offered; the "
                               "rest was left as it was", len, now, info_struct(k), now, len));
@@ -136,7 +136,7 @@ bool get_info(Ctx& c) {
         return true;
     case EFAULT:
         c.say(fmt::format("the kernel could not write {} bytes at info={:#x}, or info_len into the attr (a "
-                          "read-only attr)", len, c.in("info")));
+                          "read-only attr)", len, c.in(attr::info::info)));
         return true;
     default: return false;
     }

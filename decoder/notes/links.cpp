@@ -24,21 +24,22 @@ std::string attach_name(uint64_t type) {
 
 bool create(Ctx& c) {
     if (!c.ok()) return false;
-    const std::string what = c.member("prog_fd") != nullptr ? c.name_fd(c.fd("prog_fd")) : c.name_fd(c.fd("map_fd"));
+    namespace a = attr::link_create;
+    const std::string what = c.name_fd(c.fd(c.member(a::prog_fd) != nullptr ? a::prog_fd : a::map_fd));
     std::string on;
-    if (c.member("target_ifindex") != nullptr) on = fmt::format(" on interface {}", c.in("target_ifindex"));
-    else if (c.fd("target_fd") > 0) on = " on " + c.name_fd(c.fd("target_fd"));
+    if (c.member(a::target_ifindex) != nullptr) on = fmt::format(" on interface {}", c.in(a::target_ifindex));
+    else if (c.fd(a::target_fd) > 0) on = " on " + c.name_fd(c.fd(a::target_fd));
     const int fd = int(c.call.ret);
-    c.say(fmt::format("attached {}{} at {} through {}", what, on, attach_name(c.in("attach_type")),
+    c.say(fmt::format("attached {}{} at {} through {}", what, on, attach_name(c.in(a::attach_type)),
                       c.created(fd, ObjectKind::Link, 0, "")));
     c.say(fmt::format("it stays attached while fd {} (or a pin) holds the link", fd));
     return true;
 }
 
 bool raw_tracepoint(Ctx& c) {
-    const std::string prog = c.name_fd(c.fd("prog_fd"));
-    const std::string name = c.text("name");
-    const std::string shown = c.quoted("name");
+    const std::string prog = c.name_fd(c.fd(attr::raw_tracepoint::prog_fd));
+    const std::string name = c.text(attr::raw_tracepoint::name);
+    const std::string shown = c.quoted(attr::raw_tracepoint::name);
     if (c.ok()) {
         const int fd = int(c.call.ret);
         const std::string where = name == "NULL" ? std::string("the hook its attach_btf_id names")
@@ -55,18 +56,20 @@ bool raw_tracepoint(Ctx& c) {
 }
 
 bool update(Ctx& c) {
-    const std::string link = c.name_fd(c.fd("link_fd"));
-    const std::string prog = c.name_fd(c.fd("new_prog_fd"));
-    const bool replacing = c.in("flags") & kReplace;
+    const std::string link = c.name_fd(c.fd(attr::link_update::link_fd));
+    const std::string prog = c.name_fd(c.fd(attr::link_update::new_prog_fd));
+    const bool replacing = c.in(attr::link_update::flags) & kReplace;
     if (c.ok()) {
-        const std::string old = replacing ? c.name_fd(c.fd("old_prog_fd")) : std::string("its old program");
+        const std::string old =
+            replacing ? c.name_fd(c.fd(attr::link_update::old_prog_fd)) : std::string("its old program");
         c.say(fmt::format("{} now runs {} instead of {}", link, prog, old));
         return true;
     }
     switch (c.err()) {
     case EPERM:
         if (!replacing || !c.env.tracee_privileged) return false;
-        c.say(fmt::format("{} is not the program {} runs now (BPF_F_REPLACE)", c.name_fd(c.fd("old_prog_fd")), link));
+        c.say(fmt::format("{} is not the program {} runs now (BPF_F_REPLACE)",
+                          c.name_fd(c.fd(attr::link_update::old_prog_fd)), link));
         return true;
     case ENOLINK: c.say(fmt::format("{} was detached already: it is defunct", link)); return true;
     case EINVAL:
@@ -78,7 +81,7 @@ bool update(Ctx& c) {
 }
 
 bool detach(Ctx& c) {
-    const int fd = c.fd("link_fd");
+    const int fd = c.fd(attr::link_detach::link_fd);
     const std::string link = c.name_fd(fd);
     if (c.ok()) {
         c.say(fmt::format("detached {}: its program no longer runs there, but fd {} still refers to the now defunct "
@@ -95,7 +98,7 @@ bool detach(Ctx& c) {
 }
 
 bool iter(Ctx& c) {
-    const std::string link = c.name_fd(c.fd("link_fd"));
+    const std::string link = c.name_fd(c.fd(attr::iter_create::link_fd));
     if (!c.ok()) return false;
     c.say(fmt::format("opened a reader of iterator {}: each read() of fd {} runs the iterator program", link,
                       c.call.ret));

@@ -20,11 +20,12 @@ bool keyless(uint64_t t) { return t == 22 || t == 23; }            // queue, sta
 bool ring(uint64_t t) { return t == 27 || t == 31; }               // ringbuf, user_ringbuf
 
 bool map_create(Ctx& c) {
-    const uint64_t type = c.in("map_type"), key = c.in("key_size"), value = c.in("value_size");
-    const uint64_t max = c.in("max_entries");
+    namespace a = attr::map_create;
+    const uint64_t type = c.in(a::map_type), key = c.in(a::key_size), value = c.in(a::value_size);
+    const uint64_t max = c.in(a::max_entries);
     if (c.ok()) {
         const int fd = int(c.call.ret);
-        const std::string label = c.created(fd, ObjectKind::Map, uint32_t(type), c.chars("map_name"));
+        const std::string label = c.created(fd, ObjectKind::Map, uint32_t(type), c.chars(a::map_name));
         const std::string shape = ring(type)      ? fmt::format("a {}-byte ring buffer", max)
                                   : keyless(type) ? fmt::format("{}-byte values, up to {} of them", value, max)
                                                   : fmt::format("{}-byte keys, {}-byte values, up to {} {}", key,
@@ -51,7 +52,7 @@ bool map_create(Ctx& c) {
 
 // Where a verifier or BTF log went: the members of one command.
 struct Log {
-    std::string_view level, buf, size, true_size;
+    const decoder::AttrMember &level, &buf, &size, &true_size;
     std::string_view what;  // "verifier log", "BTF log"
 };
 
@@ -59,11 +60,12 @@ struct Log {
 void verdict(Ctx& c, const Log& log, std::string_view subject) {
     if (c.in(log.level) == 0 && c.call.log_source == decoder::LogSource::Tracer)
         c.say(fmt::format("{}; no log was requested ({}=0): the {} above is the tracer's own load of the same input",
-                          subject, log.level, log.what));
+                          subject, log.level.name, log.what));
     else if (c.in(log.level) == 0)
-        c.say(fmt::format("{}; no log was requested ({}=0): load it again with a log to see why", subject, log.level));
+        c.say(fmt::format("{}; no log was requested ({}=0): load it again with a log to see why", subject,
+                          log.level.name));
     else
-        c.say(fmt::format("{}: see the {} in {}", subject, log.what, log.buf));
+        c.say(fmt::format("{}: see the {} in {}", subject, log.what, log.buf.name));
 }
 
 bool log_error(Ctx& c, const Log& log, std::string_view subject) {
@@ -72,7 +74,7 @@ bool log_error(Ctx& c, const Log& log, std::string_view subject) {
     case EINVAL:
         if ((level != 0 || buf != 0 || size != 0) && (level == 0 || buf == 0 || size < 128)) {
             c.say(fmt::format("the log members do not fit together: {}, {} and {} (at least 128) are all set, or "
-                              "none", log.level, log.buf, log.size));
+                              "none", log.level.name, log.buf.name, log.size.name));
             return true;
         }
         verdict(c, log, subject);
@@ -82,7 +84,7 @@ bool log_error(Ctx& c, const Log& log, std::string_view subject) {
         const decoder::FieldValue* t = c.member(log.true_size);
         const std::string needs = t != nullptr && t->changed() ? fmt::format(", {} bytes needed", t->exit) : "";
         c.say(fmt::format("the {} did not fit in {} ({}={}{}): the load fails even if all else was fine", log.what,
-                          log.buf, log.size, size, needs));
+                          log.buf.name, log.size.name, size, needs));
         return true;
     }
     default: return false;
@@ -107,20 +109,20 @@ std::string_view zero_attach_type(uint64_t prog_type) {
 }
 
 bool prog_load(Ctx& c) {
-    const uint64_t insns = c.in("insn_cnt");
+    namespace a = attr::prog_load;
+    const uint64_t insns = c.in(a::insn_cnt);
     if (c.ok()) {
         const int fd = int(c.call.ret);
-        const std::string label =
-            c.created(fd, ObjectKind::Prog, uint32_t(c.in("prog_type")), c.chars("prog_name"));
+        const std::string label = c.created(fd, ObjectKind::Prog, uint32_t(c.in(a::prog_type)), c.chars(a::prog_name));
         c.say(fmt::format("the verifier accepted {} ({} instructions, license {}): fd {} holds a reference to it",
-                          label, insns, c.quoted("license"), fd));
-        const std::string_view zero = zero_attach_type(c.in("prog_type"));
-        if (c.member("expected_attach_type") != nullptr && c.in("expected_attach_type") == 0 && !zero.empty())
+                          label, insns, c.quoted(a::license), fd));
+        const std::string_view zero = zero_attach_type(c.in(a::prog_type));
+        if (c.member(a::expected_attach_type) != nullptr && c.in(a::expected_attach_type) == 0 && !zero.empty())
             c.say(fmt::format("expected_attach_type=BPF_CGROUP_INET_INGRESS is 0, the first attach type's "
                               "number: {}", zero));
         return true;
     }
-    const Log log{"log_level", "log_buf", "log_size", "log_true_size", "verifier log"};
+    const Log log{a::log_level, a::log_buf, a::log_size, a::log_true_size, "verifier log"};
     if (c.err() == EACCES) {
         verdict(c, log, "the verifier rejected the program as unsafe");
         return true;
@@ -138,14 +140,15 @@ bool btf_load(Ctx& c) {
     if (c.ok()) {
         const int fd = int(c.call.ret);
         c.say(fmt::format("loaded {} ({} bytes of type information): fd {} holds a reference to it",
-                          c.created(fd, ObjectKind::Btf, 0, ""), c.in("btf_size"), fd));
+                          c.created(fd, ObjectKind::Btf, 0, ""), c.in(attr::btf_load::btf_size), fd));
         return true;
     }
     if (c.err() == E2BIG && c.call.tail.empty()) {
-        c.say(fmt::format("btf_size={} is over the kernel's limit for a BTF blob", c.in("btf_size")));
+        c.say(fmt::format("btf_size={} is over the kernel's limit for a BTF blob", c.in(attr::btf_load::btf_size)));
         return true;
     }
-    const Log log{"btf_log_level", "btf_log_buf", "btf_log_size", "btf_log_true_size", "BTF log"};
+    const Log log{attr::btf_load::btf_log_level, attr::btf_load::btf_log_buf, attr::btf_load::btf_log_size,
+                  attr::btf_load::btf_log_true_size, "BTF log"};
     return log_error(c, log, "the kernel refused the BTF blob");
 }
 

@@ -23,7 +23,7 @@ bool lookup(Ctx& c, const std::string& name, uint64_t offered, uint64_t done) {
     const std::string_view verb = c.call.cmd == BPF_MAP_LOOKUP_BATCH ? "read" : "read and removed";
     if (c.ok()) {
         c.say(fmt::format("{} {} elements of {} from {} ({}); out_batch says where the next batch starts", verb, done,
-                          name, c.in("in_batch") == 0 ? "the start" : "where the last batch ended",
+                          name, c.in(attr::map_batch::in_batch) == 0 ? "the start" : "where the last batch ended",
                           counted(offered, done)));
         return true;
     }
@@ -50,7 +50,7 @@ bool change(Ctx& c, const std::string& name, uint64_t offered, uint64_t done) {
         return true;
     }
     // How far it got, when the kernel wrote count back; the error's meaning follows.
-    const decoder::FieldValue* count = c.member("count");
+    const decoder::FieldValue* count = c.member(attr::map_batch::count);
     if (count == nullptr || !count->changed()) return false;
     if (!update && c.err() == ENOENT) {
         c.say(fmt::format("removed {} of {} elements from {}, then keys[{}] was not in it (ENOENT)", done, offered,
@@ -69,9 +69,9 @@ bool change(Ctx& c, const std::string& name, uint64_t offered, uint64_t done) {
 } // namespace
 
 bool map_batch(Ctx& c) {
-    const std::string name = c.name_fd(c.fd("map_fd"));
-    const uint64_t offered = c.in("count");
-    const uint64_t done = c.after("count");
+    const std::string name = c.name_fd(c.fd(attr::map_batch::map_fd));
+    const uint64_t offered = c.in(attr::map_batch::count);
+    const uint64_t done = c.after(attr::map_batch::count);
     if (c.call.cmd == BPF_MAP_LOOKUP_BATCH || c.call.cmd == BPF_MAP_LOOKUP_AND_DELETE_BATCH)
         return lookup(c, name, offered, done);
     return change(c, name, offered, done);

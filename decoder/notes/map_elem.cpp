@@ -38,7 +38,7 @@ struct Elem {
 bool refused(Elem& e, bool write) {
     if (e.c.env.tracee_privileged == false) return false;  // the capability message says more
     const uint32_t flags = e.map != nullptr ? e.map->map_flags : 0;
-    const auto o = e.c.object(e.c.fd("map_fd"));
+    const auto o = e.c.object(e.c.fd(attr::map_elem::map_fd));
     if (write && o != nullptr && o->frozen)
         e.c.say(fmt::format("{} is frozen (BPF_MAP_FREEZE): user space can no longer change it", e.name));
     else if (write && (flags & kMapRdonly))
@@ -72,7 +72,7 @@ bool bad_value_fd(Elem& e) {
     Ctx& c = e.c;
     const std::string_view want = value_fd_kind(e.type());
     if (want.empty()) return false;
-    const decoder::FieldValue* v = c.member("value");
+    const decoder::FieldValue* v = c.member(attr::map_elem::value);
     int32_t fd = -1;
     if (v != nullptr && v->data.bytes.size() >= sizeof fd) std::memcpy(&fd, v->data.bytes.data(), sizeof fd);
     const auto o = fd >= 0 ? c.object(fd) : nullptr;
@@ -90,7 +90,7 @@ bool lookup(Elem& e) {
     Ctx& c = e.c;
     if (c.ok()) {
         const bool percpu = decoder::is_percpu_map_type(e.type());
-        const bool locked = c.in("flags") & kLock;
+        const bool locked = c.in(attr::map_elem::flags) & kLock;
         if (e.queue()) c.say(fmt::format("peeked at the next value of {} without removing it", e.name));
         else c.say(fmt::format("read the value stored under this key in {}{}{}", e.name,
                                percpu ? " (one value per possible CPU)" : "",
@@ -105,7 +105,7 @@ bool lookup(Elem& e) {
         return true;
     case EPERM: return refused(e, false);
     case EINVAL:
-        if (!(c.in("flags") & kLock)) return false;
+        if (!(c.in(attr::map_elem::flags) & kLock)) return false;
         c.say(fmt::format("BPF_F_LOCK needs a map whose value holds a struct bpf_spin_lock; {} has none", e.name));
         return true;
     default: return false;
@@ -114,7 +114,7 @@ bool lookup(Elem& e) {
 
 bool update(Elem& e) {
     Ctx& c = e.c;
-    const uint64_t how = c.in("flags") & ~kLock;
+    const uint64_t how = c.in(attr::map_elem::flags) & ~kLock;
     if (c.ok()) {
         if (e.queue())
             c.say(fmt::format("pushed a value onto {}", e.name));
@@ -155,7 +155,7 @@ bool update(Elem& e) {
         else if (how == (kNoExist | kExist))
             c.say("BPF_NOEXIST and BPF_EXIST exclude each other; only one of BPF_ANY, BPF_NOEXIST, "
                   "BPF_EXIST may be given");
-        else if (c.in("flags") & kLock)
+        else if (c.in(attr::map_elem::flags) & kLock)
             c.say(fmt::format("BPF_F_LOCK needs a map whose value holds a struct bpf_spin_lock; {} has none", e.name));
         else return false;
         return true;
@@ -186,7 +186,7 @@ bool erase(Elem& e, bool read) {
 
 bool next_key(Elem& e) {
     Ctx& c = e.c;
-    const bool first = c.in("key") == 0;
+    const bool first = c.in(attr::map_elem::key) == 0;
     if (c.ok()) {
         if (first) c.say(fmt::format("asked for the first key of {}: it is now in next_key (a walk over its elements "
                                      "begins)", e.name));
@@ -225,7 +225,7 @@ bool freeze(Elem& e) {
 } // namespace
 
 bool map_elem(Ctx& c) {
-    const int fd = c.fd("map_fd");
+    const int fd = c.fd(attr::map_elem::map_fd);
     Elem e{c, c.map_of(fd), c.name_fd(fd)};
     switch (c.call.cmd) {
     case BPF_MAP_LOOKUP_ELEM: return lookup(e);

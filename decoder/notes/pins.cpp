@@ -19,8 +19,8 @@ constexpr uint64_t kRdonly = 1u << 3, kWronly = 1u << 4, kPathFd = 1u << 14;
 
 // The path, and the directory it is relative to with BPF_F_PATH_FD.
 std::string path_of(const Ctx& c) {
-    std::string path = c.text("pathname");
-    if (c.in("file_flags") & kPathFd) path += fmt::format(" (relative to fd {})", c.fd("path_fd"));
+    std::string path = c.text(attr::obj::pathname);
+    if (c.in(attr::obj::file_flags) & kPathFd) path += fmt::format(" (relative to fd {})", c.fd(attr::obj::path_fd));
     return path;
 }
 
@@ -28,7 +28,7 @@ std::string path_of(const Ctx& c) {
 bool capability_matters(const Ctx& c) { return !c.env.tracee_privileged && c.env.unprivileged_bpf_disabled != 0; }
 
 bool pin(Ctx& c) {
-    const int fd = c.fd("bpf_fd");
+    const int fd = c.fd(attr::obj::bpf_fd);
     const std::string path = path_of(c);
     if (c.ok()) {
         c.say(fmt::format("pinned {} at {}: the object now outlives this process until the file is removed",
@@ -59,7 +59,7 @@ bool get(Ctx& c) {
     const std::string path = path_of(c);
     if (c.ok()) {
         const int fd = int(c.call.ret);
-        const uint64_t flags = c.in("file_flags");
+        const uint64_t flags = c.in(attr::obj::file_flags);
         const std::string_view how = flags & kRdonly ? " read-only (BPF_F_RDONLY)"
                                      : flags & kWronly ? " write-only (BPF_F_WRONLY)"
                                                        : "";
@@ -76,7 +76,7 @@ bool get(Ctx& c) {
 }
 
 bool token(Ctx& c) {
-    const std::string fs = c.name_fd(c.fd("bpffs_fd"));
+    const std::string fs = c.name_fd(c.fd(attr::token_create::bpffs_fd));
     if (c.ok()) {
         c.say(fmt::format("created a BPF token from the bpffs at {}: fd {} holds it, allowing what the mount's "
                           "delegate_* options allow", fs, c.call.ret));

@@ -654,12 +654,12 @@ TEST_CASE("a rejected load asked for no log: run again with the tracer's own log
     REQUIRE(p.ok);
     CHECK(p.replica.run() == -EACCES);
     // The lead's use: the same call, with a log of the tracer's own.
-    const std::span<std::byte> log = p.replica.own_buffer("log_buf", 4096);
+    const std::span<std::byte> log = p.replica.own_buffer(bpfsc::decoder::attr::prog_load::log_buf, 4096);
     REQUIRE(log.size() == 4096);
-    CHECK(p.replica.set("log_size", 4096));
-    CHECK(p.replica.set("log_level", 1));
+    CHECK(p.replica.set(bpfsc::decoder::attr::prog_load::log_size, 4096));
+    CHECK(p.replica.set(bpfsc::decoder::attr::prog_load::log_level, 1));
     CHECK(p.replica.run() == -EACCES);
-    const std::span<const std::byte> written = p.replica.buffer("log_buf");
+    const std::span<const std::byte> written = p.replica.buffer(bpfsc::decoder::attr::prog_load::log_buf);
     const std::string text(reinterpret_cast<const char*>(written.data()));
     CHECK(text.find("R0 !read_ok") != std::string::npos);
     CHECK(p.replica.write_back(child) == 0);  // writes nothing: not the tracee's call any more

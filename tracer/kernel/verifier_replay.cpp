@@ -74,9 +74,10 @@ bool replay_for_log(pid_t pid, Memory& memory, DecodedCall& call, std::string* w
         *why_not = replica.reason();
         return false;
     }
-    const std::string_view buf = prog ? "log_buf" : "btf_log_buf";
-    const std::string_view size = prog ? "log_size" : "btf_log_size";
-    const std::string_view level = prog ? "log_level" : "btf_log_level";
+    namespace attr = decoder::attr;
+    const decoder::AttrMember& buf = prog ? attr::prog_load::log_buf : attr::btf_load::btf_log_buf;
+    const decoder::AttrMember& size = prog ? attr::prog_load::log_size : attr::btf_load::btf_log_size;
+    const decoder::AttrMember& level = prog ? attr::prog_load::log_level : attr::btf_load::btf_log_level;
     const std::span<std::byte> log = replica.own_buffer(buf, kLogSize);
     if (log.empty() || !replica.set(size, kLogSize) || !replica.set(level, 1)) {
         replica.release();

@@ -298,11 +298,6 @@ bool Session::wants_replay(const DecodedCall& call) const {
 void Session::update_model(pid_t tgid, uint64_t seq, DecodedCall& call) {
     if (call.command == nullptr || call.ret < 0) return;
     const std::string_view name = call.command->name;
-    auto member = [&](std::string_view field) -> const FieldValue* {
-        for (const FieldValue& v : call.fields)
-            if (v.field->name == field) return &v;
-        return nullptr;
-    };
     if (call.command->returns == Returns::Fd) {
         // bpf() makes every fd it returns close-on-exec.
         model::CallRef by = ref(seq, tgid, name);
@@ -315,10 +310,10 @@ void Session::update_model(pid_t tgid, uint64_t seq, DecodedCall& call) {
     }
     switch (call.cmd) {
     case uapi::BPF_OBJ_PIN:
-        if (const FieldValue* fd = member("bpf_fd"); fd != nullptr) {
+        if (const FieldValue* fd = call.member(decoder::attr::obj::bpf_fd); fd != nullptr) {
             if (auto object = model_.object_of(tgid, int32_t(fd->entry))) {
                 // The whole path, not the -s cut of it the line shows.
-                const FieldValue* path = member("pathname");
+                const FieldValue* path = call.member(decoder::attr::obj::pathname);
                 std::string where = path != nullptr ? read_tracee_string(backend_.memory(tgid), path->entry) : "";
                 object->pinned_at.push_back(where.empty() ? std::string("a path") : std::move(where));
             }
@@ -327,7 +322,7 @@ void Session::update_model(pid_t tgid, uint64_t seq, DecodedCall& call) {
     case uapi::BPF_OBJ_GET:
         // Opened from a pin: the object is pinned there (perhaps by someone else).
         if (auto object = model_.object_of(tgid, int(call.ret))) {
-            const FieldValue* path = member("pathname");
+            const FieldValue* path = call.member(decoder::attr::obj::pathname);
             std::string where = path != nullptr ? read_tracee_string(backend_.memory(tgid), path->entry) : "";
             if (!where.empty() &&
                 std::find(object->pinned_at.begin(), object->pinned_at.end(), where) == object->pinned_at.end())
@@ -335,18 +330,19 @@ void Session::update_model(pid_t tgid, uint64_t seq, DecodedCall& call) {
         }
         break;
     case uapi::BPF_MAP_FREEZE:
-        if (const FieldValue* fd = member("map_fd"))
+        if (const FieldValue* fd = call.member(decoder::attr::map_elem::map_fd))
             if (auto object = model_.object_of(tgid, int32_t(fd->entry))) object->frozen = true;
         break;
     case uapi::BPF_PROG_ATTACH:
     case uapi::BPF_PROG_DETACH:
-        if (const FieldValue* fd = member("attach_bpf_fd"))
+        if (const FieldValue* fd = call.member(decoder::attr::prog_attach::attach_bpf_fd))
             if (auto object = model_.object_of(tgid, int32_t(fd->entry)))
                 object->attached = call.cmd == uapi::BPF_PROG_ATTACH;
         break;
     case uapi::BPF_LINK_CREATE:
     case uapi::BPF_RAW_TRACEPOINT_OPEN:
-        if (const FieldValue* fd = member("prog_fd")) {
+        if (const FieldValue* fd = call.member(call.cmd == uapi::BPF_LINK_CREATE ? decoder::attr::link_create::prog_fd
+                                                                   : decoder::attr::raw_tracepoint::prog_fd)) {
             auto link = model_.object_of(tgid, int(call.ret));
             auto prog = model_.object_of(tgid, int32_t(fd->entry));
             if (link && prog && link->facts.id != 0) prog->held_by_links.push_back(link->facts.id);

@@ -110,13 +110,6 @@ uint64_t Replica::get(const std::array<std::byte, decoder::kPageSize>& attr, uin
     return v;
 }
 
-const FieldValue* Replica::member(std::string_view name) const {
-    if (call_ == nullptr) return nullptr;
-    for (const FieldValue& v : call_->fields)
-        if (v.field->name == name) return &v;
-    return nullptr;
-}
-
 Replica::Buffer* Replica::buffer_of(const Field* field) {
     for (std::size_t i = 0; i < used_; ++i)
         if (buffers_[i].field == field) return &buffers_[i];
@@ -194,9 +187,9 @@ bool Replica::prepare(const DecodedCall& call, TraceeAccess& tracee) {
         return refuse("the attr is NULL, empty, too big or unreadable");
     if (!call.tail.empty()) return refuse("non-zero bytes past the members this tracer knows");
     // A signed program's keyring_id is looked up among the caller's keyrings (6.18).
-    if (is(call, uapi::BPF_PROG_LOAD))
-        if (const FieldValue* signature = member("signature"); signature != nullptr && signature->entry != 0)
-            return refuse("a signed program: its keyring is the caller's");
+    if (const FieldValue* signature = call.member(decoder::attr::prog_load::signature);
+        signature != nullptr && signature->entry != 0)
+        return refuse("a signed program: its keyring is the caller's");
 
     size_ = call.size;
     std::memset(attr_.data(), 0, attr_.size());
@@ -236,7 +229,7 @@ bool Replica::prepare(const DecodedCall& call, TraceeAccess& tracee) {
     // A test run executes the program in the caller's context: only
     // programs that cannot see their caller (the task, its ids) are run.
     if (is(call, uapi::BPF_PROG_TEST_RUN)) {
-        const FieldValue* prog = member("prog_fd");
+        const FieldValue* prog = call.member(decoder::attr::test_run::prog_fd);
         int32_t own = 0;
         if (prog == nullptr || !translate(int32_t(prog->entry), own) ||
             !test_run_shows_no_caller(own == 0 ? fd0_ : own))
@@ -262,7 +255,7 @@ bool Replica::prepare_pointer(const FieldValue& v, TraceeAccess& tracee) {
     const bool out = f.dir != Dir::In;
     switch (f.content) {
     case Content::Opaque:
-        if (call_->command->group == "batch" && (f.name == "in_batch" || f.name == "out_batch"))
+        if (decoder::attr::map_batch::in_batch.names(f) || decoder::attr::map_batch::out_batch.names(f))
             return prepare_batch_token(v, tracee);
         return refuse("an address the table does not describe");
     case Content::StringArray: return refuse("an array of strings (kprobe_multi.syms)");
@@ -291,7 +284,7 @@ bool Replica::prepare_pointer(const FieldValue& v, TraceeAccess& tracee) {
     if (!copy_in(tracee, b)) return refuse("a buffer the tracee cannot read whole");
     if (info && std::any_of(b.local.begin(), b.local.begin() + long(b.size), [](std::byte x) { return x != std::byte{0}; }))
         return prepare_info_struct(used_ - 1, tracee);
-    if (is(*call_, uapi::BPF_PROG_LOAD) && f.name == "insns") {
+    if (is(*call_, uapi::BPF_PROG_LOAD) && decoder::attr::prog_load::insns.names(f)) {
         b.altered = true;
         const char* why = "";
         if (!translate_insn_fds(std::span(b.local.data(), b.size), *this, fd_array_indexes_, &why)) return refuse(why);
@@ -322,16 +315,14 @@ bool Replica::prepare_string(const FieldValue& v, TraceeAccess& tracee) {
         }
     }
     if (!ended) return refuse("a string longer than PATH_MAX");
-    const bool path = (is(*call_, uapi::BPF_OBJ_PIN) || is(*call_, uapi::BPF_OBJ_GET)) ? f.name == "pathname"
-                      : is(*call_, uapi::BPF_LINK_CREATE)                            ? f.name == "path"
-                                                                                       : false;
+    const bool path = decoder::attr::obj::pathname.names(f) || decoder::attr::link_create::uprobe_multi::path.names(f);
     if (path) {
         int32_t dirfd = AT_FDCWD;
         if (scratch.local[0] != std::byte{'/'}) {
             // A relative path means the same to the tracer only from the
             // same directory: the tracee's path_fd (translated) or its cwd.
-            const FieldValue* flags = member("file_flags");
-            const FieldValue* path_fd = member("path_fd");
+            const FieldValue* flags = call_->member(decoder::attr::obj::file_flags);
+            const FieldValue* path_fd = call_->member(decoder::attr::obj::path_fd);
             const bool from_fd = flags != nullptr && (flags->entry & k_bpf_f_path_fd);
             if (from_fd && (path_fd == nullptr || !translate(int32_t(path_fd->entry), dirfd)))
                 return refuse("a path_fd the tracer cannot duplicate");
@@ -400,7 +391,7 @@ bool Replica::prepare_map_data(const FieldValue& v, TraceeAccess& tracee) {
 
 bool Replica::prepare_batch_token(const FieldValue& v, TraceeAccess& tracee) {
     // The batch commands' position token: its size is the map's (map_layout.h).
-    const decoder::FieldValue* map_fd = member("map_fd");
+    const decoder::FieldValue* map_fd = call_->member(decoder::attr::map_batch::map_fd);
     MapLayout map;
     if (map_fd == nullptr || !layout_of_map(int32_t(map_fd->entry), map))
         return refuse("a batch token of something that is not a map this tracer knows");
@@ -469,10 +460,10 @@ bool Replica::prepare_fd_array(const FieldValue& v, TraceeAccess& tracee) {
     return true;
 }
 
-bool Replica::set(std::string_view name, uint64_t value) {
+bool Replica::set(const decoder::AttrMember& member, uint64_t value) {
     if (call_ == nullptr || call_->command == nullptr) return false;
     for (const Field& f : call_->command->fields) {
-        if (f.name != name) continue;
+        if (!member.names(f)) continue;
         overridden_ = true;
         put(f.offset, f.width, value);
         size_ = std::max<uint32_t>(size_, f.end());
@@ -481,10 +472,10 @@ bool Replica::set(std::string_view name, uint64_t value) {
     return false;
 }
 
-std::span<std::byte> Replica::own_buffer(std::string_view name, std::size_t size) {
+std::span<std::byte> Replica::own_buffer(const decoder::AttrMember& member, std::size_t size) {
     if (call_ == nullptr || call_->command == nullptr) return {};
     for (const Field& f : call_->command->fields) {
-        if (f.name != name || f.kind != Kind::Pointer) continue;
+        if (!member.names(f) || f.kind != Kind::Pointer) continue;
         overridden_ = true;
         Buffer* b = buffer_of(&f);
         if (b == nullptr) b = &add_buffer(f, 0, size, true);
@@ -499,9 +490,9 @@ std::span<std::byte> Replica::own_buffer(std::string_view name, std::size_t size
     return {};
 }
 
-std::span<const std::byte> Replica::buffer(std::string_view name) const {
+std::span<const std::byte> Replica::buffer(const decoder::AttrMember& member) const {
     for (std::size_t i = 0; i < used_; ++i)
-        if (buffers_[i].field->name == name) return std::span(buffers_[i].local.data(), buffers_[i].size);
+        if (member.names(*buffers_[i].field)) return std::span(buffers_[i].local.data(), buffers_[i].size);
     return {};
 }
 

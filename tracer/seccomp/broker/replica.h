@@ -54,12 +54,12 @@ public:
 
     // Sets a member of the copied attr (the size grows to hold it if
     // needed). The call is then the tracer's own: write_back() writes nothing.
-    bool set(std::string_view member, uint64_t value);
+    bool set(const decoder::AttrMember& member, uint64_t value);
     // Points a pointer member at a zeroed tracer-owned buffer of `size`
     // bytes (write_back() then writes nothing, as after set()).
-    std::span<std::byte> own_buffer(std::string_view member, std::size_t size);
+    std::span<std::byte> own_buffer(const decoder::AttrMember& member, std::size_t size);
     // The tracer's copy of the buffer a pointer member points at (after run(): what the kernel wrote).
-    std::span<const std::byte> buffer(std::string_view member) const;
+    std::span<const std::byte> buffer(const decoder::AttrMember& member) const;
 
     // Runs the call. The result, or -errno.
     int64_t run();
@@ -108,7 +108,6 @@ private:
     bool refuse(const char* why);
     void put(uint32_t offset, uint32_t width, uint64_t value);
     uint64_t get(const std::array<std::byte, decoder::kPageSize>& attr, uint32_t offset, uint32_t width) const;
-    const decoder::FieldValue* member(std::string_view name) const;
     Buffer* buffer_of(const decoder::Field* field);
 
     const decoder::DecodedCall* call_ = nullptr;
