@@ -25,17 +25,6 @@ namespace {
 constexpr pid_t kPid = 4242;
 constexpr uint32_t kHash = 1, kArray = 2, kKprobe = 2;
 
-class FakeInspector : public model::ObjectInspector {
-public:
-    std::map<std::pair<pid_t, int>, ObjectFacts> fds;
-    std::optional<ObjectFacts> inspect(pid_t pid, int fd) override {
-        const auto it = fds.find({pid, fd});
-        if (it == fds.end()) return std::nullopt;
-        return it->second;
-    }
-    bool still_exists(ObjectKind, uint32_t) override { return true; }
-};
-
 ObjectFacts map(uint32_t id, uint32_t type, std::string name, uint32_t key, uint32_t value, uint32_t max) {
     ObjectFacts f;
     f.kind = ObjectKind::Map;

@@ -13,28 +13,10 @@
 #include "support.h"
 
 using namespace bpfsc::model;
+using bpfsc::test::FakeInspector;
 using bpfsc::test::valid_json;
 
 namespace {
-
-// What the kernel would say: the object behind each (pid, fd), and which
-// objects still exist. Records every still_exists question.
-class FakeInspector : public ObjectInspector {
-public:
-    std::map<std::pair<pid_t, int>, ObjectFacts> fds;
-    std::set<std::pair<ObjectKind, uint32_t>> existing;
-    std::vector<std::pair<ObjectKind, uint32_t>> asked;
-
-    std::optional<ObjectFacts> inspect(pid_t pid, int fd) override {
-        const auto it = fds.find({pid, fd});
-        if (it == fds.end()) return std::nullopt;
-        return it->second;
-    }
-    bool still_exists(ObjectKind kind, uint32_t id) override {
-        asked.emplace_back(kind, id);
-        return existing.count({kind, id}) != 0;
-    }
-};
 
 constexpr uint32_t kHash = 1;        // BPF_MAP_TYPE_HASH
 constexpr uint32_t kTracepoint = 5;  // BPF_PROG_TYPE_TRACEPOINT

@@ -8,11 +8,14 @@
 #include <cstring>
 #include <functional>
 #include <map>
+#include <optional>
 #include <set>
+#include <utility>
 #include <string>
 #include <vector>
 
 #include "decode.h"
+#include "model/fd_model.h"
 #include "json_check.h"
 #include "render/json.h"
 #include "render/text.h"
@@ -63,6 +66,25 @@ public:
     const BtfTypes* vmlinux_btf() override { return vmlinux; }
     std::map<int32_t, FdObject> objects;   // what fd_object answers
     FdObject fd_object(int32_t fd) override;
+};
+
+// What the kernel would say to the fd model: the object behind each
+// (pid, fd), and which objects still exist. Records every still_exists question.
+class FakeInspector : public model::ObjectInspector {
+public:
+    std::map<std::pair<pid_t, int>, model::ObjectFacts> fds;
+    std::set<std::pair<model::ObjectKind, uint32_t>> existing;
+    std::vector<std::pair<model::ObjectKind, uint32_t>> asked;
+
+    std::optional<model::ObjectFacts> inspect(pid_t pid, int fd) override {
+        const auto it = fds.find({pid, fd});
+        if (it == fds.end()) return std::nullopt;
+        return it->second;
+    }
+    bool still_exists(model::ObjectKind kind, uint32_t id) override {
+        asked.emplace_back(kind, id);
+        return existing.count({kind, id}) != 0;
+    }
 };
 
 inline RemoteAddr addr_of(const void* p) { return RemoteAddr{reinterpret_cast<uintptr_t>(p)}; }

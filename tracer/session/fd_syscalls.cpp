@@ -7,6 +7,9 @@
 #include <fcntl.h>
 #include <linux/close_range.h>
 
+#include <linux/perf_event.h>
+
+#include "decoder/model/call_effects.h"
 #include "tracer/session/session.h"
 
 namespace bpfsc::tracer {
@@ -23,6 +26,48 @@ const char* fcntl_command(uint64_t cmd) {
     case F_SETFD: return "F_SETFD";
     default: return nullptr;
     }
+}
+
+// What a successful call does, in the model's terms.
+model::FdOperation fd_operation(Syscall kind, const std::array<uint64_t, 6>& args, int64_t ret, const std::string& born) {
+    using K = model::FdOperation::Kind;
+    model::FdOperation op;
+    op.fd = int(args[0]);
+    switch (kind) {
+    case Syscall::Close: op.kind = K::Close; break;
+    case Syscall::Dup: op.kind = K::Duplicate; op.new_fd = int(ret); break;
+    case Syscall::Dup2:
+    case Syscall::Dup3:
+        op.kind = K::DuplicateOnto;
+        op.new_fd = int(args[1]);
+        op.cloexec = kind == Syscall::Dup3 && (args[2] & O_CLOEXEC);
+        break;
+    case Syscall::Fcntl:
+        if (args[1] == F_SETFD) {
+            op.kind = K::SetCloexec;
+            op.cloexec = args[2] & FD_CLOEXEC;
+        } else {
+            op.kind = K::Duplicate;
+            op.new_fd = int(ret);
+            op.cloexec = args[1] == F_DUPFD_CLOEXEC;
+        }
+        break;
+    case Syscall::CloseRange:
+        op.kind = args[2] & CLOSE_RANGE_CLOEXEC ? K::CloexecRange : K::CloseRange;
+        op.last = unsigned(args[1]);
+        break;
+    case Syscall::PerfEventOpen:
+        op.kind = K::PerfEventOpened;
+        op.new_fd = int(ret);
+        op.cloexec = args[4] & PERF_FLAG_FD_CLOEXEC;
+        op.what = born;
+        break;
+    default:  // PERF_EVENT_IOC_SET_BPF, the one ioctl followed
+        op.kind = K::ProgOnEvent;
+        op.prog_fd = int(args[2]);
+        break;
+    }
+    return op;
 }
 
 } // namespace
@@ -114,46 +159,11 @@ void Session::on_fd_exit(const Event& e, FdCall& call) {
     const int64_t ret = e.ret;
     const pid_t pid = call.tgid;
     const model::CallRef by = ref(call.seq, pid, syscall_name(call.kind));
-    const int fd = int(call.args[0]);
-    int new_fd = -1;
-    // Objects this call may let go of, for the commentary.
-    std::vector<std::shared_ptr<model::Object>> released;
-    if (ret >= 0 && call.kind == Syscall::Close)
-        if (const model::FdRecord* r = model_.find(pid, fd)) released.push_back(r->object);
-    if (ret >= 0 && call.kind == Syscall::CloseRange && !(call.args[2] & CLOSE_RANGE_CLOEXEC))
-        for (const model::FdRecord* r : model_.open_in_range(pid, unsigned(call.args[0]), unsigned(call.args[1])))
-            released.push_back(r->object);
-    if (ret >= 0) {
-        switch (call.kind) {
-        case Syscall::Close: model_.closed(pid, fd, by); break;
-        case Syscall::Dup: new_fd = int(ret); model_.duplicated(pid, fd, new_fd, false, by); break;
-        case Syscall::Dup2:
-        case Syscall::Dup3:
-            new_fd = int(call.args[1]);
-            if (new_fd == fd) break;  // dup2(fd, fd) changes nothing
-            if (model_.find(pid, fd) != nullptr)
-                model_.duplicated(pid, fd, new_fd, call.kind == Syscall::Dup3 && (call.args[2] & O_CLOEXEC), by);
-            else
-                model_.closed(pid, new_fd, by);
-            break;
-        case Syscall::Fcntl:
-            if (call.args[1] == F_SETFD) {
-                model_.set_cloexec(pid, fd, call.args[2] & FD_CLOEXEC);
-            } else {
-                new_fd = int(ret);
-                model_.duplicated(pid, fd, new_fd, call.args[1] == F_DUPFD_CLOEXEC, by);
-            }
-            break;
-        case Syscall::CloseRange:
-            for (const model::FdRecord* r : model_.open_in_range(pid, unsigned(call.args[0]), unsigned(call.args[1]))) {
-                if (call.args[2] & CLOSE_RANGE_CLOEXEC) model_.set_cloexec(pid, r->fd, true);
-                else model_.closed(pid, r->fd, by);
-            }
-            break;
-        default: break;
-        }
-    }
-    if (call.kind == Syscall::PerfEventOpen || call.kind == Syscall::Ioctl) perf_exit(call, ret, by, new_fd);
+    model::FdOutcome outcome;
+    if (ret >= 0) outcome = model::apply_fd_operation(model_, pid, fd_operation(call.kind, call.args, ret, call.born_label), by);
+    const int new_fd = outcome.new_fd;
+    const std::vector<std::shared_ptr<model::Object>>& released = outcome.released;
+    if (call.kind == Syscall::PerfEventOpen || call.kind == Syscall::Ioctl) perf_notes(call, ret);
     const Syscall kind = call.kind;
     call.kind = Syscall::Other;  // the slot is idle again
     if (!call.shown || !options_.show_fd_lines || !shown(pid)) return;

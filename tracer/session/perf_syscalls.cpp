@@ -45,38 +45,27 @@ bool Session::perf_entry(const Event& e, FdCall& call) {
     return true;
 }
 
-void Session::perf_exit(FdCall& call, int64_t ret, const model::CallRef& by, int& new_fd) {
-    const pid_t pid = call.tgid;
+void Session::perf_notes(FdCall& call, int64_t ret) {
     if (call.kind == Syscall::PerfEventOpen) {
-        if (ret < 0) {
-            switch (-ret) {
-            case EACCES:
-            case EPERM:
-                call.notes.push_back("not allowed: perf_event_paranoid, CAP_PERFMON or CAP_SYS_ADMIN decide who may "
-                                     "open this event");
-                break;
-            case ENOENT: call.notes.push_back("no such event: the tracepoint id, probe or PMU does not exist"); break;
-            case EINVAL: call.notes.push_back("the kernel refused the attr: a field or flag it does not accept here"); break;
-            default: break;
-            }
-            return;
-        }
-        new_fd = int(ret);
-        model_.opened(pid, new_fd, call.args[4] & PERF_FLAG_FD_CLOEXEC, by);
-        if (const auto event = model_.object_of(pid, new_fd); event != nullptr) {
-            event->facts.what = call.born_label;
-            event->facts_changed();
+        switch (ret < 0 ? -ret : 0) {
+        case EACCES:
+        case EPERM:
+            call.notes.push_back("not allowed: perf_event_paranoid, CAP_PERFMON or CAP_SYS_ADMIN decide who may "
+                                 "open this event");
+            break;
+        case ENOENT: call.notes.push_back("no such event: the tracepoint id, probe or PMU does not exist"); break;
+        case EINVAL: call.notes.push_back("the kernel refused the attr: a field or flag it does not accept here"); break;
+        default: break;
         }
         return;
     }
+    const pid_t pid = call.tgid;
     const int event_fd = int(call.args[0]), prog_fd = int(call.args[2]);
     const auto event = model_.object_of(pid, event_fd);
     const auto prog = model_.object_of(pid, prog_fd);
     const std::string event_name = event != nullptr ? std::string(event_of(event->cached_label())) : "the event";
     const std::string prog_name = prog != nullptr ? prog->cached_label() : fmt::format("fd {}", prog_fd);
     if (ret == 0) {
-        if (prog != nullptr && event != nullptr && prog->facts.kind == model::ObjectKind::Prog)
-            prog->perf_events.push_back(event);
         call.notes.push_back(fmt::format("{} now runs on every {} event: the perf event holds a reference to it "
                                          "until its last fd is closed (fd {} here)",
                                          prog_name, event_name, event_fd));

@@ -4,14 +4,13 @@
 #include <signal.h>
 #include <sys/wait.h>
 
-#include <algorithm>
 
 #include "decoder/decode.h"
+#include "decoder/model/call_effects.h"
 #include "decoder/model/summary.h"
 #include "decoder/notes/notes.h"
 #include "decoder/uapi/bpf_attr.h"
 #include "tracer/kernel/verifier_replay.h"
-#include "tracer/os/process_memory.h"
 
 namespace bpfsc::tracer {
 
@@ -150,25 +149,6 @@ void Session::record_unfinished(pid_t tid, const Pending& p, CallEnd end) {
     out_.call(r);
 }
 
-namespace {
-
-// Whether a successful call of this command made a new BPF object (the
-// others that return fds open an existing one: by id, by pin).
-bool creates_object(uint32_t cmd) {
-    switch (cmd) {
-    case uapi::BPF_MAP_CREATE:
-    case uapi::BPF_PROG_LOAD:
-    case uapi::BPF_BTF_LOAD:
-    case uapi::BPF_LINK_CREATE:
-    case uapi::BPF_RAW_TRACEPOINT_OPEN:
-    case uapi::BPF_ITER_CREATE:
-    case uapi::BPF_TOKEN_CREATE: return true;
-    default: return false;
-    }
-}
-
-} // namespace
-
 model::CallRef Session::ref(uint64_t seq, pid_t tgid, std::string_view what) const {
     return model::CallRef{seq, tgid, std::string(what)};
 }
@@ -217,7 +197,7 @@ void Session::on_exit(const Event& e) {
         if (!replay_for_log(e.tgid, backend_.memory(e.tid), *done.call, &why_not))
             replay_note_ = "the tracer did not load it again to get the verifier's log: " + why_not;
     }
-    update_model(done.tgid, done.seq, *done.call);
+    model::apply_bpf_call(model_, done.tgid, done.seq, *done.call);
 
     if (shown(done.tgid)) {
         // Calls that began before this one and are still running are
@@ -292,63 +272,6 @@ bool Session::wants_replay(const DecodedCall& call) const {
     case EINTR:
     case EAGAIN: return false;
     default: return true;
-    }
-}
-
-void Session::update_model(pid_t tgid, uint64_t seq, DecodedCall& call) {
-    if (call.command == nullptr || call.ret < 0) return;
-    const std::string_view name = call.command->name;
-    if (call.command->returns == Returns::Fd) {
-        // bpf() makes every fd it returns close-on-exec.
-        model::CallRef by = ref(seq, tgid, name);
-        by.creates = creates_object(call.cmd);
-        const model::FdRecord* r = model_.opened(tgid, int(call.ret), true, by);
-        if (r != nullptr) {
-            const std::string& label = r->object->cached_label();
-            call.ret_label.assign(label.data(), label.size());
-        }
-    }
-    switch (call.cmd) {
-    case uapi::BPF_OBJ_PIN:
-        if (const FieldValue* fd = call.member(decoder::attr::obj::bpf_fd); fd != nullptr) {
-            if (auto object = model_.object_of(tgid, int32_t(fd->entry))) {
-                // The whole path, not the -s cut of it the line shows.
-                const FieldValue* path = call.member(decoder::attr::obj::pathname);
-                std::string where = path != nullptr ? read_tracee_string(backend_.memory(tgid), path->entry) : "";
-                object->pinned_at.push_back(where.empty() ? std::string("a path") : std::move(where));
-            }
-        }
-        break;
-    case uapi::BPF_OBJ_GET:
-        // Opened from a pin: the object is pinned there (perhaps by someone else).
-        if (auto object = model_.object_of(tgid, int(call.ret))) {
-            const FieldValue* path = call.member(decoder::attr::obj::pathname);
-            std::string where = path != nullptr ? read_tracee_string(backend_.memory(tgid), path->entry) : "";
-            if (!where.empty() &&
-                std::find(object->pinned_at.begin(), object->pinned_at.end(), where) == object->pinned_at.end())
-                object->pinned_at.push_back(std::move(where));
-        }
-        break;
-    case uapi::BPF_MAP_FREEZE:
-        if (const FieldValue* fd = call.member(decoder::attr::map_elem::map_fd))
-            if (auto object = model_.object_of(tgid, int32_t(fd->entry))) object->frozen = true;
-        break;
-    case uapi::BPF_PROG_ATTACH:
-    case uapi::BPF_PROG_DETACH:
-        if (const FieldValue* fd = call.member(decoder::attr::prog_attach::attach_bpf_fd))
-            if (auto object = model_.object_of(tgid, int32_t(fd->entry)))
-                object->attached = call.cmd == uapi::BPF_PROG_ATTACH;
-        break;
-    case uapi::BPF_LINK_CREATE:
-    case uapi::BPF_RAW_TRACEPOINT_OPEN:
-        if (const FieldValue* fd = call.member(call.cmd == uapi::BPF_LINK_CREATE ? decoder::attr::link_create::prog_fd
-                                                                   : decoder::attr::raw_tracepoint::prog_fd)) {
-            auto link = model_.object_of(tgid, int(call.ret));
-            auto prog = model_.object_of(tgid, int32_t(fd->entry));
-            if (link && prog && link->facts.id != 0) prog->held_by_links.push_back(link->facts.id);
-        }
-        break;
-    default: break;
     }
 }
 

@@ -74,17 +74,16 @@ private:
     // Returns whether the call's exit is wanted.
     bool on_entry(const Event& e);
     void on_exit(const Event& e);
-    // The model's side of a completed bpf() call (new fds, pins, links).
-    void update_model(pid_t tgid, uint64_t seq, decoder::DecodedCall& call);
     // Whether to load the call's program (or BTF) again for its verifier log.
     bool wants_replay(const decoder::DecodedCall& call) const;
     bool on_fd_entry(const Event& e, Syscall kind);
     void on_fd_exit(const Event& e, FdCall& call);
     // perf_event_open and ioctl(PERF_EVENT_IOC_SET_BPF) (perf_syscalls.cpp):
-    // the arguments; at exit, the new event's label and the program's
-    // attachment in the model, and what the call did.
+    // the arguments and, for perf_event_open, the new event's label (the
+    // model learns both calls' effects from decoder/model/call_effects.h).
     bool perf_entry(const Event& e, FdCall& call);
-    void perf_exit(FdCall& call, int64_t ret, const model::CallRef& by, int& new_fd);
+    // The commentary of a completed perf_event_open or PERF_EVENT_IOC_SET_BPF.
+    void perf_notes(FdCall& call, int64_t ret);
     // A close let go of `event`: if no fd of the process refers to it any
     // more, the programs it ran are detached from it (commentary into `notes`).
     void perf_event_released(pid_t pid, const std::shared_ptr<model::Object>& event, std::vector<std::string>& notes);
