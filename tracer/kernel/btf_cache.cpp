@@ -8,6 +8,8 @@
 #include <cstring>
 #include <string_view>
 
+#include "tracer/os/unique_fd.h"
+
 namespace bpfsc::tracer {
 
 namespace {
@@ -15,15 +17,14 @@ namespace {
 // Whether BTF object `id` is a kernel module's (split on vmlinux): its
 // types then refer to vmlinux's by id.
 bool is_module_btf(uint32_t id) {
-    const int fd = bpf_btf_get_fd_by_id(id);
-    if (fd < 0) return false;
+    const UniqueFd fd(bpf_btf_get_fd_by_id(id));
+    if (!fd) return false;
     char name[64] = {};
     bpf_btf_info info{};
     info.name = reinterpret_cast<uintptr_t>(name);
     info.name_len = sizeof name;
     uint32_t len = sizeof info;
-    const bool ok = bpf_obj_get_info_by_fd(fd, &info, &len) == 0;
-    close(fd);
+    const bool ok = bpf_obj_get_info_by_fd(fd.get(), &info, &len) == 0;
     return ok && info.kernel_btf && std::string_view(name, strnlen(name, sizeof name)) != "vmlinux";
 }
 

@@ -8,17 +8,18 @@
 #include <cstdio>
 #include <string_view>
 
+#include "tracer/os/unique_fd.h"
+
 namespace bpfsc::tracer {
 
 namespace {
 
 // Reads a small file into buf; returns its text.
 std::string_view slurp(const char* path, char* buf, std::size_t size) {
-    const int fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0) return {};
+    const UniqueFd fd(open(path, O_RDONLY | O_CLOEXEC));
+    if (!fd) return {};
     std::size_t used = 0;
-    for (ssize_t r; used < size && (r = ::read(fd, buf + used, size - used)) > 0;) used += std::size_t(r);
-    close(fd);
+    for (ssize_t r; used < size && (r = ::read(fd.get(), buf + used, size - used)) > 0;) used += std::size_t(r);
     return std::string_view(buf, used);
 }
 

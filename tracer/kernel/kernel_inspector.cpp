@@ -95,24 +95,15 @@ std::optional<ObjectFacts> facts_of_own_fd(int fd, ObjectKind kind) {
     return std::nullopt;
 }
 
-KernelInspector::~KernelInspector() {
-    for (const auto& [pid, fd] : pidfds_) close(fd);
-}
-
-int KernelInspector::pidfd(pid_t pid) {
+const Pidfd& KernelInspector::pidfd(pid_t pid) {
     const auto it = pidfds_.find(pid);
     if (it != pidfds_.end()) return it->second;
-    const int fd = int(syscall(SYS_pidfd_open, pid, 0));
-    if (fd >= 0) pidfds_[pid] = fd;
-    return fd;
+    Pidfd opened = Pidfd::open(pid);
+    if (!opened) return no_pidfd_;
+    return pidfds_.emplace(pid, std::move(opened)).first->second;
 }
 
-void KernelInspector::forget(pid_t pid) {
-    const auto it = pidfds_.find(pid);
-    if (it == pidfds_.end()) return;
-    close(it->second);
-    pidfds_.erase(it);
-}
+void KernelInspector::forget(pid_t pid) { pidfds_.erase(pid); }
 
 std::optional<ObjectFacts> KernelInspector::inspect(pid_t pid, int fd) {
     char path[64];
@@ -129,12 +120,9 @@ std::optional<ObjectFacts> KernelInspector::inspect(pid_t pid, int fd) {
     }
     ObjectFacts fallback;
     fallback.kind = kind;
-    const int pfd = pidfd(pid);
-    if (pfd < 0) return fallback;
-    const int own = int(syscall(SYS_pidfd_getfd, pfd, fd, 0));
-    if (own < 0) return fallback;
-    std::optional<ObjectFacts> f = facts_of_own_fd(own, kind);
-    close(own);
+    const UniqueFd own = pidfd(pid).duplicate(fd);
+    if (!own) return fallback;
+    std::optional<ObjectFacts> f = facts_of_own_fd(own.get(), kind);
     return f ? f : fallback;
 }
 
@@ -154,9 +142,8 @@ bool KernelInspector::still_exists(ObjectKind kind, uint32_t id) {
         union bpf_attr a;
         std::memset(&a, 0, sizeof a);
         a.map_id = id;  // the same member for every *_GET_FD_BY_ID
-        const long fd = sys_bpf(cmd, &a, sizeof a);
-        if (fd < 0) return errno != ENOENT;  // EPERM and the like: assume it is there
-        close(int(fd));
+        const UniqueFd fd(int(sys_bpf(cmd, &a, sizeof a)));
+        if (!fd) return errno != ENOENT;  // EPERM and the like: assume it is there
         if (settle_budget_us_ <= 0) return true;
         usleep(5000);
         settle_budget_us_ -= 5000;

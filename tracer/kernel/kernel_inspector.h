@@ -9,20 +9,22 @@
 #include <unordered_map>
 
 #include "decoder/model/fd_model.h"
+#include "tracer/os/unique_fd.h"
 
 namespace bpfsc::tracer {
 
 class KernelInspector : public model::ObjectInspector {
 public:
-    ~KernelInspector() override;
     std::optional<model::ObjectFacts> inspect(pid_t pid, int fd) override;
     bool still_exists(model::ObjectKind kind, uint32_t id) override;
     // A process ended: drop its pidfd.
     void forget(pid_t pid);
 
 private:
-    int pidfd(pid_t pid);
-    std::unordered_map<pid_t, int> pidfds_;
+    // The process's pidfd, opened on first use (invalid when it is gone).
+    const Pidfd& pidfd(pid_t pid);
+    std::unordered_map<pid_t, Pidfd> pidfds_;
+    Pidfd no_pidfd_;
     long settle_budget_us_ = 200000;  // how long still_exists may wait for deferred frees
 };
 

@@ -11,6 +11,7 @@
 
 #include "tracer/seccomp/broker/replica.h"
 #include "tracer/os/proc_status.h"
+#include "tracer/os/unique_fd.h"
 #include "decoder/uapi/bpf_attr.h"
 
 namespace bpfsc::tracer {
@@ -26,27 +27,22 @@ constexpr std::size_t kLogSize = std::size_t(1) << 23;  // the end of a longer l
 // replay is the tracer's own call) and its fds through a pidfd.
 class StoppedTracee : public broker::TraceeAccess {
 public:
-    StoppedTracee(pid_t pid, Memory& memory) : memory_(memory), pidfd_(int(syscall(SYS_pidfd_open, pid, 0))) {}
-    ~StoppedTracee() override {
-        if (pidfd_ >= 0) close(pidfd_);
-    }
-    StoppedTracee(const StoppedTracee&) = delete;
-    StoppedTracee& operator=(const StoppedTracee&) = delete;
+    StoppedTracee(pid_t pid, Memory& memory) : memory_(memory), pidfd_(Pidfd::open(pid)) {}
 
     decoder::ReadResult read(decoder::RemoteAddr addr, std::span<std::byte> out) override {
         return memory_.read(addr, out);
     }
     bool write(decoder::RemoteAddr, std::span<const std::byte>) override { return false; }
     int duplicate_fd(int tracee_fd) override {
-        if (pidfd_ < 0) return -EBADF;
-        const int fd = int(syscall(SYS_pidfd_getfd, pidfd_, tracee_fd, 0));
-        return fd >= 0 ? fd : -errno;
+        if (!pidfd_) return -EBADF;
+        UniqueFd fd = pidfd_.duplicate(tracee_fd);
+        return fd ? fd.release() : -errno;
     }
     bool same_cwd() override { return false; }  // a load names no path
 
 private:
     Memory& memory_;
-    int pidfd_;
+    Pidfd pidfd_;
 };
 
 } // namespace
@@ -87,8 +83,7 @@ bool replay_for_log(pid_t pid, Memory& memory, DecodedCall& call, std::string* w
     // 0 for a load that succeeded: the fd was the tracer's, its number means nothing.
     const int64_t ret = replica.run();
     call.log_load_ret = ret < 0 ? ret : 0;
-    const int made = replica.take_returned_fd();
-    if (made >= 0) close(made);  // a program (or BTF) of the tracer's own: gone at once
+    UniqueFd(replica.take_returned_fd()).reset();  // a program (or BTF) of the tracer's own: gone at once
     const std::span<const std::byte> written = replica.buffer(buf);
     const char* text = reinterpret_cast<const char*>(written.data());
     call.log.assign(text, strnlen(text, written.size()));

@@ -18,6 +18,7 @@
 
 #include <seccomp.h>
 
+#include "tracer/os/unique_fd.h"
 #include "tracer/session/perf_events.h"
 
 namespace bpfsc::tracer {
@@ -109,8 +110,9 @@ scmp_filter_ctx build_filter(uint32_t act, bool identity, std::string* error, in
 // The filter as classic BPF instructions: libseccomp writes them to an fd;
 // a memfd gives them back.
 bool export_program(scmp_filter_ctx ctx, std::vector<sock_filter>& program, std::string* error) {
-    const int fd = int(syscall(SYS_memfd_create, "bpfsc-filter", MFD_CLOEXEC));
-    if (fd < 0) {
+    const UniqueFd memfd(int(syscall(SYS_memfd_create, "bpfsc-filter", MFD_CLOEXEC)));
+    const int fd = memfd.get();
+    if (!memfd) {
         *error = std::string("memfd_create: ") + std::strerror(errno);
         return false;
     }
@@ -121,7 +123,6 @@ bool export_program(scmp_filter_ctx ctx, std::vector<sock_filter>& program, std:
         program.resize(std::size_t(size) / sizeof(sock_filter));
         ok = pread(fd, program.data(), std::size_t(size), 0) == size;
     }
-    close(fd);
     if (!ok) *error = "seccomp filter: cannot export the program";
     return ok;
 }

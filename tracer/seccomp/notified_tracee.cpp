@@ -15,7 +15,7 @@ namespace {
 constexpr unsigned k_pidfd_thread = O_EXCL;  // PIDFD_THREAD (6.9): a pidfd of one thread
 } // namespace
 
-void NotifiedTracee::set(pid_t tid, pid_t tgid, uint64_t id, int* pidfd) {
+void NotifiedTracee::set(pid_t tid, pid_t tgid, uint64_t id, Pidfd* pidfd) {
     tid_ = tid;
     tgid_ = tgid;
     id_ = id;
@@ -33,20 +33,17 @@ bool NotifiedTracee::write(decoder::RemoteAddr addr, std::span<const std::byte> 
 }
 
 int NotifiedTracee::pidfd() {
-    if (*pidfd_ < 0) {
-        int fd = int(syscall(SYS_pidfd_open, tid_, k_pidfd_thread));
-        if (fd < 0 && errno == EINVAL) {  // before 6.9
+    if (!*pidfd_) {
+        Pidfd fd = Pidfd::open(tid_, k_pidfd_thread);
+        if (!fd && errno == EINVAL) {  // before 6.9
             thread_pidfds_ = false;
-            fd = int(syscall(SYS_pidfd_open, tgid_, 0));
+            fd = Pidfd::open(tgid_);
         }
-        if (fd < 0) return -errno;
-        if (!listener_.valid(id_)) {
-            close(fd);
-            return -ESRCH;
-        }
-        *pidfd_ = fd;
+        if (!fd) return -errno;
+        if (!listener_.valid(id_)) return -ESRCH;
+        *pidfd_ = std::move(fd);
     }
-    return *pidfd_;
+    return pidfd_->get();
 }
 
 int NotifiedTracee::thread_pidfd() {
@@ -57,10 +54,9 @@ int NotifiedTracee::thread_pidfd() {
 }
 
 int NotifiedTracee::duplicate_fd(int tracee_fd) {
-    const int fd = pidfd();
-    if (fd < 0) return fd;
-    const int own = int(syscall(SYS_pidfd_getfd, fd, tracee_fd, 0));
-    return own >= 0 ? own : -errno;
+    if (const int fd = pidfd(); fd < 0) return fd;
+    UniqueFd own = pidfd_->duplicate(tracee_fd);
+    return own ? own.release() : -errno;
 }
 
 bool NotifiedTracee::same_cwd() {

@@ -12,6 +12,7 @@
 
 #include "tracer/seccomp/broker/tracee_access.h"
 #include "tracer/os/process_memory.h"
+#include "tracer/os/unique_fd.h"
 #include "tracer/seccomp/seccomp_listener.h"
 
 namespace bpfsc::tracer {
@@ -20,7 +21,7 @@ class NotifiedTracee : public broker::TraceeAccess {
 public:
     explicit NotifiedTracee(const SeccompListener& listener) : listener_(listener) {}
     // The thread, its notification, and where its pidfd is kept (-1: not opened yet).
-    void set(pid_t tid, pid_t tgid, uint64_t id, int* pidfd);
+    void set(pid_t tid, pid_t tgid, uint64_t id, Pidfd* pidfd);
 
     decoder::ReadResult read(decoder::RemoteAddr addr, std::span<std::byte> out) override;
     bool confirm() override { return listener_.valid(id_); }
@@ -39,7 +40,7 @@ private:
     ProcessMemory memory_;
     pid_t tid_ = 0, tgid_ = 0;
     uint64_t id_ = 0;
-    int* pidfd_ = nullptr;
+    Pidfd* pidfd_ = nullptr;
     bool thread_pidfds_ = true;  // the kernel opens pidfds of threads (PIDFD_THREAD, 6.9)
 };
 

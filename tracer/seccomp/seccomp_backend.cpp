@@ -52,11 +52,7 @@ SeccompBackend::SeccompBackend() {
     stats_.print = stats != nullptr && std::strcmp(stats, "1") == 0;
 }
 
-SeccompBackend::~SeccompBackend() {
-    if (main_pidfd_ >= 0) close(main_pidfd_);
-    for (const auto& [tid, t] : tasks_)
-        if (t.pidfd >= 0) close(t.pidfd);
-}
+SeccompBackend::~SeccompBackend() = default;
 
 void SeccompBackend::Stats::count(const char* why) {
     for (auto& [reason, n] : continued)
@@ -94,8 +90,8 @@ bool SeccompBackend::prepare(pid_t child, std::string* error) {
     t.announced = true;
     announced_ = 1;
     threads_[child] = 1;
-    main_pidfd_ = int(syscall(SYS_pidfd_open, child, 0));
-    if (main_pidfd_ < 0) {
+    main_pidfd_ = Pidfd::open(child);
+    if (!main_pidfd_) {
         *error = fmt::format("pidfd_open: {}", std::strerror(errno));
         return false;
     }
@@ -143,7 +139,7 @@ void SeccompBackend::wait_round() {
     // event before it is seen by the later look at the connector's socket.
     pollfd fds[3] = {{hung_up_ ? -1 : listener_.fd(), POLLIN, 0},
                      {processes_.fd(), POLLIN, 0},
-                     {main_reaped_ ? -1 : main_pidfd_, POLLIN, 0}};
+                     {main_reaped_ ? -1 : main_pidfd_.get(), POLLIN, 0}};
     int timeout = awaiting() ? k_result_poll_ms : -1;
     if (hung_up_ && main_reaped_) timeout = 0;
     int n = poll(fds, 3, 0);
@@ -241,7 +237,6 @@ void SeccompBackend::on_process_record(const ProcConnectorEvent& r) {
         // process's id.
         Task& t = tasks_[r.tgid];
         const bool announced = t.announced;
-        if (t.pidfd >= 0) close(t.pidfd);
         t = Task{};
         t.tgid = r.tgid;
         t.announced = announced;
@@ -267,7 +262,6 @@ void SeccompBackend::forget_gone(const Event& e) {
     // and leaves the table when its end is handed out.
     auto drop = [this](std::unordered_map<pid_t, Task>::iterator it) {
         if (it->second.announced) --announced_;
-        if (it->second.pidfd >= 0) close(it->second.pidfd);
         identity_.forget(it->first);
         own_filters_.forget(it->first);
         return tasks_.erase(it);
@@ -500,18 +494,15 @@ bool SeccompBackend::broker(const Event& event, Task& t, const decoder::DecodedC
     }
     // Outputs first, then the answer: the tracee never sees half a call.
     const int written = replica_.write_back(notified_);
-    int own = replica_.take_returned_fd();
-    if (written < 0 && own >= 0) {
-        close(own);  // nothing holds the new object: it goes away
-        own = -1;
-    }
+    UniqueFd own(replica_.take_returned_fd());
+    if (written < 0) own.reset();  // nothing holds the new object: it goes away
     if (written < 0) ret = written;
     bool answered;
-    if (own >= 0) {
+    if (own) {
         // The new fd appears in the tracee close-on-exec, as bpf() makes
         // it, and the call returns its number there, in one step.
-        ret = listener_.answer_with_fd(id, own);
-        close(own);
+        ret = listener_.answer_with_fd(id, own.get());
+        own.reset();
         answered = ret >= 0;
         if (!answered && ret != -ENOENT) answered = listener_.answer(id, ret);  // e.g. EMFILE in the tracee
     } else {

@@ -68,7 +68,7 @@ private:
         int leader_status = 0;
         bool exit_queued = false;    // its TaskExit is in the queue
         bool announced = false;      // the session has seen it appear (its NewTask)
-        int pidfd = -1;              // opened when the broker first needs one of its fds
+        Pidfd pidfd;                 // opened when the broker first needs one of its fds
         bool own_enosys = false;     // its own filter says TRACE: the call fails with ENOSYS, unrun
     };
     // How many calls were brokered, and why the others ran in the tracee
@@ -113,7 +113,7 @@ private:
     ProcessEvents processes_;
     ProcessMemory plain_memory_;
     std::string no_results_;
-    int main_pidfd_ = -1;
+    Pidfd main_pidfd_;
     pid_t main_pid_ = 0;
     bool hung_up_ = false;       // every task using the filter is gone
     bool main_reaped_ = false;

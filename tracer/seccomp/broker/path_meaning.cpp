@@ -12,6 +12,8 @@
 #include <cstring>
 #include <string>
 
+#include "tracer/os/unique_fd.h"
+
 namespace bpfsc::tracer::broker {
 
 const char* path_depends_on_caller(int dirfd, const char* path, bool follow_last) {
@@ -26,8 +28,8 @@ const char* path_depends_on_caller(int dirfd, const char* path, bool follow_last
     open_how how{};
     how.flags = O_PATH | O_CLOEXEC;
     how.resolve = RESOLVE_NO_MAGICLINKS;
-    const long fd = syscall(SYS_openat2, dirfd, target.c_str(), &how, sizeof how);
-    if (fd < 0) {
+    const UniqueFd fd(int(syscall(SYS_openat2, dirfd, target.c_str(), &how, sizeof how)));
+    if (!fd) {
         switch (errno) {
         // Nothing caller-specific was crossed before the lookup failed:
         // the kernel fails the same lookup the same way for both.
@@ -40,8 +42,7 @@ const char* path_depends_on_caller(int dirfd, const char* path, bool follow_last
         }
     }
     struct statfs fs {};
-    const bool in_proc = fstatfs(int(fd), &fs) == 0 && fs.f_type == PROC_SUPER_MAGIC;
-    close(int(fd));
+    const bool in_proc = fstatfs(fd.get(), &fs) == 0 && fs.f_type == PROC_SUPER_MAGIC;
     if (in_proc) return "a path in /proc: /proc/self names the caller";
     return nullptr;
 }
