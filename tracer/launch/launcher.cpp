@@ -56,14 +56,28 @@ std::string resolve_command(const std::string& name, std::string* error) {
 
 pid_t Launcher::start(const std::string& path, const std::vector<std::string>& argv, FilterAction action,
                       const InheritedSignals& signals, std::string* error) {
-    int go[2], err[2], sock[2] = {-1, -1};
-    if (pipe2(go, O_CLOEXEC) != 0 || pipe2(err, O_CLOEXEC) != 0) {
+    // Each pair as [0] and [1]: the child keeps go[0], err[1], sock[1].
+    int fds[2];
+    UniqueFd go[2], err[2], sock[2];
+    if (pipe2(fds, O_CLOEXEC) != 0) {
         *error = fmt::format("pipe: {}", std::strerror(errno));
         return -1;
     }
-    if (action == FilterAction::UserNotify && socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sock) != 0) {
-        *error = fmt::format("socketpair: {}", std::strerror(errno));
+    go[0].reset(fds[0]);
+    go[1].reset(fds[1]);
+    if (pipe2(fds, O_CLOEXEC) != 0) {
+        *error = fmt::format("pipe: {}", std::strerror(errno));
         return -1;
+    }
+    err[0].reset(fds[0]);
+    err[1].reset(fds[1]);
+    if (action == FilterAction::UserNotify) {
+        if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, fds) != 0) {
+            *error = fmt::format("socketpair: {}", std::strerror(errno));
+            return -1;
+        }
+        sock[0].reset(fds[0]);
+        sock[1].reset(fds[1]);
     }
     const pid_t tracer = getpid();
     std::vector<char*> args;
@@ -76,9 +90,9 @@ pid_t Launcher::start(const std::string& path, const std::vector<std::string>& a
         return -1;
     }
     if (pid == 0) {
-        close(go[1]);
-        close(err[0]);
-        if (sock[0] >= 0) close(sock[0]);
+        go[1].reset();
+        err[0].reset();
+        sock[0].reset();
         // Without a tracer the listener's calls would fail with ENOSYS:
         // the program dies with the tracer instead.
         if (action == FilterAction::UserNotify) {
@@ -89,7 +103,7 @@ pid_t Launcher::start(const std::string& path, const std::vector<std::string>& a
         // the tracer inherited.
         signals.restore();
         char byte;
-        while (read(go[0], &byte, 1) < 0 && errno == EINTR) {
+        while (read(go[0].get(), &byte, 1) < 0 && errno == EINTR) {
         }
         std::string why;
         int code = 0;
@@ -97,7 +111,7 @@ pid_t Launcher::start(const std::string& path, const std::vector<std::string>& a
             // The listener is close-on-exec: execve drops the child's copy
             // (a close() here would itself wait for the tracer).
             const int listener = install_notify_filter(&why);
-            code = listener < 0 ? listener : send_fd(sock[1], listener, 'L') ? 0 : -EPIPE;
+            code = listener < 0 ? listener : send_fd(sock[1].get(), listener, 'L') ? 0 : -EPIPE;
         } else {
             code = install_syscall_filter(action, &why);
         }
@@ -106,44 +120,31 @@ pid_t Launcher::start(const std::string& path, const std::vector<std::string>& a
             code = -errno;
         }
         const int e = -code;
-        [[maybe_unused]] ssize_t w = write(err[1], &e, sizeof e);
+        [[maybe_unused]] ssize_t w = write(err[1].get(), &e, sizeof e);
         _exit(127);
     }
-    close(go[0]);
-    close(err[1]);
-    if (sock[1] >= 0) close(sock[1]);
-    go_fd_ = go[1];
-    error_fd_ = err[0];
-    listener_socket_ = sock[0];
+    go_fd_ = std::move(go[1]);
+    error_fd_ = std::move(err[0]);
+    listener_socket_ = std::move(sock[0]);
     return pid;
 }
 
 int Launcher::receive_listener() {
-    if (listener_socket_ < 0) return -1;
+    if (!listener_socket_) return -1;
     char tag = 0;
     int fd = -1;
-    if (!receive_fd(listener_socket_, &tag, &fd)) fd = -1;
-    close(listener_socket_);
-    listener_socket_ = -1;
+    if (!receive_fd(listener_socket_.get(), &tag, &fd)) fd = -1;
+    listener_socket_.reset();
     return fd;
 }
 
-Launcher::~Launcher() {
-    for (const int fd : {go_fd_, error_fd_, listener_socket_})
-        if (fd >= 0) close(fd);
-}
-
-void Launcher::release() {
-    if (go_fd_ >= 0) close(go_fd_);
-    go_fd_ = -1;
-}
+void Launcher::release() { go_fd_.reset(); }
 
 std::string Launcher::exec_failure() {
-    if (error_fd_ < 0) return {};
+    if (!error_fd_) return {};
     int e = 0;
-    const ssize_t n = read(error_fd_, &e, sizeof e);
-    close(error_fd_);
-    error_fd_ = -1;
+    const ssize_t n = read(error_fd_.get(), &e, sizeof e);
+    error_fd_.reset();
     if (n != sizeof e) return {};
     return std::strerror(e);
 }

@@ -14,6 +14,7 @@
 
 #include "tracer/launch/inherited_signals.h"
 #include "tracer/launch/seccomp_filter.h"
+#include "tracer/os/unique_fd.h"
 
 namespace bpfsc::tracer {
 
@@ -24,7 +25,7 @@ std::string resolve_command(const std::string& name, std::string* error);
 class Launcher {
 public:
     Launcher() = default;
-    ~Launcher();
+    ~Launcher() = default;
     Launcher(const Launcher&) = delete;
     Launcher& operator=(const Launcher&) = delete;
 
@@ -41,9 +42,9 @@ public:
     std::string exec_failure();
 
 private:
-    int go_fd_ = -1;     // parent's end: closing it releases the child
-    int error_fd_ = -1;  // parent's end: the child's exec errno, or EOF on success
-    int listener_socket_ = -1;  // parent's end of the socket the listener comes through
+    UniqueFd go_fd_;            // parent's end: closing it releases the child
+    UniqueFd error_fd_;         // parent's end: the child's exec errno, or EOF on success
+    UniqueFd listener_socket_;  // parent's end of the socket the listener comes through
 };
 
 } // namespace bpfsc::tracer

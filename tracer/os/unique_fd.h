@@ -49,6 +49,8 @@ private:
 class Pidfd {
 public:
     Pidfd() = default;
+    // Takes a pidfd received from elsewhere (SCM_RIGHTS).
+    explicit Pidfd(UniqueFd fd) : fd_(std::move(fd)) {}
     // pidfd_open(pid, flags); invalid (errno set) when it fails.
     static Pidfd open(pid_t pid, unsigned flags = 0) {
         Pidfd p;

@@ -30,15 +30,15 @@ constexpr char k_guard = 'G';  // carries a pidfd
     signal(SIGINT, SIG_IGN);
     signal(SIGHUP, SIG_IGN);
     signal(SIGTERM, SIG_IGN);
-    std::vector<int> pidfds;
+    std::vector<Pidfd> pidfds;
     char what = 0;
     int fd = -1;
     while (receive_fd(socket, &what, &fd)) {
         if (what == k_done) _exit(0);
-        if (what == k_guard && fd >= 0) pidfds.push_back(fd);
+        if (what == k_guard && fd >= 0) pidfds.emplace_back(UniqueFd(fd));
     }
     // The tracer is gone without a word: so go the programs it traced.
-    for (const int pidfd : pidfds) syscall(SYS_pidfd_send_signal, pidfd, SIGKILL, nullptr, 0);
+    for (const Pidfd& pidfd : pidfds) pidfd.send_signal(SIGKILL);
     _exit(0);
 }
 
@@ -50,6 +50,7 @@ bool Watchdog::start(std::string* error) {
         *error = fmt::format("socketpair: {}", std::strerror(errno));
         return false;
     }
+    UniqueFd ours(sv[0]), theirs(sv[1]);
     pid_ = fork();
     if (pid_ < 0) {
         *error = fmt::format("fork: {}", std::strerror(errno));
@@ -58,28 +59,26 @@ bool Watchdog::start(std::string* error) {
     if (pid_ == 0) {
         // Nothing of the tracer's but the socket: a listener kept open here
         // would make the programs' calls wait instead of fail.
-        const int keep = dup2(sv[1], 3);
+        const int keep = dup2(theirs.get(), 3);
         syscall(SYS_close_range, 4, ~0u, 0);
         watch(keep);
     }
-    close(sv[1]);
-    socket_ = sv[0];
+    socket_ = std::move(ours);
     return true;
 }
 
 void Watchdog::guard(pid_t pid) {
-    if (socket_ < 0) return;
-    const int pidfd = int(syscall(SYS_pidfd_open, pid, 0));
-    if (pidfd < 0) return;  // already gone
-    send_fd(socket_, pidfd, k_guard);
-    close(pidfd);
+    if (!socket_) return;
+    const Pidfd pidfd = Pidfd::open(pid);
+    if (!pidfd) return;  // already gone
+    send_fd(socket_.get(), pidfd.get(), k_guard);
 }
 
 Watchdog::~Watchdog() {
-    if (socket_ < 0) return;
+    if (!socket_) return;
     const char done = k_done;
-    send(socket_, &done, 1, MSG_NOSIGNAL);
-    close(socket_);
+    send(socket_.get(), &done, 1, MSG_NOSIGNAL);
+    socket_.reset();
     while (waitpid(pid_, nullptr, 0) < 0 && errno == EINTR) {
     }
 }

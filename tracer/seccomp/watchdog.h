@@ -13,6 +13,8 @@
 
 #include <string>
 
+#include "tracer/os/unique_fd.h"
+
 namespace bpfsc::tracer {
 
 class Watchdog {
@@ -30,7 +32,7 @@ public:
 
 private:
     pid_t pid_ = -1;
-    int socket_ = -1;
+    UniqueFd socket_;
 };
 
 } // namespace bpfsc::tracer
