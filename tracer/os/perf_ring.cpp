@@ -11,6 +11,7 @@
 #include <cstdio>
 #include <cstring>
 #include <ctime>
+#include <utility>
 
 #include <fmt/format.h>
 
@@ -70,24 +71,18 @@ std::vector<int> online_cpus() {
 
 PerfRing::~PerfRing() {
     if (base_ != nullptr) munmap(base_, k_map_size);
-    if (fd_ >= 0) close(fd_);
-    for (int fd : extra_fds_) close(fd);
 }
 
 PerfRing::PerfRing(PerfRing&& other) noexcept
-    : fd_(other.fd_), base_(other.base_), extra_fds_(std::move(other.extra_fds_)) {
-    other.fd_ = -1;
-    other.base_ = nullptr;
-    other.extra_fds_.clear();
-}
+    : fd_(std::move(other.fd_)), base_(std::exchange(other.base_, nullptr)), extra_fds_(std::move(other.extra_fds_)) {}
 
 bool PerfRing::open(long id, const TracepointTarget& target, std::string* why) {
-    fd_ = open_tracepoint(id, target);
-    if (fd_ < 0) {
+    fd_.reset(open_tracepoint(id, target));
+    if (!fd_) {
         *why = fmt::format("perf_event_open: {}", std::strerror(errno));
         return false;
     }
-    void* base = mmap(nullptr, k_map_size, PROT_READ | PROT_WRITE, MAP_SHARED, fd_, 0);
+    void* base = mmap(nullptr, k_map_size, PROT_READ | PROT_WRITE, MAP_SHARED, fd_.get(), 0);
     if (base == MAP_FAILED) {
         *why = fmt::format("mmap of a perf ring: {}", std::strerror(errno));
         return false;
@@ -97,18 +92,17 @@ bool PerfRing::open(long id, const TracepointTarget& target, std::string* why) {
 }
 
 bool PerfRing::add(long id, const TracepointTarget& target, std::string* why) {
-    const int fd = open_tracepoint(id, target);
-    if (fd < 0 || ioctl(fd, PERF_EVENT_IOC_SET_OUTPUT, fd_) != 0) {
+    UniqueFd fd(open_tracepoint(id, target));
+    if (!fd || ioctl(fd.get(), PERF_EVENT_IOC_SET_OUTPUT, fd_.get()) != 0) {
         *why = fmt::format("perf_event_open: {}", std::strerror(errno));
-        if (fd >= 0) close(fd);
         return false;
     }
-    extra_fds_.push_back(fd);
+    extra_fds_.push_back(std::move(fd));
     return true;
 }
 
 bool PerfRing::set_filter(const std::string& filter) {
-    return fd_ >= 0 && ioctl(fd_, PERF_EVENT_IOC_SET_FILTER, filter.c_str()) == 0;
+    return fd_ && ioctl(fd_.get(), PERF_EVENT_IOC_SET_FILTER, filter.c_str()) == 0;
 }
 
 uint64_t PerfRing::read(const std::function<void(const TracepointSample&)>& sample) {

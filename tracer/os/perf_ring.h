@@ -13,6 +13,8 @@
 #include <string>
 #include <vector>
 
+#include "tracer/os/unique_fd.h"
+
 namespace bpfsc::tracer {
 
 // The id of tracepoint `event` under tracefs's events directory `dir`, or -1.
@@ -58,9 +60,9 @@ public:
     uint64_t read(const std::function<void(const TracepointSample&)>& sample);
 
 private:
-    int fd_ = -1;
+    UniqueFd fd_;
     void* base_ = nullptr;
-    std::vector<int> extra_fds_;  // the other tracepoints, writing into this ring
+    std::vector<UniqueFd> extra_fds_;  // the other tracepoints, writing into this ring
 };
 
 } // namespace bpfsc::tracer
