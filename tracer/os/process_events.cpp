@@ -11,6 +11,7 @@
 #include <cerrno>
 #include <cstddef>
 #include <cstring>
+#include <utility>
 
 #include <fmt/format.h>
 
@@ -45,38 +46,33 @@ bool subscribe(int fd) {
 
 } // namespace
 
-ProcessEvents::~ProcessEvents() {
-    if (fd_ >= 0) close(fd_);
-}
-
 bool ProcessEvents::open(std::string* why) {
-    fd_ = socket(AF_NETLINK, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, NETLINK_CONNECTOR);
-    if (fd_ < 0) {
+    UniqueFd fd(socket(AF_NETLINK, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, NETLINK_CONNECTOR));
+    if (!fd) {
         *why = fmt::format("netlink connector: {}", std::strerror(errno));
         return false;
     }
     // Every process of the system is reported: a deep queue, so a busy
     // machine does not make it overflow between two looks.
     const int size = 16 << 20;
-    if (setsockopt(fd_, SOL_SOCKET, SO_RCVBUFFORCE, &size, sizeof size) != 0)
-        setsockopt(fd_, SOL_SOCKET, SO_RCVBUF, &size, sizeof size);
+    if (setsockopt(fd.get(), SOL_SOCKET, SO_RCVBUFFORCE, &size, sizeof size) != 0)
+        setsockopt(fd.get(), SOL_SOCKET, SO_RCVBUF, &size, sizeof size);
     sockaddr_nl addr{};
     addr.nl_family = AF_NETLINK;
     addr.nl_groups = CN_IDX_PROC;
     addr.nl_pid = 0;  // the kernel picks a port id
-    if (bind(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 || !subscribe(fd_)) {
+    if (bind(fd.get(), reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 || !subscribe(fd.get())) {
         *why = fmt::format("process events connector: {}", std::strerror(errno));
-        close(fd_);
-        fd_ = -1;
         return false;
     }
+    fd_ = std::move(fd);
     return true;
 }
 
 void ProcessEvents::drain(std::vector<ProcConnectorEvent>& out) {
     alignas(nlmsghdr) char buf[8192];
     for (;;) {
-        const ssize_t n = recv(fd_, buf, sizeof buf, MSG_DONTWAIT);
+        const ssize_t n = recv(fd_.get(), buf, sizeof buf, MSG_DONTWAIT);
         if (n < 0) {
             if (errno == EINTR) continue;
             if (errno == ENOBUFS) {  // the queue overflowed: some events are gone

@@ -13,6 +13,8 @@
 #include <string>
 #include <vector>
 
+#include "tracer/os/unique_fd.h"
+
 namespace bpfsc::tracer {
 
 struct ProcConnectorEvent {
@@ -28,20 +30,17 @@ struct ProcConnectorEvent {
 class ProcessEvents {
 public:
     ProcessEvents() = default;
-    ~ProcessEvents();
-    ProcessEvents(const ProcessEvents&) = delete;
-    ProcessEvents& operator=(const ProcessEvents&) = delete;
 
     // Subscribes. false with a reason (no CAP_NET_ADMIN, no CONFIG_PROC_EVENTS).
     bool open(std::string* why);
-    int fd() const { return fd_; }
+    int fd() const { return fd_.get(); }
     // Appends every event queued since the last call (non-blocking).
     void drain(std::vector<ProcConnectorEvent>& out);
     // Whether the socket overflowed at some point (events were lost).
     bool overflowed() const { return overflowed_; }
 
 private:
-    int fd_ = -1;
+    UniqueFd fd_;
     bool overflowed_ = false;
 };
 
