@@ -3,7 +3,8 @@
 
 #include <algorithm>
 #include <charconv>
-#include <cstdio>
+#include <fstream>
+#include <string>
 
 namespace bpfsc::decoder {
 
@@ -24,15 +25,12 @@ bool parse_line(std::string_view line, uint64_t& address, char& type, std::strin
 } // namespace
 
 std::unique_ptr<KernelSymbols> KernelSymbols::load(const char* path) {
-    FILE* f = std::fopen(path, "re");
-    if (f == nullptr) return nullptr;
+    std::ifstream in(path);
+    if (!in) return nullptr;
     auto table = std::unique_ptr<KernelSymbols>(new KernelSymbols);
-    char* buf = nullptr;
-    std::size_t cap = 0;
-    ssize_t n;
-    while ((n = getline(&buf, &cap, f)) > 0) {
-        std::string_view line(buf, std::size_t(n));
-        if (line.ends_with('\n')) line.remove_suffix(1);
+    std::string text;
+    while (std::getline(in, text)) {
+        const std::string_view line(text);
         uint64_t address;
         char type;
         std::string_view name;
@@ -43,8 +41,6 @@ std::unique_ptr<KernelSymbols> KernelSymbols::load(const char* path) {
         table->symbols_.push_back({address, uint32_t(table->names_.size()), uint32_t(name.size())});
         table->names_.append(name);
     }
-    std::free(buf);
-    std::fclose(f);
     if (table->call_base_ == 0 || table->symbols_.empty()) return nullptr;
     std::stable_sort(table->symbols_.begin(), table->symbols_.end(),
                      [](const Symbol& a, const Symbol& b) { return a.address < b.address; });

@@ -47,11 +47,11 @@ public:
     }
     bool confirm() override { return (answers_ & 0x40) == 0; }
     bool write(decoder::RemoteAddr, std::span<const std::byte>) override { return false; }
-    int duplicate_fd(int tracee_fd) override {
+    tracer::UniqueFd duplicate_fd(int tracee_fd) override {
         switch ((answers_ + unsigned(tracee_fd)) % 3) {
-        case 0: return shared_map() >= 0 ? fcntl(shared_map(), F_DUPFD_CLOEXEC, 0) : -EBADF;
-        case 1: return open("/dev/null", O_RDONLY | O_CLOEXEC);
-        default: return -EBADF;
+        case 0: return tracer::UniqueFd(shared_map() >= 0 ? fcntl(shared_map(), F_DUPFD_CLOEXEC, 0) : -1);
+        case 1: return tracer::UniqueFd(open("/dev/null", O_RDONLY | O_CLOEXEC));
+        default: return tracer::UniqueFd();
         }
     }
     bool same_cwd() override { return (answers_ & 0x80) != 0; }

@@ -33,6 +33,7 @@
 using namespace bpfsc::test;
 namespace uapi = bpfsc::uapi;
 using bpfsc::tracer::ProcessMemory;
+using bpfsc::tracer::UniqueFd;
 using bpfsc::tracer::broker::Replica;
 
 namespace {
@@ -66,9 +67,8 @@ public:
     }
     ReadResult read(RemoteAddr addr, std::span<std::byte> out) override { return memory_.read(addr, out); }
     bool write(RemoteAddr addr, std::span<const std::byte> data) override { return memory_.write(addr, data); }
-    int duplicate_fd(int fd) override {
-        const int own = int(syscall(SYS_pidfd_getfd, pidfd_, fd, 0));
-        return own >= 0 ? own : -errno;
+    UniqueFd duplicate_fd(int fd) override {
+        return UniqueFd(int(syscall(SYS_pidfd_getfd, pidfd_, fd, 0)));
     }
     bool same_cwd() override { return true; }
 
@@ -176,7 +176,7 @@ TEST_CASE("a lookup run for another process reads its fd, writes its value buffe
         REQUIRE(p.ok);
         CHECK(p.replica.run() == 0);
         CHECK(p.replica.write_back(child) == 0);
-        CHECK(p.replica.take_returned_fd() == -1);
+        CHECK_FALSE(p.replica.take_returned_fd());
         // The exit is decoded from the replica's view: the value as written.
         uint64_t seen = 0;
         ProcessMemory fallback;
@@ -248,7 +248,7 @@ TEST_CASE("a map created for another process is the tracer's fd, to install in t
     const int64_t fd = p.replica.run();
     REQUIRE(fd >= 0);
     CHECK(p.replica.write_back(child) == 0);
-    const int own = p.replica.take_returned_fd();
+    const int own = p.replica.take_returned_fd().release();
     CHECK(own == fd);
     Fd created(own);
     std::array<uint32_t, 32> info{};  // bpf_map_info: type, id, key_size, value_size, max_entries, map_flags, name
@@ -476,7 +476,7 @@ TEST_CASE("a program loaded for another process gets its map through the instruc
     REQUIRE(p.ok);
     const int64_t fd = p.replica.run();
     REQUIRE(fd >= 0);
-    Fd prog(p.replica.take_returned_fd());
+    Fd prog(p.replica.take_returned_fd().release());
     CHECK(child.fetch(load.insns)[0].imm == 41);  // the child's instructions are untouched
     // The program uses the child's map: its map_ids name it.
     uint32_t map_ids[4] = {};

@@ -13,30 +13,18 @@
 
 using namespace bpfsc::model;
 using bpfsc::test::FakeInspector;
+using bpfsc::test::object_facts;
 using bpfsc::decoder::DecodedCall;
 using bpfsc::decoder::Decoder;
 using bpfsc::decoder::DecodeOptions;
 
 namespace {
 
-ObjectFacts facts(ObjectKind kind, uint32_t id, uint32_t type = 0) {
-    ObjectFacts f;
-    f.kind = kind;
-    f.id = id;
-    f.type = type;
-    return f;
-}
-
 constexpr pid_t kPid = 77;
 
 // An operation on fd (and new_fd or, for ranges, fd..last).
 FdOperation op(FdOperation::Kind kind, int fd, int new_fd = -1, bool cloexec = false) {
-    FdOperation o;
-    o.kind = kind;
-    o.fd = fd;
-    o.new_fd = new_fd;
-    o.cloexec = cloexec;
-    return o;
+    return bpfsc::test::fd_operation(kind, fd, new_fd, cloexec);
 }
 FdOperation range(FdOperation::Kind kind, int first, unsigned last) {
     FdOperation o = op(kind, first);
@@ -60,7 +48,7 @@ void decode(DecodedCall& call, uint32_t cmd, const void* attr, uint32_t size, in
 TEST_CASE("bpf() effects: a returned fd is opened and labelled; a pin keeps its whole path", "[model]") {
     FakeInspector inspector;
     FdModel model{inspector};
-    inspector.fds[{kPid, 5}] = facts(ObjectKind::Map, 15, 1);
+    inspector.fds[{kPid, 5}] = object_facts(ObjectKind::Map, 15, 1);
 
     bpfsc::uapi::map_create_attr create{};
     create.map_type = 1;
@@ -103,9 +91,9 @@ TEST_CASE("bpf() effects: a returned fd is opened and labelled; a pin keeps its 
 TEST_CASE("bpf() effects: a link holds its program; BPF_PROG_ATTACH marks it attached", "[model]") {
     FakeInspector inspector;
     FdModel model{inspector};
-    inspector.fds[{kPid, 3}] = facts(ObjectKind::Prog, 80, 5);
-    inspector.fds[{kPid, 4}] = facts(ObjectKind::Link, 9, 2);
-    inspector.fds[{kPid, 6}] = facts(ObjectKind::Prog, 81, 8);
+    inspector.fds[{kPid, 3}] = object_facts(ObjectKind::Prog, 80, 5);
+    inspector.fds[{kPid, 4}] = object_facts(ObjectKind::Link, 9, 2);
+    inspector.fds[{kPid, 6}] = object_facts(ObjectKind::Prog, 81, 8);
     REQUIRE(model.lookup(kPid, 3) != nullptr);
     REQUIRE(model.lookup(kPid, 6) != nullptr);
 
@@ -138,8 +126,8 @@ TEST_CASE("fd operations: close and close_range release, dup2 onto an fd replace
     using K = FdOperation::Kind;
     FakeInspector inspector;
     FdModel model{inspector};
-    inspector.fds[{kPid, 3}] = facts(ObjectKind::Map, 15, 1);
-    inspector.fds[{kPid, 4}] = facts(ObjectKind::Prog, 80, 5);
+    inspector.fds[{kPid, 3}] = object_facts(ObjectKind::Map, 15, 1);
+    inspector.fds[{kPid, 4}] = object_facts(ObjectKind::Prog, 80, 5);
     model.opened(kPid, 3, true, CallRef{1, kPid, "BPF_MAP_CREATE", true});
     model.opened(kPid, 4, true, CallRef{2, kPid, "BPF_PROG_LOAD", true});
 
@@ -184,16 +172,7 @@ TEST_CASE("fd operations: a perf event is named, and holds the program set on it
     using K = FdOperation::Kind;
     FakeInspector inspector;
     FdModel model{inspector};
-    ObjectFacts event;
-    event.what = "perf_event";
-    inspector.fds[{kPid, 7}] = event;
-    inspector.fds[{kPid, 3}] = facts(ObjectKind::Prog, 80, 5);
-    model.opened(kPid, 3, true, CallRef{1, kPid, "BPF_PROG_LOAD", true});
-
-    FdOperation open = op(K::PerfEventOpened, -1, 7, true);
-    open.what = "perf_event:tracepoint:syscalls:x";
-    FdOutcome opened = apply_fd_operation(model, kPid, open, CallRef{2, kPid, "perf_event_open"});
-    CHECK(opened.new_fd == 7);
+    bpfsc::test::open_prog_and_perf_event(inspector, model, kPid, "perf_event:tracepoint:syscalls:x");
     REQUIRE(model.find(kPid, 7) != nullptr);
     CHECK(model.find(kPid, 7)->object->cached_label() == "perf_event:tracepoint:syscalls:x");
     CHECK(model.find(kPid, 7)->object->followed());

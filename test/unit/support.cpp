@@ -65,11 +65,40 @@ FdObject FakeResolver::fd_object(int32_t fd) {
     return it == objects.end() ? FdObject{} : it->second;
 }
 
+model::ObjectFacts object_facts(model::ObjectKind kind, uint32_t id, uint32_t type) {
+    model::ObjectFacts f;
+    f.kind = kind;
+    f.id = id;
+    f.type = type;
+    return f;
+}
+
+model::FdOperation fd_operation(model::FdOperation::Kind kind, int fd, int new_fd, bool cloexec) {
+    model::FdOperation o;
+    o.kind = kind;
+    o.fd = fd;
+    o.new_fd = new_fd;
+    o.cloexec = cloexec;
+    return o;
+}
+
+void open_prog_and_perf_event(FakeInspector& inspector, model::FdModel& model, pid_t pid, const std::string& label) {
+    model::ObjectFacts event;
+    event.what = "perf_event";
+    inspector.fds[{pid, 7}] = event;
+    inspector.fds[{pid, 3}] = object_facts(model::ObjectKind::Prog, 80, 5);
+    model.opened(pid, 3, true, model::CallRef{1, pid, "BPF_PROG_LOAD", true});
+    model::FdOperation open = fd_operation(model::FdOperation::Kind::PerfEventOpened, -1, 7, true);
+    open.what = label;
+    const model::FdOutcome opened = model::apply_fd_operation(model, pid, open, model::CallRef{2, pid, "perf_event_open"});
+    REQUIRE(opened.new_fd == 7);
+}
+
 CapturedOutput::CapturedOutput(tracer::Options options) : options_(std::move(options)) {
     const int fd = memfd_create("captured-output", MFD_CLOEXEC);
     REQUIRE(fd >= 0);
     read_fd_ = fcntl(fd, F_DUPFD_CLOEXEC, 0);
-    sink_ = std::make_unique<tracer::Sink>(fd, "memory");
+    sink_ = std::make_unique<tracer::Sink>(tracer::UniqueFd(fd), "memory");
     if (options_.format == tracer::Format::Json) output_ = std::make_unique<tracer::JsonOutput>(*sink_, options_);
     else output_ = std::make_unique<tracer::TextOutput>(*sink_, options_);
 }

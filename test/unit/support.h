@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "decode.h"
+#include "model/call_effects.h"
 #include "model/fd_model.h"
 #include "json_check.h"
 #include "render/json.h"
@@ -86,6 +87,14 @@ public:
         return existing.count({kind, id}) != 0;
     }
 };
+
+// The facts FakeInspector::fds gives for an fd.
+model::ObjectFacts object_facts(model::ObjectKind kind, uint32_t id, uint32_t type = 0);
+// An operation on `fd` (and `new_fd`), as a completed fd syscall reports it.
+model::FdOperation fd_operation(model::FdOperation::Kind kind, int fd, int new_fd = -1, bool cloexec = false);
+// Process `pid` holds prog#80 (type 5, a tracepoint program) at fd 3, known
+// to the model, and has just opened the perf event `label` as fd 7.
+void open_prog_and_perf_event(FakeInspector& inspector, model::FdModel& model, pid_t pid, const std::string& label);
 
 inline RemoteAddr addr_of(const void* p) { return RemoteAddr{reinterpret_cast<uintptr_t>(p)}; }
 inline uint64_t u64_of(const void* p) { return reinterpret_cast<uintptr_t>(p); }

@@ -73,12 +73,12 @@ int trace(int argc, char** argv) {
         if (path.empty()) return fail(error);
     }
 
-    int out_fd = 2;
+    UniqueFd out_file;
     if (!options.output_path.empty()) {
-        out_fd = open(options.output_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-        if (out_fd < 0) return fail(fmt::format("cannot write -o {}: {}", options.output_path, std::strerror(errno)));
+        out_file.reset(open(options.output_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644));
+        if (!out_file) return fail(fmt::format("cannot write -o {}: {}", options.output_path, std::strerror(errno)));
     }
-    Sink sink(out_fd, options.output_path.empty() ? std::string("stderr") : options.output_path);
+    Sink sink(std::move(out_file), options.output_path.empty() ? std::string("stderr") : options.output_path);
     const InheritedSignals inherited = InheritedSignals::capture();
     install_signal_handlers(inherited);
 
@@ -105,15 +105,15 @@ int trace(int argc, char** argv) {
             return fail("--backend=seccomp: " + error);
         }
         launcher.release();
-        const int listener = launcher.receive_listener();
-        if (listener < 0) {
+        UniqueFd listener = launcher.receive_listener();
+        if (!listener) {
             // The child sends the listener before it execs: it failed at the filter.
             waitpid(main_pid, nullptr, 0);
             const std::string why = launcher.exec_failure();
             return fail("--backend=seccomp: the program could not install its seccomp listener" +
                         (why.empty() ? std::string() : ": " + why));
         }
-        if (!seccomp->start(listener, &error)) {
+        if (!seccomp->start(std::move(listener), &error)) {
             kill(main_pid, SIGKILL);
             return fail("--backend=seccomp: " + error);
         }

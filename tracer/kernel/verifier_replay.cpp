@@ -33,11 +33,7 @@ public:
         return memory_.read(addr, out);
     }
     bool write(decoder::RemoteAddr, std::span<const std::byte>) override { return false; }
-    int duplicate_fd(int tracee_fd) override {
-        if (!pidfd_) return -EBADF;
-        UniqueFd fd = pidfd_.duplicate(tracee_fd);
-        return fd ? fd.release() : -errno;
-    }
+    UniqueFd duplicate_fd(int tracee_fd) override { return pidfd_.duplicate(tracee_fd); }
     bool same_cwd() override { return false; }  // a load names no path
 
 private:
@@ -83,7 +79,7 @@ bool replay_for_log(pid_t pid, Memory& memory, DecodedCall& call, std::string* w
     // 0 for a load that succeeded: the fd was the tracer's, its number means nothing.
     const int64_t ret = replica.run();
     call.log_load_ret = ret < 0 ? ret : 0;
-    UniqueFd(replica.take_returned_fd()).reset();  // a program (or BTF) of the tracer's own: gone at once
+    replica.take_returned_fd().reset();  // a program (or BTF) of the tracer's own: gone at once
     const std::span<const std::byte> written = replica.buffer(buf);
     const char* text = reinterpret_cast<const char*>(written.data());
     call.log.assign(text, strnlen(text, written.size()));

@@ -129,11 +129,11 @@ pid_t Launcher::start(const std::string& path, const std::vector<std::string>& a
     return pid;
 }
 
-int Launcher::receive_listener() {
-    if (!listener_socket_) return -1;
+UniqueFd Launcher::receive_listener() {
+    UniqueFd fd;
+    if (!listener_socket_) return fd;
     char tag = 0;
-    int fd = -1;
-    if (!receive_fd(listener_socket_.get(), &tag, &fd)) fd = -1;
+    if (!receive_fd(listener_socket_.get(), &tag, &fd)) fd.reset();
     listener_socket_.reset();
     return fd;
 }

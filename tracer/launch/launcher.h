@@ -36,8 +36,9 @@ public:
     // Lets the child install its filter and exec.
     void release();
     // FilterAction::UserNotify: the listener fd the child sends after
-    // installing its filter, or -1 if it failed (exec_failure() says why).
-    int receive_listener();
+    // installing its filter, or an invalid fd if it failed (exec_failure()
+    // says why).
+    UniqueFd receive_listener();
     // After the child exited without exec: why its exec failed, if it said.
     std::string exec_failure();
 

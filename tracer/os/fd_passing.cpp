@@ -36,17 +36,23 @@ bool send_fd(int socket, int fd, char tag) {
     return sendmsg(socket, &m.msg, MSG_NOSIGNAL) == 1;
 }
 
-bool receive_fd(int socket, char* tag, int* fd) {
+bool receive_fd(int socket, char* tag, UniqueFd* fd) {
     Message m;
     ssize_t n;
     while ((n = recvmsg(socket, &m.msg, MSG_CMSG_CLOEXEC)) < 0 && errno == EINTR) {
     }
-    if (n != 1) return false;
+    fd->reset();
+    const cmsghdr* c = n >= 0 ? CMSG_FIRSTHDR(&m.msg) : nullptr;
+    if (c != nullptr && c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS && c->cmsg_len == CMSG_LEN(sizeof(int))) {
+        int received = -1;
+        std::memcpy(&received, CMSG_DATA(c), sizeof received);
+        fd->reset(received);
+    }
+    if (n != 1) {
+        fd->reset();  // a malformed message: its fd (if any) is not kept
+        return false;
+    }
     *tag = m.tag;
-    *fd = -1;
-    const cmsghdr* c = CMSG_FIRSTHDR(&m.msg);
-    if (c != nullptr && c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS && c->cmsg_len == CMSG_LEN(sizeof(int)))
-        std::memcpy(fd, CMSG_DATA(c), sizeof *fd);
     return true;
 }
 

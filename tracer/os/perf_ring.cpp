@@ -15,6 +15,8 @@
 
 #include <fmt/format.h>
 
+#include "tracer/os/unique_file.h"
+
 namespace bpfsc::tracer {
 
 namespace {
@@ -41,19 +43,11 @@ int open_tracepoint(long id, const TracepointTarget& target) {
 
 } // namespace
 
-long tracepoint_id(const std::string& dir, const char* event) {
-    FILE* f = std::fopen(fmt::format("{}/{}/id", dir, event).c_str(), "re");
-    if (f == nullptr) return -1;
-    long v = -1;
-    if (std::fscanf(f, "%ld", &v) != 1) v = -1;
-    std::fclose(f);
-    return v;
-}
-
 std::vector<int> online_cpus() {
     std::vector<int> cpus;
-    FILE* f = std::fopen("/sys/devices/system/cpu/online", "re");
-    if (f == nullptr) return cpus;
+    const UniqueFile file = open_for_reading("/sys/devices/system/cpu/online");
+    if (!file) return cpus;
+    std::FILE* f = file.get();
     int lo = 0, hi = 0;
     char sep = 0;
     while (std::fscanf(f, "%d", &lo) == 1) {
@@ -65,7 +59,6 @@ std::vector<int> online_cpus() {
         for (int c = lo; c <= hi; ++c) cpus.push_back(c);
         if (sep != ',') break;
     }
-    std::fclose(f);
     return cpus;
 }
 

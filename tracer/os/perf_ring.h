@@ -1,5 +1,4 @@
-// Tracepoints read through perf_event_open: the ids tracefs gives them, the
-// online CPUs, and PerfRing, one per-CPU ring buffer (the perf event's fd
+// Tracepoints read through perf_event_open: the online CPUs, and PerfRing, one per-CPU ring buffer (the perf event's fd
 // and its mapping, released together) whose samples are read when the
 // tracer looks; nothing wakes it for them. Every sample carries
 // PERF_SAMPLE_TID, PERF_SAMPLE_TIME (CLOCK_MONOTONIC) and PERF_SAMPLE_RAW.
@@ -17,8 +16,6 @@
 
 namespace bpfsc::tracer {
 
-// The id of tracepoint `event` under tracefs's events directory `dir`, or -1.
-long tracepoint_id(const std::string& dir, const char* event);
 // The CPUs that are online now.
 std::vector<int> online_cpus();
 

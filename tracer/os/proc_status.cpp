@@ -5,6 +5,8 @@
 #include <cstdlib>
 #include <cstring>
 
+#include "tracer/os/unique_file.h"
+
 namespace bpfsc::tracer {
 
 namespace {
@@ -23,12 +25,12 @@ int decimal(const char* text) { return int(std::strtol(text, nullptr, 10)); }
 std::optional<ProcStatus> read_proc_status(pid_t tid) {
     char path[64];
     std::snprintf(path, sizeof path, "/proc/%d/status", int(tid));
-    FILE* f = std::fopen(path, "re");
-    if (f == nullptr) return std::nullopt;
+    const UniqueFile f = open_for_reading(path);
+    if (!f) return std::nullopt;
     ProcStatus s;
     int ids = 0;
     char line[512];
-    while (std::fgets(line, sizeof line, f)) {
+    while (std::fgets(line, sizeof line, f.get())) {
         const char* v;
         if ((v = value_of(line, "State:"))) s.state = v[std::strspn(v, " \t")];
         else if ((v = value_of(line, "Tgid:"))) s.tgid = decimal(v);
@@ -46,7 +48,6 @@ std::optional<ProcStatus> read_proc_status(pid_t tid) {
         else if ((v = value_of(line, "CapEff:"))) s.effective_caps = hex(v);
         else if ((v = value_of(line, "Seccomp_filters:"))) s.seccomp_filters = decimal(v);
     }
-    std::fclose(f);
     s.ids_read = ids == 2;
     return s;
 }

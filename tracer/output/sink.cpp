@@ -8,12 +8,10 @@
 
 namespace bpfsc::tracer {
 
-Sink::Sink(int fd, std::string name) : fd_(fd), terminal_(isatty(fd) == 1), name_(std::move(name)) {}
+Sink::Sink(UniqueFd file, std::string name)
+    : file_(std::move(file)), fd_(file_ ? file_.get() : 2), terminal_(isatty(fd_) == 1), name_(std::move(name)) {}
 
-Sink::~Sink() {
-    flush();
-    if (fd_ != 2) close(fd_);
-}
+Sink::~Sink() { flush(); }
 
 void Sink::end_record() {
     if (terminal_ || buffer_.size() >= 64 * 1024) flush();
@@ -24,7 +22,7 @@ void Sink::failed(int err, std::size_t unwritten) {
     if (error_ != 0) return;
     error_ = err;
     // Said once, where it can be read: on stderr, unless stderr is what failed.
-    if (fd_ != 2)
+    if (file_)
         fmt::print(stderr, "bpftrace-syscalls: cannot write the trace to {}: {}; the rest of the trace is lost "
                    "(the program runs on)\n", name_, std::strerror(err));
 }

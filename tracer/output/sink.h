@@ -13,13 +13,15 @@
 
 #include <fmt/format.h>
 
+#include "tracer/os/unique_fd.h"
+
 namespace bpfsc::tracer {
 
 class Sink {
 public:
-    // Takes ownership of fd unless it is 2 (stderr); `name` says where it
-    // goes in the error message ("stderr", "/tmp/trace").
-    Sink(int fd, std::string name);
+    // Writes to `file`, or to stderr (not owned) when `file` is invalid;
+    // `name` says where it goes in the error message ("stderr", "/tmp/trace").
+    Sink(UniqueFd file, std::string name);
     ~Sink();
     Sink(const Sink&) = delete;
     Sink& operator=(const Sink&) = delete;
@@ -38,7 +40,8 @@ public:
 private:
     void failed(int err, std::size_t unwritten);
 
-    int fd_;
+    UniqueFd file_;
+    int fd_;  // file_'s, or 2
     bool terminal_;
     std::string name_;
     int error_ = 0;

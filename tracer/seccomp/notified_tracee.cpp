@@ -53,10 +53,9 @@ int NotifiedTracee::thread_pidfd() {
     return thread_pidfds_ || tid_ == tgid_ ? fd : -1;
 }
 
-int NotifiedTracee::duplicate_fd(int tracee_fd) {
-    if (const int fd = pidfd(); fd < 0) return fd;
-    UniqueFd own = pidfd_->duplicate(tracee_fd);
-    return own ? own.release() : -errno;
+UniqueFd NotifiedTracee::duplicate_fd(int tracee_fd) {
+    if (pidfd() < 0) return UniqueFd();
+    return pidfd_->duplicate(tracee_fd);
 }
 
 bool NotifiedTracee::same_cwd() {

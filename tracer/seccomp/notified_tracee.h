@@ -26,7 +26,7 @@ public:
     decoder::ReadResult read(decoder::RemoteAddr addr, std::span<std::byte> out) override;
     bool confirm() override { return listener_.valid(id_); }
     bool write(decoder::RemoteAddr addr, std::span<const std::byte> data) override;
-    int duplicate_fd(int tracee_fd) override;
+    UniqueFd duplicate_fd(int tracee_fd) override;
     bool same_cwd() override;
     // A pidfd of the thread itself (opened once), or -1 where the kernel
     // gives only pidfds of processes (before 6.9) and the thread is not

@@ -98,8 +98,8 @@ bool SeccompBackend::prepare(pid_t child, std::string* error) {
     return true;
 }
 
-bool SeccompBackend::start(int listener_fd, std::string*) {
-    listener_.reset(listener_fd);
+bool SeccompBackend::start(UniqueFd listener, std::string*) {
+    listener_.reset(std::move(listener));
     // 6.6: the tracee wakes the tracer on its own CPU and back. The tracer
     // waits in poll(), which passes that on (epoll would not): on a virtual
     // machine a cross-CPU wake-up costs more than everything else together.
@@ -494,7 +494,7 @@ bool SeccompBackend::broker(const Event& event, Task& t, const decoder::DecodedC
     }
     // Outputs first, then the answer: the tracee never sees half a call.
     const int written = replica_.write_back(notified_);
-    UniqueFd own(replica_.take_returned_fd());
+    UniqueFd own = replica_.take_returned_fd();
     if (written < 0) own.reset();  // nothing holds the new object: it goes away
     if (written < 0) ret = written;
     bool answered;

@@ -43,7 +43,7 @@ public:
     // backend runs, and the results of calls it lets go are unknown.
     bool prepare(pid_t child, std::string* error);
     // Serves the listener the child sent.
-    bool start(int listener_fd, std::string* error);
+    bool start(UniqueFd listener, std::string* error);
     // Every process the backend learns of is guarded by `watchdog`.
     void set_watchdog(Watchdog* watchdog) { watchdog_ = watchdog; }
     // Why the results of calls let go are unknown ("" when they are known).

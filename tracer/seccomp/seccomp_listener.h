@@ -9,18 +9,17 @@
 
 #include <cstdint>
 
+#include "tracer/os/unique_fd.h"
+
 namespace bpfsc::tracer {
 
 class SeccompListener {
 public:
     SeccompListener() = default;
-    explicit SeccompListener(int fd) : fd_(fd) {}
-    ~SeccompListener();
-    SeccompListener(const SeccompListener&) = delete;
-    SeccompListener& operator=(const SeccompListener&) = delete;
+    explicit SeccompListener(UniqueFd fd) : fd_(std::move(fd)) {}
 
-    int fd() const { return fd_; }
-    void reset(int fd);
+    int fd() const { return fd_.get(); }
+    void reset(UniqueFd fd) { fd_ = std::move(fd); }
 
     // Wakes the tracee on the tracer's CPU and back (6.6): a call that the
     // tracer answers at once costs no migration. false if the kernel lacks it.
@@ -41,7 +40,7 @@ public:
     int answer_with_fd(uint64_t id, int own_fd);
 
 private:
-    int fd_ = -1;
+    UniqueFd fd_;
 };
 
 } // namespace bpfsc::tracer

@@ -16,21 +16,6 @@ constexpr const char* k_events[] = {"sys_exit_bpf",  "sys_exit_close", "sys_exit
                                     "sys_exit_dup2", "sys_exit_dup3",  "sys_exit_fcntl",       "sys_exit_perf_event_open",
                                     "sys_exit_ioctl"};
 
-// The offsets of __syscall_nr and ret in a sys_exit_* record, from its format.
-void read_offsets(const std::string& format_path, uint32_t& nr_offset, uint32_t& ret_offset) {
-    FILE* f = std::fopen(format_path.c_str(), "re");
-    if (f == nullptr) return;
-    char line[256];
-    while (std::fgets(line, sizeof line, f)) {
-        unsigned off = 0;
-        if (const char* p = std::strstr(line, "__syscall_nr;"); p && std::sscanf(std::strstr(p, "offset:"), "offset:%u", &off) == 1)
-            nr_offset = off;
-        if (const char* p = std::strstr(line, " ret;"); p && std::sscanf(std::strstr(p, "offset:"), "offset:%u", &off) == 1)
-            ret_offset = off;
-    }
-    std::fclose(f);
-}
-
 } // namespace
 
 bool SyscallExitEvents::open(pid_t pid, std::string* why) {
@@ -48,7 +33,8 @@ bool SyscallExitEvents::open(pid_t pid, std::string* why) {
         }
         ids.push_back(id);
     }
-    read_offsets(dir + "/sys_exit_bpf/format", nr_offset_, ret_offset_);
+    nr_offset_ = tracepoint_field_offset(dir, "sys_exit_bpf", "__syscall_nr", nr_offset_);
+    ret_offset_ = tracepoint_field_offset(dir, "sys_exit_bpf", "ret", ret_offset_);
     for (const int cpu : online_cpus()) {
         const TracepointTarget target{pid, cpu, true};
         PerfRing& ring = rings_.emplace_back();

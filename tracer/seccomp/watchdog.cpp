@@ -32,10 +32,10 @@ constexpr char k_guard = 'G';  // carries a pidfd
     signal(SIGTERM, SIG_IGN);
     std::vector<Pidfd> pidfds;
     char what = 0;
-    int fd = -1;
+    UniqueFd fd;
     while (receive_fd(socket, &what, &fd)) {
         if (what == k_done) _exit(0);
-        if (what == k_guard && fd >= 0) pidfds.emplace_back(UniqueFd(fd));
+        if (what == k_guard && fd) pidfds.emplace_back(std::move(fd));
     }
     // The tracer is gone without a word: so go the programs it traced.
     for (const Pidfd& pidfd : pidfds) pidfd.send_signal(SIGKILL);

@@ -7,6 +7,7 @@
 #include <optional>
 
 #include "tracer/os/proc_status.h"
+#include "tracer/os/unique_file.h"
 
 namespace bpfsc::tracer {
 
@@ -21,10 +22,8 @@ const notes::Environment& Environment::for_process(pid_t pid) {
     if (!sysctl_read_) {
         sysctl_read_ = true;
         facts_.unprivileged_bpf_disabled = -1;
-        if (FILE* f = std::fopen("/proc/sys/kernel/unprivileged_bpf_disabled", "re")) {
-            if (std::fscanf(f, "%d", &facts_.unprivileged_bpf_disabled) != 1) facts_.unprivileged_bpf_disabled = -1;
-            std::fclose(f);
-        }
+        if (const UniqueFile f = open_for_reading("/proc/sys/kernel/unprivileged_bpf_disabled"))
+            if (std::fscanf(f.get(), "%d", &facts_.unprivileged_bpf_disabled) != 1) facts_.unprivileged_bpf_disabled = -1;
     }
     auto it = privileges_.find(pid);
     if (it == privileges_.end()) {

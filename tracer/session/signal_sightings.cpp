@@ -11,6 +11,7 @@
 #include <fmt/format.h>
 
 #include "tracer/os/tracefs.h"
+#include "tracer/os/unique_file.h"
 
 namespace bpfsc::tracer {
 
@@ -32,30 +33,13 @@ uint64_t now_ns() {
 // tgkill, rt_sigqueueinfo, rt_tgsigqueueinfo, pidfd_send_signal), or
 // running, where /proc cannot say.
 bool sending(pid_t pid) {
-    FILE* f = std::fopen(fmt::format("/proc/{}/syscall", pid).c_str(), "re");
-    if (f == nullptr) return false;  // gone, or not ours to look at
+    const UniqueFile f = open_for_reading(fmt::format("/proc/{}/syscall", pid));
+    if (!f) return false;  // gone, or not ours to look at
     char word[32] = {};
-    const bool read = std::fscanf(f, "%31s", word) == 1;
-    std::fclose(f);
-    if (!read) return false;
+    if (std::fscanf(f.get(), "%31s", word) != 1) return false;
     if (std::strcmp(word, "running") == 0) return true;
     const long nr = std::strtol(word, nullptr, 10);
     return nr == 62 || nr == 200 || nr == 234 || nr == 129 || nr == 297 || nr == 424;
-}
-
-uint32_t field_offset(const std::string& format_path, const char* field, uint32_t fallback) {
-    FILE* f = std::fopen(format_path.c_str(), "re");
-    if (f == nullptr) return fallback;
-    char line[256];
-    uint32_t offset = fallback;
-    while (std::fgets(line, sizeof line, f)) {
-        unsigned off = 0;
-        const char* p = std::strstr(line, field);
-        const char* o = p ? std::strstr(p, "offset:") : nullptr;
-        if (o != nullptr && std::sscanf(o, "offset:%u", &off) == 1) offset = off;
-    }
-    std::fclose(f);
-    return offset;
 }
 
 } // namespace
@@ -67,8 +51,8 @@ bool SignalSightings::open(std::string* why) {
         *why = "no tracepoint signal:signal_generate (mount tracefs on /sys/kernel/tracing)";
         return false;
     }
-    sig_offset_ = field_offset(dir + "/signal_generate/format", " sig;", sig_offset_);
-    pid_offset_ = field_offset(dir + "/signal_generate/format", " pid;", pid_offset_);
+    sig_offset_ = tracepoint_field_offset(dir, "signal_generate", "sig", sig_offset_);
+    pid_offset_ = tracepoint_field_offset(dir, "signal_generate", "pid", pid_offset_);
     for (const int cpu : online_cpus()) {
         PerfRing& ring = rings_.emplace_back();
         std::string error;

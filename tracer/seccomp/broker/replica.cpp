@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <optional>
 
 #include "decoder/uapi/bpf_attr.h"
 #include "tracer/seccomp/broker/map_layout.h"
@@ -154,20 +155,20 @@ bool Replica::translate(int32_t tracee_fd, int32_t& own_fd) {
     if (tracee_fd == 0) {
         // 0 often means "none" and is left as it is; where the kernel reads
         // it as an fd, run() makes the tracer's fd 0 the tracee's.
-        if (fd0_ < 0) fd0_ = tracee_->duplicate_fd(0);
+        if (!fd0_) fd0_ = tracee_->duplicate_fd(0);
         uses_fd0_ = true;
         own_fd = 0;
-        return fd0_ >= 0;
+        return fd0_.valid();
     }
     for (const auto& [theirs, ours] : fds_)
         if (theirs == tracee_fd) {
-            own_fd = ours;
+            own_fd = ours.get();
             return true;
         }
-    const int dup = tracee_->duplicate_fd(tracee_fd);
-    if (dup < 0) return false;
-    fds_.emplace_back(tracee_fd, dup);
-    own_fd = dup;
+    UniqueFd dup = tracee_->duplicate_fd(tracee_fd);
+    if (!dup) return false;
+    own_fd = dup.get();
+    fds_.emplace_back(tracee_fd, std::move(dup));
     return true;
 }
 
@@ -232,7 +233,7 @@ bool Replica::prepare(const DecodedCall& call, TraceeAccess& tracee) {
         const FieldValue* prog = call.member(decoder::attr::test_run::prog_fd);
         int32_t own = 0;
         if (prog == nullptr || !translate(int32_t(prog->entry), own) ||
-            !test_run_shows_no_caller(own == 0 ? fd0_ : own))
+            !test_run_shows_no_caller(own == 0 ? fd0_.get() : own))
             return refuse("BPF_PROG_TEST_RUN of a program that sees its caller");
     }
     for (const FieldValue& v : call.fields)
@@ -326,7 +327,7 @@ bool Replica::prepare_string(const FieldValue& v, TraceeAccess& tracee) {
             const bool from_fd = flags != nullptr && (flags->entry & k_bpf_f_path_fd);
             if (from_fd && (path_fd == nullptr || !translate(int32_t(path_fd->entry), dirfd)))
                 return refuse("a path_fd the tracer cannot duplicate");
-            if (from_fd && dirfd == 0) dirfd = fd0_;
+            if (from_fd && dirfd == 0) dirfd = fd0_.get();
             if (!from_fd && !tracee.same_cwd()) return refuse("a relative path from another directory");
         }
         // Neither /proc/self nor a magic link: they name whoever resolves them.
@@ -344,7 +345,7 @@ bool Replica::layout_of_map(int32_t tracee_fd, MapLayout& out) {
     // Asked once per call, of the tracer's own duplicate: the kernel's word.
     if (layout_fd_ != tracee_fd || tracee_fd < 0) {
         int32_t own = 0;
-        if (!translate(tracee_fd, own) || !map_layout_of(own == 0 ? fd0_ : own, layout_)) return false;
+        if (!translate(tracee_fd, own) || !map_layout_of(own == 0 ? fd0_.get() : own, layout_)) return false;
         layout_fd_ = tracee_fd;
     }
     out = layout_;
@@ -496,26 +497,35 @@ std::span<const std::byte> Replica::buffer(const decoder::AttrMember& member) co
     return {};
 }
 
+namespace {
+// A member holding fd 0 must mean the tracee's fd 0: for as long as this
+// lives, the tracer's own fd 0 stands aside (kept above 2) and the
+// tracee's takes its place; then the tracer's comes back (or fd 0 is
+// closed again, when the tracer had none).
+class Fd0StandIn {
+public:
+    explicit Fd0StandIn(const UniqueFd& theirs) : saved_(fcntl(0, F_DUPFD_CLOEXEC, 3)) { dup2(theirs.get(), 0); }
+    ~Fd0StandIn() {
+        if (saved_) dup2(saved_.get(), 0);
+        else UniqueFd(0).reset();  // the stand-in was the only fd 0
+    }
+    Fd0StandIn(const Fd0StandIn&) = delete;
+    Fd0StandIn& operator=(const Fd0StandIn&) = delete;
+
+private:
+    UniqueFd saved_;
+};
+} // namespace
+
 int64_t Replica::run() {
-    // A member holding fd 0 must mean the tracee's fd 0: the tracer's own
-    // stands aside for the call.
-    int saved0 = -1;
-    if (uses_fd0_) {
-        saved0 = fcntl(0, F_DUPFD_CLOEXEC, 3);
-        dup2(fd0_, 0);
+    {
+        std::optional<Fd0StandIn> stand_in;
+        if (uses_fd0_) stand_in.emplace(fd0_);
+        const long r = syscall(SYS_bpf, call_->cmd, attr_.data(), size_);
+        ret_ = r < 0 ? -int64_t(errno) : int64_t(r);
     }
-    const long r = syscall(SYS_bpf, call_->cmd, attr_.data(), size_);
-    ret_ = r < 0 ? -int64_t(errno) : int64_t(r);
     if (!nested_.empty()) restore_nested_pointers();
-    if (uses_fd0_) {
-        if (saved0 >= 0) {
-            dup2(saved0, 0);
-            close(saved0);
-        } else {
-            close(0);
-        }
-    }
-    if (ret_ >= 0 && call_->command->returns == decoder::Returns::Fd) returned_fd_ = int(ret_);
+    if (ret_ >= 0 && call_->command->returns == decoder::Returns::Fd) returned_fd_.reset(int(ret_));
     return ret_;
 }
 
@@ -561,21 +571,14 @@ int Replica::write_back(TraceeAccess& tracee) {
     return all_written ? 0 : -EFAULT;
 }
 
-int Replica::take_returned_fd() {
-    const int fd = returned_fd_;
-    returned_fd_ = -1;
-    return fd;
-}
+UniqueFd Replica::take_returned_fd() { return std::move(returned_fd_); }
 
 void Replica::release() {
-    for (const auto& [theirs, ours] : fds_) close(ours);
     fds_.clear();
     fd_array_indexes_.clear();
-    if (fd0_ >= 0) close(fd0_);
-    fd0_ = -1;
+    fd0_.reset();
     uses_fd0_ = false;
-    if (returned_fd_ >= 0) close(returned_fd_);
-    returned_fd_ = -1;
+    returned_fd_.reset();
 }
 
 decoder::Memory& Replica::view(decoder::Memory& fallback) {

@@ -67,8 +67,8 @@ public:
     // write failed (read-only memory, or memory the tracee unmapped).
     int write_back(TraceeAccess& tracee);
     // The fd the call returned in the tracer (the caller installs it in the
-    // tracee and closes it), or -1. Ownership passes to the caller.
-    int take_returned_fd();
+    // tracee), or an invalid one.
+    UniqueFd take_returned_fd();
     // Closes every duplicate (and a returned fd not taken).
     void release();
 
@@ -118,7 +118,7 @@ private:
     uint32_t size_ = 0;
     std::vector<Buffer> buffers_;
     std::size_t used_ = 0;
-    std::vector<std::pair<int32_t, int32_t>> fds_;  // tracee fd -> the tracer's duplicate
+    std::vector<std::pair<int32_t, UniqueFd>> fds_;  // tracee fd -> the tracer's duplicate
     std::vector<uint32_t> fd_array_indexes_;
     // A pointer inside the info struct, pointed at the tracer's copy while
     // the call runs; the tracee's own address goes back afterwards.
@@ -131,9 +131,9 @@ private:
     std::vector<NestedPointer> nested_;
     std::size_t info_buffer_ = 0;  // the buffer holding the info struct, when nested_ is not empty
     std::vector<bool> covered_;    // prepare_info_struct's scratch
-    int fd0_ = -1;          // the tracee's fd 0, when a member holds 0: stands in for the tracer's own during run()
+    UniqueFd fd0_;          // the tracee's fd 0, when a member holds 0: stands in for the tracer's own during run()
     bool uses_fd0_ = false;
-    int returned_fd_ = -1;
+    UniqueFd returned_fd_;
     int64_t ret_ = 0;
     const char* reason_ = "";
     bool read_any_ = false;   // prepare() read the tracee's memory itself

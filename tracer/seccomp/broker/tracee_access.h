@@ -9,6 +9,7 @@
 #include <span>
 
 #include "decoder/memory.h"
+#include "tracer/os/unique_fd.h"
 
 namespace bpfsc::tracer::broker {
 
@@ -22,8 +23,9 @@ public:
     virtual bool confirm() { return true; }
     // Writes all of `data`; false if it could not.
     virtual bool write(decoder::RemoteAddr addr, std::span<const std::byte> data) = 0;
-    // A duplicate, in the tracer, of the tracee's fd (pidfd_getfd), or -errno.
-    virtual int duplicate_fd(int tracee_fd) = 0;
+    // A duplicate, in the tracer, of the tracee's fd (pidfd_getfd);
+    // invalid when it cannot be had.
+    virtual UniqueFd duplicate_fd(int tracee_fd) = 0;
     // Whether the tracee's current directory is the tracer's.
     virtual bool same_cwd() = 0;
 };

@@ -11,6 +11,7 @@
 #include <fmt/ranges.h>
 
 #include "tracer/os/proc_status.h"
+#include "tracer/os/unique_file.h"
 
 namespace bpfsc::tracer::broker {
 
@@ -18,12 +19,11 @@ namespace {
 
 std::string read_file(const std::string& path) {
     std::string text;
-    FILE* f = std::fopen(path.c_str(), "re");
-    if (f == nullptr) return text;
+    const UniqueFile f = open_for_reading(path);
+    if (!f) return text;
     char buf[1024];
     std::size_t n;
-    while ((n = std::fread(buf, 1, sizeof buf, f)) > 0) text.append(buf, n);
-    std::fclose(f);
+    while ((n = std::fread(buf, 1, sizeof buf, f.get())) > 0) text.append(buf, n);
     return text;
 }
 
