@@ -1,5 +1,6 @@
-// Commentary: after a bpf() call completed, one or two short plain-English
-// lines saying what it did to which objects and what its result means
+// Commentary: after a bpf() call (or an fd syscall the model follows)
+// completed, one or two short plain-English lines saying what it did to
+// which objects and what its result means
 // ("the next map id after 14 is 15 ...", "no key after this one: the walk
 // ... is complete (ENOENT is the end of the map, not a failure)"). Objects
 // are named by the fd model's labels (map#15:hash:config). The renderer
@@ -8,6 +9,7 @@
 
 #include <sys/types.h>
 
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -29,5 +31,16 @@ struct Environment {
 // process (tgid). Lines have no "# " prefix and no newline.
 void explain_bpf(const decoder::DecodedCall& call, pid_t pid, model::FdModel& model, const Environment& env,
                  std::vector<std::string>& out);
+
+// After a close, close_range, dup* or fcntl completed and the model was
+// updated for it: what became of the objects it `released` a reference to,
+// and what `new_fd` (-1: none) refers to.
+void explain_fd_syscall(const model::FdModel& model, pid_t pid, const std::vector<std::shared_ptr<model::Object>>& released,
+                        int new_fd, std::vector<std::string>& out);
+// What a failed perf_event_open's error means.
+void explain_perf_event_open(int64_t ret, std::vector<std::string>& out);
+// What ioctl(event_fd, PERF_EVENT_IOC_SET_BPF, prog_fd) did, or why it failed.
+void explain_perf_set_bpf(model::FdModel& model, pid_t pid, int event_fd, int prog_fd, int64_t ret,
+                          std::vector<std::string>& out);
 
 } // namespace bpfsc::notes

@@ -10,6 +10,7 @@
 #include <linux/perf_event.h>
 
 #include "decoder/model/call_effects.h"
+#include "decoder/notes/notes.h"
 #include "tracer/session/session.h"
 
 namespace bpfsc::tracer {
@@ -163,28 +164,15 @@ void Session::on_fd_exit(const Event& e, FdCall& call) {
     if (ret >= 0) outcome = model::apply_fd_operation(model_, pid, fd_operation(call.kind, call.args, ret, call.born_label), by);
     const int new_fd = outcome.new_fd;
     const std::vector<std::shared_ptr<model::Object>>& released = outcome.released;
-    if (call.kind == Syscall::PerfEventOpen || call.kind == Syscall::Ioctl) perf_notes(call, ret);
+    if (call.kind == Syscall::PerfEventOpen) notes::explain_perf_event_open(ret, call.notes);
+    else if (call.kind == Syscall::Ioctl)
+        notes::explain_perf_set_bpf(model_, pid, int(call.args[0]), int(call.args[2]), ret, call.notes);
     const Syscall kind = call.kind;
     call.kind = Syscall::Other;  // the slot is idle again
     if (!call.shown || !options_.show_fd_lines || !shown(pid)) return;
 
     const model::FdRecord* born = new_fd >= 0 && ret >= 0 ? model_.find(pid, new_fd) : nullptr;
-    if (commentary_wanted()) {
-        for (const auto& object : released) {
-            if (object->facts.kind == model::ObjectKind::Other) {
-                perf_event_released(pid, object, call.notes);
-                continue;
-            }
-            const std::vector<int> still = model_.open_fds_of(pid, *object);
-            if (still.empty())
-                call.notes.push_back(fmt::format("no fd of this process refers to {} any more", object->cached_label()));
-            else
-                call.notes.push_back(fmt::format("{} is still open here as fd {}", object->cached_label(), still.front()));
-        }
-        if (born != nullptr && born->object->facts.kind != model::ObjectKind::Other)
-            call.notes.push_back(fmt::format("fd {} is another reference to {}{}", new_fd, born->object->cached_label(),
-                                             born->cloexec ? " (closed on exec)" : ""));
-    }
+    if (commentary_wanted()) notes::explain_fd_syscall(model_, pid, released, ret >= 0 ? new_fd : -1, call.notes);
     SyscallRecord r;
     r.caller = caller(e.tid, pid);
     r.seq = call.seq;

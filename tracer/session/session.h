@@ -82,11 +82,6 @@ private:
     // the arguments and, for perf_event_open, the new event's label (the
     // model learns both calls' effects from decoder/model/call_effects.h).
     bool perf_entry(const Event& e, FdCall& call);
-    // The commentary of a completed perf_event_open or PERF_EVENT_IOC_SET_BPF.
-    void perf_notes(FdCall& call, int64_t ret);
-    // A close let go of `event`: if no fd of the process refers to it any
-    // more, the programs it ran are detached from it (commentary into `notes`).
-    void perf_event_released(pid_t pid, const std::shared_ptr<model::Object>& event, std::vector<std::string>& notes);
     // fd `fd` of process `pid` with its object: from the model, or with
     // ask_kernel from the kernel on first sight (model::FdModel::lookup).
     FdRef fd_ref(pid_t pid, int fd, bool ask_kernel = false);

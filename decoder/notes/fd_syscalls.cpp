@@ -1,0 +1,96 @@
+// Commentary on the fd syscalls the model follows (close, close_range,
+// dup*, fcntl) and on the two perf calls that attach programs the BCC way
+// (perf_event_open, ioctl PERF_EVENT_IOC_SET_BPF):
+//   close(3<map#15:hash:config>) = 0
+//     # no fd of this process refers to map#15:hash:config any more
+//   ioctl(7<perf_event:tracepoint:syscalls:sys_enter_execve>, PERF_EVENT_IOC_SET_BPF, 6<prog#80:tracepoint:hello>) = 0
+//     # prog#80:tracepoint:hello now runs on every tracepoint:syscalls:sys_enter_execve event ...
+#include <algorithm>
+#include <cerrno>
+
+#include <fmt/format.h>
+
+#include "notes.h"
+
+namespace bpfsc::notes {
+
+namespace {
+
+// "tracepoint:syscalls:sys_enter_execve" of "perf_event:tracepoint:...".
+std::string_view event_of(std::string_view label) {
+    return label.starts_with("perf_event:") ? label.substr(11) : label;
+}
+
+// A perf event whose last fd here went: the programs set on it stop running on it.
+void perf_event_released(const model::FdModel& model, pid_t pid, const std::shared_ptr<model::Object>& event,
+                         std::vector<std::string>& out) {
+    if (!model.open_fds_of(pid, *event).empty()) return;  // still open here
+    for (const auto& prog : model.objects()) {
+        if (std::find(prog->perf_events.begin(), prog->perf_events.end(), event) == prog->perf_events.end()) continue;
+        out.push_back(fmt::format("no fd of this process refers to {} any more: unless another process holds "
+                                  "it, the event is released and {} no longer runs on it",
+                                  event->cached_label(), prog->cached_label()));
+    }
+}
+
+} // namespace
+
+void explain_fd_syscall(const model::FdModel& model, pid_t pid, const std::vector<std::shared_ptr<model::Object>>& released,
+                        int new_fd, std::vector<std::string>& out) {
+    for (const auto& object : released) {
+        if (object->facts.kind == model::ObjectKind::Other) {
+            perf_event_released(model, pid, object, out);
+            continue;
+        }
+        const std::vector<int> still = model.open_fds_of(pid, *object);
+        if (still.empty())
+            out.push_back(fmt::format("no fd of this process refers to {} any more", object->cached_label()));
+        else
+            out.push_back(fmt::format("{} is still open here as fd {}", object->cached_label(), still.front()));
+    }
+    const model::FdRecord* born = new_fd >= 0 ? model.find(pid, new_fd) : nullptr;
+    if (born != nullptr && born->object->facts.kind != model::ObjectKind::Other)
+        out.push_back(fmt::format("fd {} is another reference to {}{}", new_fd, born->object->cached_label(),
+                                  born->cloexec ? " (closed on exec)" : ""));
+}
+
+void explain_perf_event_open(int64_t ret, std::vector<std::string>& out) {
+    switch (ret < 0 ? -ret : 0) {
+    case EACCES:
+    case EPERM:
+        out.push_back("not allowed: perf_event_paranoid, CAP_PERFMON or CAP_SYS_ADMIN decide who may open this event");
+        break;
+    case ENOENT: out.push_back("no such event: the tracepoint id, probe or PMU does not exist"); break;
+    case EINVAL: out.push_back("the kernel refused the attr: a field or flag it does not accept here"); break;
+    default: break;
+    }
+}
+
+void explain_perf_set_bpf(model::FdModel& model, pid_t pid, int event_fd, int prog_fd, int64_t ret,
+                          std::vector<std::string>& out) {
+    const auto event = model.object_of(pid, event_fd);
+    const auto prog = model.object_of(pid, prog_fd);
+    const std::string event_name = event != nullptr ? std::string(event_of(event->cached_label())) : "the event";
+    const std::string prog_name = prog != nullptr ? prog->cached_label() : fmt::format("fd {}", prog_fd);
+    if (ret == 0) {
+        out.push_back(fmt::format("{} now runs on every {} event: the perf event holds a reference to it until its "
+                                  "last fd is closed (fd {} here)",
+                                  prog_name, event_name, event_fd));
+        return;
+    }
+    switch (-ret) {
+    case EEXIST: out.push_back(fmt::format("{} already has a program", event_name)); break;
+    case EINVAL:
+        out.push_back(fmt::format("{} cannot run on {}: the program type must match the event (tracepoint programs "
+                                  "on tracepoints, kprobe programs on kprobes and uprobes, perf_event programs on "
+                                  "hardware and software events)",
+                                  prog_name, event_name));
+        break;
+    case EBADF: out.push_back(fmt::format("fd {} is no BPF program, or fd {} no perf event", prog_fd, event_fd)); break;
+    case EPERM:
+    case EACCES: out.push_back("not allowed to attach a program to this event"); break;
+    default: break;
+    }
+}
+
+} // namespace bpfsc::notes
