@@ -33,7 +33,7 @@ constexpr Field k_delete[] = {
 
 BPFSC_COMMAND(BPF_MAP_LOOKUP_BATCH, "batch", k_lookup, Returns::Zero, Object::None, "5.6");
 BPFSC_COMMAND(BPF_MAP_LOOKUP_AND_DELETE_BATCH, "batch", k_lookup,
-                 Returns::Zero, Object::None, "5.6");
+              Returns::Zero, Object::None, "5.6");
 BPFSC_COMMAND(BPF_MAP_UPDATE_BATCH, "batch", k_update, Returns::Zero, Object::None, "5.6");
 BPFSC_COMMAND(BPF_MAP_DELETE_BATCH, "batch", k_delete, Returns::Zero, Object::None, "5.6");
 

@@ -43,7 +43,7 @@ BPFSC_COMMAND(BPF_MAP_UPDATE_ELEM, "", k_update, Returns::Zero, Object::None, "3
 BPFSC_COMMAND(BPF_MAP_DELETE_ELEM, "", k_delete, Returns::Zero, Object::None, "3.18");
 BPFSC_COMMAND(BPF_MAP_GET_NEXT_KEY, "", k_next_key, Returns::Zero, Object::None, "3.18");
 BPFSC_COMMAND(BPF_MAP_LOOKUP_AND_DELETE_ELEM, "", k_lookup_and_delete,
-                 Returns::Zero, Object::None, "4.20");
+              Returns::Zero, Object::None, "4.20");
 BPFSC_COMMAND(BPF_MAP_FREEZE, "", k_freeze, Returns::Zero, Object::None, "5.2");
 
 } // namespace bpfsc::decoder::commands

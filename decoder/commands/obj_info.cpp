@@ -16,6 +16,6 @@ constexpr Field k_fields[] = {
 } // namespace
 
 BPFSC_COMMAND(BPF_OBJ_GET_INFO_BY_FD, "info", k_fields, Returns::Zero, Object::None,
-                 "4.13");
+              "4.13");
 
 } // namespace bpfsc::decoder::commands

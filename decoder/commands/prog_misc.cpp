@@ -31,9 +31,9 @@ constexpr Field k_stream[] = {
 
 BPFSC_COMMAND(BPF_ENABLE_STATS, "enable_stats", k_stats, Returns::Fd, Object::None, "5.8");
 BPFSC_COMMAND(BPF_PROG_BIND_MAP, "prog_bind_map", k_bind, Returns::Zero, Object::None,
-                 "5.10");
+              "5.10");
 BPFSC_COMMAND(BPF_TOKEN_CREATE, "token_create", k_token, Returns::Fd, Object::Token, "6.9");
 BPFSC_COMMAND(BPF_PROG_STREAM_READ_BY_FD, "prog_stream_read", k_stream,
-                 Returns::Count, Object::None, "6.17");
+              Returns::Count, Object::None, "6.17");
 
 } // namespace bpfsc::decoder::commands

@@ -14,6 +14,6 @@ constexpr Field k_fields[] = {
 } // namespace
 
 BPFSC_COMMAND(BPF_RAW_TRACEPOINT_OPEN, "raw_tracepoint", k_fields, Returns::Fd,
-                 Object::Link, "4.17");
+              Object::Link, "4.17");
 
 } // namespace bpfsc::decoder::commands

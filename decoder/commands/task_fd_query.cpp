@@ -22,6 +22,6 @@ constexpr Field k_fields[] = {
 } // namespace
 
 BPFSC_COMMAND(BPF_TASK_FD_QUERY, "task_fd_query", k_fields, Returns::Zero, Object::None,
-                 "4.18");
+              "4.18");
 
 } // namespace bpfsc::decoder::commands
