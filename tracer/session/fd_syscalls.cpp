@@ -1,9 +1,5 @@
-// The fd syscalls of the model: close, close_range, dup, dup2, dup3 and
-// fcntl(F_DUPFD, F_DUPFD_CLOEXEC, F_SETFD). Each stops the tracee at entry;
-// only when it touches an fd the model knows is its exit awaited, the model
-// updated, and (for a BPF fd) a line printed:
-//   close(3<map#15:hash:config>) = 0
-//   dup2(3<map#15:hash:config>, 10) = 10<map#15:hash:config>
+// The fd syscalls of the model (see fd_syscalls.h): decoding their
+// arguments at entry, their effect on the model and their record at exit.
 #include <fcntl.h>
 #include <linux/close_range.h>
 
@@ -11,7 +7,7 @@
 
 #include "decoder/model/call_effects.h"
 #include "decoder/notes/notes.h"
-#include "tracer/session/session.h"
+#include "tracer/session/fd_syscalls.h"
 
 namespace bpfsc::tracer {
 
@@ -73,7 +69,7 @@ model::FdOperation fd_operation(Syscall kind, const std::array<uint64_t, 6>& arg
 
 } // namespace
 
-FdRef Session::fd_ref(pid_t pid, int fd, bool ask_kernel) {
+FdRef FdSyscalls::fd_ref(pid_t pid, int fd, bool ask_kernel) {
     FdRef r;
     r.fd = fd;
     const model::FdRecord* known = ask_kernel ? model_.lookup(pid, fd) : model_.find(pid, fd);
@@ -81,14 +77,14 @@ FdRef Session::fd_ref(pid_t pid, int fd, bool ask_kernel) {
     return r;
 }
 
-SyscallArg Session::fd_arg(std::string_view name, pid_t pid, int fd, bool ask_kernel) {
+SyscallArg FdSyscalls::fd_arg(std::string_view name, pid_t pid, int fd, bool ask_kernel) {
     SyscallArg a = SyscallArg::of(name, SyscallArg::Kind::Fd, uint64_t(int64_t(fd)));
     a.fd = fd_ref(pid, fd, ask_kernel);
     return a;
 }
 
-bool Session::on_fd_entry(const Event& e, Syscall kind) {
-    FdCall call;
+bool FdSyscalls::entry(const Event& e, Syscall kind, decoder::Memory& memory, uint64_t seq) {
+    Call call;
     call.kind = kind;
     call.args = e.args;
     call.tgid = e.tgid;
@@ -139,54 +135,56 @@ bool Session::on_fd_entry(const Event& e, Syscall kind) {
     case Syscall::PerfEventOpen:
     case Syscall::Ioctl:
         // Always shown: the events BPF programs run on and write through.
-        if (!perf_entry(e, call)) return false;
+        if (!perf_entry(e, memory, call)) return false;
         relevant = true;
         call.shown = true;
         break;
     default: return false;
     }
     if (!relevant) return false;  // no fd the model knows: let it run without a second stop
-    call.seq = ++seq_;
-    fd_pending_[e.tid] = std::move(call);
+    call.seq = seq;
+    pending_[e.tid] = std::move(call);
     return true;
 }
 
-void Session::on_fd_exit(const Event& e, FdCall& call) {
-    if (e.unknown_result) {
-        // How it ended is unknown: the model keeps what it knew.
-        call.kind = Syscall::Other;
-        return;
-    }
-    const int64_t ret = e.ret;
-    const pid_t pid = call.tgid;
-    const model::CallRef by = ref(call.seq, pid, syscall_name(call.kind));
-    model::FdOutcome outcome;
-    if (ret >= 0) outcome = model::apply_fd_operation(model_, pid, fd_operation(call.kind, call.args, ret, call.born_label), by);
-    const int new_fd = outcome.new_fd;
-    const std::vector<std::shared_ptr<model::Object>>& released = outcome.released;
-    if (call.kind == Syscall::PerfEventOpen) notes::explain_perf_event_open(ret, call.notes);
-    else if (call.kind == Syscall::Ioctl)
-        notes::explain_perf_set_bpf(model_, pid, int(call.args[0]), int(call.args[2]), ret, call.notes);
+bool FdSyscalls::in_call(pid_t tid) const {
+    const auto it = pending_.find(tid);
+    return it != pending_.end() && it->second.kind != Syscall::Other;
+}
+
+bool FdSyscalls::exit(const Event& e, bool show, bool commentary, SyscallRecord& r) {
+    const auto it = pending_.find(e.tid);
+    if (it == pending_.end() || it->second.kind == Syscall::Other) return false;
+    Call& call = it->second;
     const Syscall kind = call.kind;
     call.kind = Syscall::Other;  // the slot is idle again
-    if (!call.shown || !options_.show_fd_lines || !shown(pid)) return;
+    // How it ended is unknown: the model keeps what it knew.
+    if (e.unknown_result) return false;
+    const int64_t ret = e.ret;
+    const pid_t pid = call.tgid;
+    const model::CallRef by{call.seq, pid, std::string(syscall_name(kind))};
+    model::FdOutcome outcome;
+    if (ret >= 0) outcome = model::apply_fd_operation(model_, pid, fd_operation(kind, call.args, ret, call.born_label), by);
+    const int new_fd = ret >= 0 ? outcome.new_fd : -1;
+    if (kind == Syscall::PerfEventOpen) notes::explain_perf_event_open(ret, call.notes);
+    else if (kind == Syscall::Ioctl)
+        notes::explain_perf_set_bpf(model_, pid, int(call.args[0]), int(call.args[2]), ret, call.notes);
+    if (!call.shown || !show) return false;
 
-    const model::FdRecord* born = new_fd >= 0 && ret >= 0 ? model_.find(pid, new_fd) : nullptr;
-    if (commentary_wanted()) notes::explain_fd_syscall(model_, pid, released, ret >= 0 ? new_fd : -1, call.notes);
-    SyscallRecord r;
-    r.caller = caller(e.tid, pid);
+    if (commentary) notes::explain_fd_syscall(model_, pid, outcome.released, new_fd, call.notes);
     r.seq = call.seq;
     r.syscall = kind;
     r.args = call.decoded;
     r.ret = ret;
-    if (new_fd >= 0 && ret >= 0) {
+    r.returned = FdRef{};
+    if (new_fd >= 0) {
         r.returned.fd = new_fd;
-        if (born != nullptr) r.returned.object = born->object;
+        if (const model::FdRecord* born = model_.find(pid, new_fd)) r.returned.object = born->object;
     }
     r.entered = call.entered;
     r.exited = e.ts;
     r.notes = call.notes;
-    out_.syscall(r);
+    return true;
 }
 
 } // namespace bpfsc::tracer

@@ -9,15 +9,15 @@
 //     # prog#80:tracepoint:hello now runs on every tracepoint:syscalls:sys_enter_execve event ...
 #include <linux/perf_event.h>
 
-#include "tracer/session/session.h"
+#include "tracer/session/fd_syscalls.h"
 
 namespace bpfsc::tracer {
 
-bool Session::perf_entry(const Event& e, FdCall& call) {
+bool FdSyscalls::perf_entry(const Event& e, decoder::Memory& memory, Call& call) {
     using K = SyscallArg::Kind;
     std::vector<SyscallArg>& args = call.decoded;
     if (call.kind == Syscall::PerfEventOpen) {
-        PerfEventOpen p = perf_events_.describe_open(backend_.memory(e.tid), e.args, fd_ref(e.tgid, int(e.args[3])));
+        PerfEventOpen p = perf_events_.describe_open(memory, e.args, fd_ref(e.tgid, int(e.args[3])));
         args = std::move(p.args);
         call.born_label = std::move(p.label);
         return true;

@@ -70,8 +70,7 @@ int Session::run() {
             continue;
         }
         case Event::Kind::SyscallExit: {
-            auto fd = fd_pending_.find(e->tid);
-            if (fd != fd_pending_.end() && fd->second.kind != Syscall::Other) on_fd_exit(*e, fd->second);
+            if (fd_syscalls_.in_call(e->tid)) on_fd_exit(*e);
             else on_exit(*e);
             break;
         }
@@ -155,7 +154,11 @@ model::CallRef Session::ref(uint64_t seq, pid_t tgid, std::string_view what) con
 
 bool Session::on_entry(const Event& e) {
     const Syscall kind = classify_syscall(e.arch, e.nr);
-    if (kind != Syscall::Bpf) return on_fd_entry(e, kind);
+    if (kind != Syscall::Bpf) {
+        if (!fd_syscalls_.entry(e, kind, backend_.memory(e.tid), seq_ + 1)) return false;
+        ++seq_;
+        return true;
+    }
     Pending p;
     p.call = take_call();
     p.tgid = e.tgid;
@@ -227,6 +230,13 @@ void Session::on_exit(const Event& e) {
     pool_.push_back(std::move(done.call));
 }
 
+void Session::on_fd_exit(const Event& e) {
+    SyscallRecord r;
+    if (!fd_syscalls_.exit(e, options_.show_fd_lines && shown(e.tgid), commentary_wanted(), r)) return;
+    r.caller = caller(e.tid, e.tgid);
+    out_.syscall(r);
+}
+
 void Session::on_task_exit(const Event& e) {
     auto it = pending_.find(e.tid);
     if (it != pending_.end() && !it->second.call) {
@@ -236,7 +246,7 @@ void Session::on_task_exit(const Event& e) {
         pool_.push_back(std::move(it->second.call));
         pending_.erase(it);
     }
-    fd_pending_.erase(e.tid);
+    fd_syscalls_.forget(e.tid);
     if (e.tid == main_pid_) {
         main_status_ = e.status;
         main_exited_ = true;

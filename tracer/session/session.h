@@ -5,9 +5,9 @@
 // threads interleave as strace shows them: a call still in progress when
 // another one completes is recorded as in progress first, and later whole.
 //
-// The parts: session.cpp (the loop, bpf() calls, processes),
-// fd_syscalls.cpp (close, close_range, dup*, fcntl), perf_syscalls.cpp
-// (perf_event_open, ioctl(PERF_EVENT_IOC_SET_BPF)).
+// The bpf() calls and the processes are here; the fd syscalls the model
+// follows (close, dup*, fcntl, perf_event_open, ...) are decoded by
+// FdSyscalls (fd_syscalls.h), which this loop hands their events to.
 #pragma once
 
 #include <sys/types.h>
@@ -27,7 +27,7 @@
 #include "tracer/output/output.h"
 #include "tracer/session/environment.h"
 #include "tracer/session/model_resolver.h"
-#include "tracer/session/perf_events.h"
+#include "tracer/session/fd_syscalls.h"
 #include "tracer/session/signal_sightings.h"
 
 namespace bpfsc::tracer {
@@ -58,34 +58,12 @@ private:
         Timestamp entered;
         bool shown_unfinished = false;
     };
-    // An fd syscall between its entry and its exit (fd_syscalls.cpp).
-    struct FdCall {
-        Syscall kind = Syscall::Other;
-        std::array<uint64_t, 6> args{};
-        pid_t tgid = 0;
-        uint64_t seq = 0;
-        Timestamp entered;
-        bool shown = false;               // it touches a BPF fd: record it
-        std::vector<SyscallArg> decoded;  // the arguments, with the fds' objects at entry
-        std::string born_label;           // perf_event_open: what the new fd is
-        std::vector<std::string> notes;   // the commentary
-    };
-
     // Returns whether the call's exit is wanted.
     bool on_entry(const Event& e);
     void on_exit(const Event& e);
     // Whether to load the call's program (or BTF) again for its verifier log.
     bool wants_replay(const decoder::DecodedCall& call) const;
-    bool on_fd_entry(const Event& e, Syscall kind);
-    void on_fd_exit(const Event& e, FdCall& call);
-    // perf_event_open and ioctl(PERF_EVENT_IOC_SET_BPF) (perf_syscalls.cpp):
-    // the arguments and, for perf_event_open, the new event's label (the
-    // model learns both calls' effects from decoder/model/call_effects.h).
-    bool perf_entry(const Event& e, FdCall& call);
-    // fd `fd` of process `pid` with its object: from the model, or with
-    // ask_kernel from the kernel on first sight (model::FdModel::lookup).
-    FdRef fd_ref(pid_t pid, int fd, bool ask_kernel = false);
-    SyscallArg fd_arg(std::string_view name, pid_t pid, int fd, bool ask_kernel = false);
+    void on_fd_exit(const Event& e);
     model::CallRef ref(uint64_t seq, pid_t tgid, std::string_view what) const;
     void on_new_task(const Event& e);
     void on_exec(const Event& e);
@@ -106,8 +84,8 @@ private:
     Output& out_;
     RunInfo run_;
     KernelInspector inspector_;
-    PerfEvents perf_events_;
     model::FdModel model_{inspector_};
+    FdSyscalls fd_syscalls_{model_};
     BtfCache btf_;
     ModelResolver resolver_{model_, btf_};
     Environment environment_;
@@ -118,7 +96,6 @@ private:
     uint64_t seq_ = 0;
     SignalSightings signal_sightings_;  // opened when launching: which signals reached the program too
     std::unordered_map<pid_t, Pending> pending_;
-    std::unordered_map<pid_t, FdCall> fd_pending_;
     std::vector<std::string> notes_;    // the commentary of the call being recorded
     std::string replay_note_;           // why the verifier's log could not be had, for the notes
     std::vector<std::unique_ptr<decoder::DecodedCall>> pool_;
