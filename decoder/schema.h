@@ -140,6 +140,8 @@ struct Field {
     bool holds_hidden_fds = false;  // the pointed-to data holds fds this table does not lay out
     bool is_path = false;           // a String that is a path: read whole (up to PATH_MAX), whatever -s says
     bool always_written = false;    // stored on every successful call, changed or not (written_on_success)
+    bool zero_is_none = false;      // a zero means "none" or "the default" (brief lines leave it out)
+    std::string_view unit{};        // a Sized pointer's data, counted: brief lines show `<68 insns>` (unit "insn")
 
     // Fluent constexpr modifiers, so a table row reads like a sentence.
     constexpr Field as(Kind k) const { Field f = *this; f.kind = k; return f; }
@@ -182,6 +184,12 @@ struct Field {
     // A path (a pin, an uprobe's binary): shown whole, as strace shows
     // paths, since a cut path names another file.
     constexpr Field path() const { Field f = points_to(Content::String); f.is_path = true; return f; }
+    // Brief lines leave the member out when it is zero: it asks for
+    // nothing (a log buffer of none). Members added after their command
+    // and flags need no mark: a zero there is the kernel's old default.
+    constexpr Field none_when_zero() const { Field f = *this; f.zero_is_none = true; return f; }
+    // Brief lines show a Sized pointer as its count of `unit`s (singular: "insn").
+    constexpr Field counted_as(std::string_view u) const { Field f = *this; f.unit = u; return f; }
     constexpr Field in(std::string_view g) const { Field f = *this; f.group = g; return f; }
     constexpr Field added(std::string_view release) const { Field f = *this; f.since = release; return f; }
     constexpr uint32_t end() const { return uint32_t(offset) + width; }

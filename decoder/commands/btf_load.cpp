@@ -10,10 +10,11 @@ constexpr Field k_fields[] = {
     BPFSC_FIELD(A, btf_log_buf)
         .points_to(Content::Text, count_of(BPFSC_OFF(A, btf_log_size), 4))
         .out()
-        .on_failure(OnFailure::Written),
+        .on_failure(OnFailure::Written)
+        .none_when_zero(),
     BPFSC_FIELD(A, btf_size),
-    BPFSC_FIELD(A, btf_log_size),
-    BPFSC_FIELD(A, btf_log_level),
+    BPFSC_FIELD(A, btf_log_size).none_when_zero(),
+    BPFSC_FIELD(A, btf_log_level).none_when_zero(),
     BPFSC_FIELD(A, btf_log_true_size).out().written_on_success().added("6.4"),
     BPFSC_FIELD(A, btf_flags).flags_of(xlat::bpf_btf_flags).added("6.9"),
     BPFSC_FIELD(A, btf_token_fd).fd(Object::Token).added("6.9"),

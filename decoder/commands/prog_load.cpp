@@ -9,14 +9,15 @@ using A = uapi::prog_load_attr;
 constexpr Field k_fields[] = {
     BPFSC_FIELD(A, prog_type).enum_of(xlat::bpf_prog_type),
     BPFSC_FIELD(A, insn_cnt),
-    BPFSC_FIELD(A, insns).points_to(Content::Sized, count_of(BPFSC_OFF(A, insn_cnt), 4, 8)),
+    BPFSC_FIELD(A, insns).points_to(Content::Sized, count_of(BPFSC_OFF(A, insn_cnt), 4, 8)).counted_as("insn"),
     BPFSC_FIELD(A, license).points_to(Content::String),
-    BPFSC_FIELD(A, log_level).added("3.18"),
-    BPFSC_FIELD(A, log_size).added("3.18"),
+    BPFSC_FIELD(A, log_level).none_when_zero().added("3.18"),
+    BPFSC_FIELD(A, log_size).none_when_zero().added("3.18"),
     BPFSC_FIELD(A, log_buf)
         .points_to(Content::Text, count_of(BPFSC_OFF(A, log_size), 4))
         .out()
         .on_failure(OnFailure::Written)
+        .none_when_zero()
         .added("3.18"),
     BPFSC_FIELD(A, kern_version).as(Kind::KernVersion).added("4.1"),
     BPFSC_FIELD(A, prog_flags).flags_of(xlat::bpf_prog_flags).added("4.12"),
@@ -27,11 +28,13 @@ constexpr Field k_fields[] = {
     BPFSC_FIELD(A, func_info_rec_size).added("5.0"),
     BPFSC_FIELD(A, func_info)
         .points_to(Content::Sized, records_of(BPFSC_OFF(A, func_info_cnt), BPFSC_OFF(A, func_info_rec_size)))
+        .counted_as("record")
         .added("5.0"),
     BPFSC_FIELD(A, func_info_cnt).added("5.0"),
     BPFSC_FIELD(A, line_info_rec_size).added("5.0"),
     BPFSC_FIELD(A, line_info)
         .points_to(Content::Sized, records_of(BPFSC_OFF(A, line_info_cnt), BPFSC_OFF(A, line_info_rec_size)))
+        .counted_as("record")
         .added("5.0"),
     BPFSC_FIELD(A, line_info_cnt).added("5.0"),
     BPFSC_FIELD(A, attach_btf_id).btf_type_in(BPFSC_OFF(A, attach_prog_fd), true).added("5.5"),
@@ -43,6 +46,7 @@ constexpr Field k_fields[] = {
         .added("5.14"),
     BPFSC_FIELD(A, core_relos)
         .points_to(Content::Sized, records_of(BPFSC_OFF(A, core_relo_cnt), BPFSC_OFF(A, core_relo_rec_size)))
+        .counted_as("record")
         .added("5.17"),
     BPFSC_FIELD(A, core_relo_rec_size).added("5.17"),
     BPFSC_FIELD(A, log_true_size).out().written_on_success().added("6.4"),

@@ -10,15 +10,16 @@ using A = uapi::test_attr;
 constexpr Field k_fields[] = {
     BPFSC_FIELD(A, prog_fd).fd(Object::Prog),
     BPFSC_FIELD(A, retval).out().written_on_success(),
-    BPFSC_FIELD(A, data_size_in),
-    BPFSC_FIELD(A, data_size_out).inout(),
-    BPFSC_FIELD(A, data_in).points_to(Content::HexBytes, count_of(BPFSC_OFF(A, data_size_in), 4)),
+    BPFSC_FIELD(A, data_size_in).none_when_zero(),
+    BPFSC_FIELD(A, data_size_out).inout().none_when_zero(),
+    BPFSC_FIELD(A, data_in).points_to(Content::HexBytes, count_of(BPFSC_OFF(A, data_size_in), 4)).none_when_zero(),
     // ENOSPC: data_out holds what fits, data_size_out the full size.
     BPFSC_FIELD(A, data_out)
         .points_to(Content::HexBytes, count_of(BPFSC_OFF(A, data_size_out), 4))
         .out()
-        .on_failure(OnFailure::WrittenIfCounted),
-    BPFSC_FIELD(A, repeat),
+        .on_failure(OnFailure::WrittenIfCounted)
+        .none_when_zero(),
+    BPFSC_FIELD(A, repeat).none_when_zero(),  // 0 runs it once
     BPFSC_FIELD(A, duration).out(),
     BPFSC_FIELD(A, ctx_size_in).added("5.2"),
     BPFSC_FIELD(A, ctx_size_out).inout().added("5.2"),

@@ -27,14 +27,16 @@ struct GroupPath {
 };
 
 // Calls open(name, first) and close() as the group path changes, and
-// member(v, first) for each member; `first` says whether the item opens
-// its enclosing group (no separator before it).
-template <typename Open, typename Close, typename Member>
-void walk_groups(std::span<const FieldValue> members, Open&& open, Close&& close, Member&& member) {
+// member(v, first) for each member that keep(v) accepts (a group none of
+// whose members are kept is not opened); `first` says whether the item
+// opens its enclosing group (no separator before it).
+template <typename Open, typename Close, typename Member, typename Keep>
+void walk_groups(std::span<const FieldValue> members, Open&& open, Close&& close, Member&& member, Keep&& keep) {
     GroupPath current("");
     std::array<bool, 5> first{};
     first[0] = true;
     for (const FieldValue& v : members) {
+        if (!keep(v)) continue;
         const GroupPath next(v.field->group);
         std::size_t same = 0;
         while (same < current.depth && same < next.depth && current.parts[same] == next.parts[same]) ++same;
@@ -49,6 +51,11 @@ void walk_groups(std::span<const FieldValue> members, Open&& open, Close&& close
         first[current.depth] = false;
     }
     for (; current.depth > 0; --current.depth) close();
+}
+
+template <typename Open, typename Close, typename Member>
+void walk_groups(std::span<const FieldValue> members, Open&& open, Close&& close, Member&& member) {
+    walk_groups(members, open, close, member, [](const FieldValue&) { return true; });
 }
 
 } // namespace bpfsc::decoder::info

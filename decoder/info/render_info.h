@@ -13,7 +13,8 @@
 
 namespace bpfsc::decoder::info {
 
-bool append_info_text(OutBuf& out, const FieldValue& pointer, const DecodedCall& call, TextPhase phase);
+// brief: members that say nothing are left out (render/text.h, says_nothing).
+bool append_info_text(OutBuf& out, const FieldValue& pointer, const DecodedCall& call, TextPhase phase, bool brief);
 void append_info_data_lines(OutBuf& out, const DecodedCall& call, TextPhase phase);
 bool append_info_json(OutBuf& out, const FieldValue& pointer, const DecodedCall& call);
 

@@ -126,7 +126,7 @@ void append_data_line(OutBuf& out, const FieldValue& v) {
 
 } // namespace
 
-bool append_info_text(OutBuf& out, const FieldValue& pointer, const DecodedCall& call, TextPhase phase) {
+bool append_info_text(OutBuf& out, const FieldValue& pointer, const DecodedCall& call, TextPhase phase, bool brief) {
     const InfoStruct* info = call.info;
     if (info == nullptr || info->state == InfoStruct::State::NotWritten) return false;
     const bool complete = phase == TextPhase::Complete && call.exited;
@@ -144,7 +144,8 @@ bool append_info_text(OutBuf& out, const FieldValue& pointer, const DecodedCall&
         [&](const FieldValue& v, bool first) {
             if (!first) put(out, ", ");
             append_member(out, v, call, complete ? TextPhase::Complete : TextPhase::Unfinished);
-        });
+        },
+        [&](const FieldValue& v) { return !brief || !zero_throughout(v, call); });
     if (written && !info->tail.empty()) {
         put(out, info->members.empty() ? "extra_data=" : ", extra_data=");
         append_quoted(out, std::string_view(info->tail.data(), info->tail.size()), true);

@@ -117,7 +117,8 @@ bool prog_load(Ctx& c) {
         c.say(fmt::format("the verifier accepted {} ({} instructions, license {}): fd {} holds a reference to it",
                           label, insns, c.quoted(a::license), fd));
         const std::string_view zero = zero_attach_type(c.in(a::prog_type));
-        if (c.member(a::expected_attach_type) != nullptr && c.in(a::expected_attach_type) == 0 && !zero.empty())
+        if (c.env.every_member_shown && c.member(a::expected_attach_type) != nullptr && c.in(a::expected_attach_type) == 0 &&
+            !zero.empty())
             c.say(fmt::format("expected_attach_type=BPF_CGROUP_INET_INGRESS is 0, the first attach type's "
                               "number: {}", zero));
         return true;

@@ -23,6 +23,9 @@ struct Environment {
     int unprivileged_bpf_disabled = -1;   // /proc/sys/kernel/unprivileged_bpf_disabled, -1 unknown
     bool tracee_privileged = true;        // the tracee has CAP_BPF or CAP_SYS_ADMIN
     bool tracee_sys_admin = true;         // the tracee has CAP_SYS_ADMIN
+    // The reader sees every attr member (JSON, -e abbrev=none, -v), not the
+    // brief line: notes that explain how a member reads are wanted.
+    bool every_member_shown = true;
 };
 
 // After a bpf() call completed and the model was updated for it (so a

@@ -3,6 +3,7 @@
 
 #include <cstring>
 
+#include "../btf/btf_types.h"
 #include "../btf/map_values.h"
 #include "whole_data_render.h"
 #include "../info/render_info.h"
@@ -131,16 +132,51 @@ void append_inline_data(OutBuf& out, const FieldValue& v) {
     if (d.state == DataState::Unreadable) append_read_error(out, d);
 }
 
-void append_member(OutBuf& out, const FieldValue& v, const DecodedCall& call, TextPhase phase) {
+// Zero (NULL, "") before and after the call.
+bool unchanged_zero(const FieldValue& v, const DecodedCall& call) {
+    const Field& f = *v.field;
+    if (v.changed()) return false;
+    if (f.kind != Kind::CharArray) return v.entry == 0;
+    // An info struct's names are in its data; the attr's in the attr.
+    std::string_view s = v.data.bytes.empty() ? char_array(call, f) : std::string_view(v.data.bytes.data(), v.data.bytes.size());
+    return s.substr(0, s.find('\0')).empty();
+}
+
+// Brief lines: a blob by what it is, `btf=<2752 bytes, 47 types>`, and
+// counted data by its count, `insns=<68 insns>`. False where the data is
+// not there to summarise (NULL, unreadable, not read).
+bool append_summary(OutBuf& out, const FieldValue& v, const DecodedCall& call) {
+    const Field& f = *v.field;
+    const Data& d = v.data;
+    if (v.entry == 0) return false;
+    if (f.content == Content::Bytes && (d.state == DataState::Ok || d.state == DataState::Truncated)) {
+        fmt::format_to(It(out), "<{} bytes", d.wanted);
+        if (call.btf_blob != nullptr && call.btf_blob->type_count() > 0) {
+            const uint32_t types = call.btf_blob->type_count() - 1;
+            fmt::format_to(It(out), ", {} type{}", types, types == 1 ? "" : "s");
+        }
+        out.push_back('>');
+        return true;
+    }
+    if (f.content != Content::Sized || f.unit.empty()) return false;
+    const Length& l = f.length;
+    if (l.from != Length::From::Field && l.from != Length::From::FieldTimesField) return false;
+    const uint64_t count = call.entry_view().get(l.count_offset, l.count_width);
+    fmt::format_to(It(out), "<{} {}{}>", count, f.unit, count == 1 ? "" : "s");
+    return true;
+}
+
+void append_member(OutBuf& out, const FieldValue& v, const DecodedCall& call, TextPhase phase, bool brief) {
     const Field& f = *v.field;
     put(out, f.name);
     out.push_back('=');
+    if (brief && f.kind == Kind::Pointer && append_summary(out, v, call)) return;
     if (f.kind == Kind::CharArray) {
         append_quoted(out, char_array(call, f));
         return;
     }
     if (f.kind == Kind::Pointer) {
-        if (f.content == Content::InfoStruct && info::append_info_text(out, v, call, phase)) return;
+        if (f.content == Content::InfoStruct && info::append_info_text(out, v, call, phase, brief)) return;
         const bool out_data = f.dir != Dir::In;
         if (inline_content(f.content) && !(out_data && phase == TextPhase::Unfinished)) append_inline_data(out, v);
         else append_addr(out, v.entry);
@@ -154,7 +190,7 @@ void append_member(OutBuf& out, const FieldValue& v, const DecodedCall& call, Te
     }
 }
 
-void append_attr(OutBuf& out, const DecodedCall& call, TextPhase phase) {
+void append_attr(OutBuf& out, const DecodedCall& call, TextPhase phase, bool brief) {
     switch (call.attr_state) {
     case AttrState::Null: put(out, "NULL"); return;
     case AttrState::SizeZero:
@@ -178,9 +214,12 @@ void append_attr(OutBuf& out, const DecodedCall& call, TextPhase phase) {
         put(out, group);
         put(out, "={");
     }
+    // A nested struct is opened at its first member shown, so one whose
+    // members all say nothing is left out whole.
     std::string_view open_nested;
     bool first = true;
     for (const FieldValue& v : call.fields) {
+        if (brief && says_nothing(v, call)) continue;
         if (v.field->group != open_nested) {
             if (!open_nested.empty()) out.push_back('}');
             if (!first) put(out, ", ");
@@ -193,7 +232,7 @@ void append_attr(OutBuf& out, const DecodedCall& call, TextPhase phase) {
         }
         if (!first) put(out, ", ");
         first = false;
-        append_member(out, v, call, phase);
+        append_member(out, v, call, phase, brief);
     }
     if (!open_nested.empty()) out.push_back('}');
     if (!group.empty()) out.push_back('}');
@@ -316,7 +355,7 @@ void render_text(const DecodedCall& call, TextPhase phase, const TextOptions& op
     if (call.command != nullptr) put(out, call.command->name);
     else append_enum(out, xlat::bpf_cmd, call.cmd);
     put(out, ", ");
-    append_attr(out, call, phase);
+    append_attr(out, call, phase, !options.all_members);
     fmt::format_to(It(out), ", {}", call.size);
     if (phase == TextPhase::Unfinished || !call.exited) {
         put(out, " <unfinished ...>");
@@ -341,7 +380,22 @@ void render_text(const DecodedCall& call, TextPhase phase, const TextOptions& op
 }
 
 void append_member_text(OutBuf& out, const FieldValue& v, const DecodedCall& call, TextPhase phase) {
-    append_member(out, v, call, phase);
+    append_member(out, v, call, phase, false);
+}
+
+bool zero_throughout(const FieldValue& v, const DecodedCall& call) {
+    const Field& f = *v.field;
+    // Attach type 0 is BPF_CGROUP_INET_INGRESS, fd 0 is stdin.
+    if ((f.kind == Kind::Enum || f.kind == Kind::Fd) && !f.zero_is_none) return false;
+    return unchanged_zero(v, call);
+}
+
+bool says_nothing(const FieldValue& v, const DecodedCall& call) {
+    const Field& f = *v.field;
+    if (!unchanged_zero(v, call)) return false;
+    if (f.kind == Kind::Flags || f.zero_is_none) return true;
+    // Zero is what a caller that knew no newer member passed: the old meaning.
+    return !f.since.empty() && call.command != nullptr && f.since != call.command->since;
 }
 
 } // namespace bpfsc::decoder

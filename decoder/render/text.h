@@ -2,6 +2,7 @@
 //   bpf(BPF_MAP_CREATE, {map_type=BPF_MAP_TYPE_HASH, key_size=4, ...}, 72) = 5
 // with members the kernel wrote shown as `before => after`, and below it,
 // indented, the data that does not fit on the line (keys, values, buffers).
+// Brief by default: members that say nothing are left out (says_nothing).
 #pragma once
 
 #include "../decoded_call.h"
@@ -18,6 +19,11 @@ struct TextOptions {
     bool data_lines = true;  // print the indented data block (-q turns it off)
     bool whole_data = false; // and below it the program, BTF and log lines (whole_data_render.h)
     bool verbose = false;    // -v: types in C, disassembly, whole logs
+    // Every member in strace's shape; else brief lines: members that say
+    // nothing are left out (a zero meaning none or the default, see
+    // Field::zero_is_none) and blobs are summarised (`btf=<45 bytes, 3 types>`,
+    // `insns=<68 insns>`).
+    bool all_members = false;
     // Unfinished: why the call will never return ("exited"), shown as
     // `<unfinished ...> = ? <exited>`; empty when it may still return.
     std::string_view ended = {};
@@ -26,5 +32,16 @@ struct TextOptions {
 };
 
 void render_text(const DecodedCall& call, TextPhase phase, const TextOptions& options, OutBuf& out);
+
+// Brief lines: whether the attr member `v` says nothing a reader needs: it
+// is zero (NULL, "") before and after the call, and a zero there means none
+// or the default: a member added after its command (the kernel keeps the
+// old meaning for zero), flags, or one marked Field::zero_is_none.
+bool says_nothing(const FieldValue& v, const DecodedCall& call);
+// Whether `v` is zero (NULL, "") before and after the call, and zero is not
+// a value of its own (an enum's first value, fd 0). In an info
+// struct, which the kernel writes, that is enough to say nothing: a zero
+// count, id or pointer there is none.
+bool zero_throughout(const FieldValue& v, const DecodedCall& call);
 
 } // namespace bpfsc::decoder

@@ -505,13 +505,69 @@ def program_checks(kind, log, trace, what):
 # struct is the id in the fd's label.
 INFO_LINES = {
     "bpf_map_info": re.compile(r"bpf_fd=\d+<map#(\d+):hash:config>, info_len=88, info=\{type=BPF_MAP_TYPE_HASH, "
-                               r"id=(\d+), key_size=4, value_size=13, max_entries=16, map_flags=0, name=\"config\", "),
+                               r"id=(\d+), key_size=4, value_size=13, max_entries=16, name=\"config\""),
     "bpf_prog_info": re.compile(r"bpf_fd=\d+<prog#(\d+):socket_filter:sockf>, info_len=232, info=\{"
                                 r"type=BPF_PROG_TYPE_SOCKET_FILTER, id=(\d+), tag=\"[0-9a-f]{16}\", .* name=\"sockf\", "),
-    "bpf_btf_info": re.compile(r"bpf_fd=\d+<btf#(\d+)>, info_len=32, info=\{btf=NULL, btf_size=0 => \d+, id=(\d+), "),
+    "bpf_btf_info": re.compile(r"bpf_fd=\d+<btf#(\d+)>, info_len=32, info=\{btf_size=0 => \d+, id=(\d+)\}"),
     "bpf_link_info": re.compile(r"bpf_fd=\d+<link#(\d+):cgroup>, info_len=\d+, info=\{type=BPF_LINK_TYPE_CGROUP, "
                                 r"id=(\d+), prog_id=\d+, cgroup=\{cgroup_id=\d+, attach_type=BPF_CGROUP_INET_INGRESS\}\}"),
 }
+
+
+CALL_LINE = re.compile(r"^(?:\[pid +\d+\] )?bpf\((BPF_\w+), ")
+MEMBER_NAME = re.compile(r"[{ ](\w+)=")
+LEAF_KEYS = ("value", "addr", "fd", "string")
+
+
+def json_members(fields, into):
+    """The attr's members of a JSON call record by name (nested groups and
+    info structs flattened), as the text names them."""
+    for name, v in fields.items():
+        if isinstance(v, dict) and isinstance(v.get("fields"), dict):
+            json_members(v["fields"], into)  # an info struct the call wrote
+        if isinstance(v, dict) and not any(k in v and not isinstance(v[k], dict) for k in LEAF_KEYS):
+            json_members(v, into)
+        else:
+            into.setdefault(name, []).append(v)
+    return into
+
+
+def json_zero(v):
+    if isinstance(v, dict):
+        return all(v.get(k) in (None, 0, "") for k in LEAF_KEYS) and "before" not in v
+    return v in (0, "")
+
+
+def check_brief_lines(brief, full, json_text):
+    """The default lines against -e abbrev=none and the JSON: the same calls
+    in the same order; each brief line shows a subset of the full line's
+    members and leaves out only members that are zero in the JSON record;
+    the full bpf_map_info shows the members the brief one leaves out."""
+    brief_calls = [line for line in brief.splitlines() if CALL_LINE.match(line)]
+    full_calls = [line for line in full.splitlines() if CALL_LINE.match(line)]
+    records = [json.loads(line) for line in json_text.splitlines()]
+    records = [r for r in records if r.get("type") == "call" and r.get("syscall") == "bpf"]
+    commands = [CALL_LINE.match(b).group(1) for b in brief_calls]
+    if commands != [CALL_LINE.match(f).group(1) for f in full_calls]:
+        raise Failure("-e abbrev=none shows other calls than the default run")
+    if commands != [r["cmd"].get("name") for r in records]:
+        raise Failure("the JSON run shows other calls than the default run")
+    shorter = 0
+    for b, f, r in zip(brief_calls, full_calls, records):
+        names_b, names_f = set(MEMBER_NAME.findall(b)), set(MEMBER_NAME.findall(f))
+        if names_b - names_f:
+            raise Failure(f"a brief line shows members {sorted(names_b - names_f)} the full line has not:\n    {b}\n    {f}")
+        members = json_members(r.get("attr", {}).get("fields", {}), {})
+        for name in names_f - names_b:
+            values = members.get(name)
+            if values is None or not all(json_zero(v) for v in values):
+                raise Failure(f"the brief line leaves out {name}, which is not zero ({values}):\n    {b}\n    {f}")
+        shorter += len(b) < len(f)
+    if shorter == 0:
+        raise Failure("no default line is shorter than its -e abbrev=none line")
+    if not any("map_flags=0, name=\"config\"" in f for f in full_calls):
+        raise Failure("-e abbrev=none: no bpf_map_info shows map_flags=0")
+    print(f"brief: {shorter} of {len(brief_calls)} lines shorter than with -e abbrev=none, nothing but zeros left out")
 
 
 def check_info_structs(text, json_text):
@@ -565,10 +621,10 @@ def remove_leftovers(log_path):
                 print(f"cannot remove {cg}: {e}")
 
 
-def traced_run(args, tmp, program, name, fmt="text"):
-    """bpftrace-syscalls -o FILE [--format=json] PROGRAM LOG."""
+def traced_run(args, tmp, program, name, fmt="text", extra=()):
+    """bpftrace-syscalls -o FILE [--format=json] [EXTRA...] PROGRAM LOG."""
     out, log = os.path.join(tmp, name + ".trace"), os.path.join(tmp, name + ".log")
-    argv = tracer_cmd(args) + ["-o", out] + (["--format=json"] if fmt == "json" else []) + [program, log]
+    argv = tracer_cmd(args) + ["-o", out] + (["--format=json"] if fmt == "json" else []) + list(extra) + [program, log]
     try:
         rc, _, err = run(argv, what="bpftrace-syscalls")
     finally:
@@ -634,6 +690,9 @@ def test_trace(args, tmp):
     print(f"json: {sum(map(len, jtrace.seqs.values()))} calls match the log and the text run")
     if kind == "bpf_all_commands":
         check_info_structs(text_trace, text)
+        rc, full, log_path = traced_run(args, tmp, program, "full", extra=["-e", "abbrev=none"])
+        os.unlink(log_path)
+        check_brief_lines(text_trace, full, text)
 
 
 def test_strace(args, tmp):

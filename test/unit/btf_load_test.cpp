@@ -95,6 +95,8 @@ TEST_CASE("BPF_BTF_LOAD loads a real BTF blob and returns its fd", "[BPF_BTF_LOA
     CHECK(r.text.ends_with(fmt::format(", btf_log_buf=NULL, btf_size=45, btf_log_size=0, btf_log_level=0, "
                                        "btf_log_true_size=0, btf_flags=0, btf_token_fd=0}}, 40) = {}\n",
                                        r.ret)));
+    // The brief line: the blob by what it is, no log asked for, no flags.
+    CHECK(r.brief == fmt::format("bpf(BPF_BTF_LOAD, {{btf=<45 bytes, 1 type>, btf_size=45}}, 40) = {}\n", r.ret));
     CHECK(r.json.find(fmt::format("\"btf\":{{\"addr\":{},", u64_of(&blob))) != std::string::npos);
     CHECK(r.json.find("\"btf_log_buf\":{\"addr\":0},\"btf_size\":45,\"btf_log_size\":0,\"btf_log_level\":0,"
                       "\"btf_log_true_size\":0,\"btf_flags\":{\"value\":0,\"names\":[],\"unknown_bits\":0},"
@@ -169,6 +171,10 @@ TEST_CASE("BPF_BTF_LOAD of a broken blob shows the kernel's log written on failu
         REQUIRE(r.ret == -EINVAL);
         CHECK(r.text.find(fmt::format(", btf_log_buf={}, btf_size=45, ", quoted_log(log))) != std::string::npos);
         CHECK(r.text.find("nr_bits exceeds type_size\\n\", btf_size=45, ") != std::string::npos);
+        // A log asked for is never left out of the brief line.
+        CHECK(r.brief.find(fmt::format("{{btf=<45 bytes, 1 type>, btf_log_buf={}, btf_size=45, btf_log_size=512, "
+                                       "btf_log_level=1, btf_log_true_size=0 => ",
+                                       quoted_log(log))) != std::string::npos);
     }
 }
 

@@ -456,6 +456,10 @@ TEST_CASE("BPF_MAP_UPDATE_ELEM flags BPF_ANY, BPF_NOEXIST, BPF_EXIST, BPF_F_LOCK
                                              kHelloHex),
                                  r.ret));
         CHECK(contains(r.json, fmt::format("\"flags\":{}}}", k.json)));
+        // Brief: BPF_ANY is the default and says nothing; any other flag stays.
+        const std::string flags = k.flags == kAny ? "" : fmt::format(", flags={}", k.text);
+        CHECK(r.brief.starts_with(fmt::format("bpf(BPF_MAP_UPDATE_ELEM, {{map_fd={}, key={}, value={}{}}}, 32) = ",
+                                              config.fd(), hex(k.key), hex(kHello), flags)));
     }
 }
 

@@ -100,6 +100,14 @@ TEST_CASE("BPF_PROG_LOAD loads a real socket filter and returns its fd", "[BPF_P
                                 "kern_version=KERNEL_VERSION(6, 18, 0), prog_flags=0, prog_name=\"ret0\", {}, "
                                 "log_true_size=0, {}}}, 168) = {}\n",
                                 hex(k_ret0), k_zero_tail, k_zero_after_true_size, r.ret));
+    // The brief line: no log, no flags, no member added after 3.18 that is
+    // zero (expected_attach_type=0 is none for a socket filter, not
+    // BPF_CGROUP_INET_INGRESS), the instructions counted.
+    CHECK(r.brief == fmt::format("bpf(BPF_PROG_LOAD, {{prog_type=BPF_PROG_TYPE_SOCKET_FILTER, insn_cnt=2, "
+                                 "insns=<2 insns>, license=\"GPL\", kern_version=KERNEL_VERSION(6, 18, 0), "
+                                 "prog_name=\"ret0\"}}, 168) = {}\n",
+                                 r.ret));
+    CHECK(r.json.find("\"expected_attach_type\":{\"value\":0,") != std::string::npos);  // JSON: every member
     CHECK(r.json.find("\"prog_type\":{\"value\":1,\"name\":\"BPF_PROG_TYPE_SOCKET_FILTER\"}") != std::string::npos);
     CHECK(r.json.find(fmt::format("\"license\":{{\"addr\":{},\"string\":\"GPL\"}}", u64_of(k_gpl))) !=
           std::string::npos);
@@ -140,6 +148,13 @@ TEST_CASE("BPF_PROG_LOAD of a rejected program shows the verifier log written on
                                     "log_true_size=0 => {}, {}}}, 168) = -1 EACCES (Permission denied)\n",
                                     hex(k_bad_exit), quoted_log(text.substr(0, 32)), k_zero_tail,
                                     after.log_true_size, k_zero_after_true_size));
+        // Brief: the log asked for stays, and kern_version, added after
+        // BPF_PROG_LOAD itself, is left out at 0.
+        CHECK(r.brief == fmt::format("bpf(BPF_PROG_LOAD, {{prog_type=BPF_PROG_TYPE_SOCKET_FILTER, insn_cnt=1, "
+                                     "insns=<1 insn>, license=\"GPL\", log_level=1, log_size=512, log_buf={}..., "
+                                     "prog_name=\"bad_exit\", log_true_size=0 => {}}}, 168) = -1 EACCES "
+                                     "(Permission denied)\n",
+                                     quoted_log(text.substr(0, 32)), after.log_true_size));
         CHECK(r.json.find(fmt::format("\"log_buf\":{{\"addr\":{},\"string\":\"", u64_of(log))) != std::string::npos);
         CHECK(r.json.find("\"truncated\":true,\"length\":512}") != std::string::npos);
         CHECK(r.json.find(fmt::format("\"log_true_size\":{{\"before\":0,\"after\":{}}}", after.log_true_size)) !=
@@ -155,7 +170,7 @@ TEST_CASE("BPF_PROG_LOAD of a rejected program shows the verifier log written on
         REQUIRE(ret == -EACCES);
         decoder.decode_exit(call, ret);
         OutBuf out;
-        render_text(call, TextPhase::Complete, TextOptions{}, out);
+        render_text(call, TextPhase::Complete, TextOptions{.all_members = true}, out);
         const std::string text = fmt::to_string(out);
         CHECK(text.find(fmt::format("log_buf={}, kern_version=", quoted_log(log))) != std::string::npos);
         CHECK(text.find("R0 !read_ok\\n") != std::string::npos);

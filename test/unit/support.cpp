@@ -132,11 +132,14 @@ Rendered run_call(uint32_t cmd, std::byte* attr, uint32_t size, const Kernel& ke
     const int64_t ret = kernel(attr, size);
     decoder.decode_exit(call, ret);
     Rendered r;
-    OutBuf text, verbose_text, json;
-    render_text(call, TextPhase::Complete, TextOptions{}, text);
-    render_text(call, TextPhase::Complete, TextOptions{.whole_data = true, .verbose = true}, verbose_text);
+    OutBuf text, brief, verbose_text, json;
+    render_text(call, TextPhase::Complete, TextOptions{.all_members = true}, text);
+    render_text(call, TextPhase::Complete, TextOptions{}, brief);
+    render_text(call, TextPhase::Complete, TextOptions{.whole_data = true, .verbose = true, .all_members = true},
+                verbose_text);
     render_json(call, json);
     r.text = fmt::to_string(text);
+    r.brief = fmt::to_string(brief);
     r.verbose_text = fmt::to_string(verbose_text);
     r.json = fmt::to_string(json);
     r.ret = ret;
@@ -163,7 +166,7 @@ std::string render_unfinished(uint32_t cmd, std::byte* attr, uint32_t size, Obje
     DecodedCall call;
     decoder.decode_entry(call, cmd, addr_of(attr), size);
     OutBuf text;
-    render_text(call, TextPhase::Unfinished, TextOptions{}, text);
+    render_text(call, TextPhase::Unfinished, TextOptions{.all_members = true}, text);
     return fmt::to_string(text);
 }
 

@@ -102,7 +102,8 @@ std::string hex(const void* p);  // "0x7ffd..." as the renderers print addresses
 
 // What a test sees of one call: the text line(s) and the JSON object.
 struct Rendered {
-    std::string text;
+    std::string text;          // every member, in strace's shape (-e abbrev=none)
+    std::string brief;         // the default line: members that say nothing left out
     std::string verbose_text;  // with the program, BTF and log lines, as -v prints them
     std::string json;
     int64_t ret = 0;

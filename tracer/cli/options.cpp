@@ -48,13 +48,19 @@ std::string usage_text() {
            "                           <0.000123> (what it measures under each backend:\n"
            "                           README, \"Times\")\n"
            "  -v, --verbose            show programs disassembled with their source lines,\n"
-           "                           BTF blobs as C types, and verifier logs whole\n"
+           "                           BTF blobs as C types, verifier logs whole, and\n"
+           "                           every member (-e abbrev=none)\n"
            "      --verifier-log=WHEN  when a program load fails and the loader asked for\n"
            "                           no log, the tracer loads the same program again\n"
            "                           itself (its own copies, closed at once) to show the\n"
            "                           verifier's reason: auto (default: failed loads\n"
            "                           without a log), always (every load, also successful\n"
            "                           ones), never\n"
+           "  -e abbrev=none           every member of every attr, in strace's shape\n"
+           "                           (default: brief lines leave out members whose\n"
+           "                           zero means none or the default, and show blobs\n"
+           "                           by what they are: btf=<45 bytes, 3 types>,\n"
+           "                           insns=<2 insns>); JSON always has every member\n"
            "  -e trace=SET             which lines: bpf (bpf() only) or bpf,fd (default:\n"
            "                           also close, close_range, dup, dup2, dup3 and fcntl\n"
            "                           calls that touch a BPF fd or a perf event, every\n"
@@ -94,7 +100,7 @@ ParseResult error(std::string msg) {
 } // namespace
 
 ParseResult parse_options(int argc, char** argv, Options& o) {
-    enum { kFormat = 1000, kNoFollow, kBackend, kVerifierLog };
+    enum { kFormat = 1000, kNoFollow, kBackend, kVerifierLog, kNoAbbrev };
     static const option longs[] = {
         {"output", required_argument, nullptr, 'o'},
         {"format", required_argument, nullptr, kFormat},
@@ -106,6 +112,7 @@ ParseResult parse_options(int argc, char** argv, Options& o) {
         {"expr", required_argument, nullptr, 'e'},
         {"numbers", no_argument, nullptr, 'n'},
         {"verbose", no_argument, nullptr, 'v'},
+        {"no-abbrev", no_argument, nullptr, kNoAbbrev},
         {"absolute-timestamps", no_argument, nullptr, 't'},
         {"relative-timestamps", no_argument, nullptr, 'r'},
         {"syscall-times", no_argument, nullptr, 'T'},
@@ -149,6 +156,7 @@ ParseResult parse_options(int argc, char** argv, Options& o) {
             break;
         case 'r': o.relative_time = true; break;
         case 'T': o.call_durations = true; break;
+        case kNoAbbrev: o.all_members = true; break;
         case kVerifierLog:
             if (std::strcmp(optarg, "auto") == 0) o.verifier_log = VerifierLog::Auto;
             else if (std::strcmp(optarg, "always") == 0) o.verifier_log = VerifierLog::Always;
@@ -156,11 +164,21 @@ ParseResult parse_options(int argc, char** argv, Options& o) {
             else return error(fmt::format("--verifier-log must be auto, always or never, not '{}'", optarg));
             break;
         case 'e': {
+            std::string_view e = optarg;
+            if (e.starts_with("abbrev=")) {
+                // strace's -e abbrev=SET: which calls' structs are abbreviated.
+                // none prints every member of every attr, in strace's shape.
+                e.remove_prefix(7);
+                if (e == "none") o.all_members = true;
+                else if (e == "all" || e == "bpf") o.all_members = false;
+                else return error(fmt::format("-e abbrev= takes none, all or bpf, not '{}'", e));
+                break;
+            }
             // strace's -e trace=SET: which lines to show. bpf() always; fd
             // syscalls (close, close_range, dup*, fcntl) that touch a BPF fd
             // unless left out. The model follows them either way.
-            std::string_view e = optarg;
-            if (!e.starts_with("trace=")) return error(fmt::format("-e supports trace=SET only, not '{}'", optarg));
+            if (!e.starts_with("trace="))
+                return error(fmt::format("-e supports trace=SET and abbrev=SET, not '{}'", optarg));
             e.remove_prefix(6);
             bool fd = false;
             while (!e.empty()) {

@@ -27,6 +27,7 @@ struct Options {
     bool show_fd_lines = true;          // -e trace=bpf hides close/dup/fcntl lines
     bool numbers = false;               // -n: number each call line (#N, as the summary names calls)
     bool verbose = false;               // -v: disassembly, BTF types in C, whole verifier logs
+    bool all_members = false;           // -e abbrev=none (and -v): every attr member, as strace
     VerifierLog verifier_log = VerifierLog::Auto;  // --verifier-log
     TimeOfDay time_of_day = TimeOfDay::None;    // -t, -tt, -ttt
     bool relative_time = false;         // -r: the time since the previous line

@@ -137,6 +137,7 @@ void TextOutput::call(const CallRecord& r) {
     text.data_lines = !options_.quiet;
     text.whole_data = !options_.quiet;
     text.verbose = options_.verbose;
+    text.all_members = options_.all_members || options_.verbose;
     text.ended = end_text(r.end);
     if (r.state == CallState::Complete) {
         duration(r.entered, r.exited);

@@ -19,6 +19,8 @@ public:
     const notes::Environment& for_process(pid_t pid);
     // A process ended: its capabilities are asked again if the pid returns.
     void forget(pid_t pid) { privileges_.erase(pid); }
+    // Whether the reader sees every attr member (see notes::Environment).
+    void set_every_member_shown(bool shown) { facts_.every_member_shown = shown; }
 
 private:
     struct Privileges {

@@ -19,6 +19,7 @@ using namespace bpfsc::decoder;
 Session::Session(Backend& backend, const Options& options, Output& output, pid_t main_pid, RunInfo run)
     : backend_(backend), options_(options), out_(output), run_(std::move(run)), main_pid_(main_pid) {
     backend_.before_blocking = [this] { out_.flush(); };
+    environment_.set_every_member_shown(options_.format == Format::Json || options_.all_members || options_.verbose);
     // Without the tracepoint (no CAP_PERFMON), a signal a process sent is
     // always passed on, also when it was sent to the program's group.
     std::string why;
