@@ -21,33 +21,83 @@ std::string_view event_of(std::string_view label) {
     return label.starts_with("perf_event:") ? label.substr(11) : label;
 }
 
-// A perf event whose last fd here went: the programs set on it stop running on it.
+// The other traced processes with an fd on `object`: "pid 12" or "pids 12
+// and 14" (empty: none the trace knows of).
+std::string other_holders(const model::FdModel& model, pid_t pid, const model::Object& object) {
+    std::vector<pid_t> holders;
+    for (pid_t p : model.processes())
+        if (p != pid && !model.open_fds_of(p, object).empty()) holders.push_back(p);
+    if (holders.empty()) return {};
+    std::sort(holders.begin(), holders.end());
+    std::string s = holders.size() == 1 ? "pid " : "pids ";
+    for (std::size_t i = 0; i < holders.size(); ++i) {
+        if (i != 0) s += i + 1 == holders.size() ? " and " : ", ";
+        s += std::to_string(holders[i]);
+    }
+    return s;
+}
+
+// A perf event whose last fd here went: the programs set on it stop running
+// on it, unless another process holds the event too.
 void perf_event_released(const model::FdModel& model, pid_t pid, const std::shared_ptr<model::Object>& event,
                          std::vector<std::string>& out) {
     if (!model.open_fds_of(pid, *event).empty()) return;  // still open here
+    const std::string holders = other_holders(model, pid, *event);
     for (const auto& prog : model.objects()) {
         if (std::find(prog->perf_events.begin(), prog->perf_events.end(), event) == prog->perf_events.end()) continue;
-        out.push_back(fmt::format("no fd of this process refers to {} any more: unless another process holds "
-                                  "it, the event is released and {} no longer runs on it",
-                                  event->cached_label(), prog->cached_label()));
+        if (!holders.empty())
+            out.push_back(fmt::format("no fd of this process refers to {} any more; {} still holds it, so {} still "
+                                      "runs on it",
+                                      event->cached_label(), holders, prog->cached_label()));
+        else
+            out.push_back(fmt::format("no fd of this process refers to {} any more: unless another process holds "
+                                      "it, the event is released and {} no longer runs on it",
+                                      event->cached_label(), prog->cached_label()));
     }
+}
+
+// "a", "a and b", "a, b and c".
+std::string listed(const std::vector<std::string>& items) {
+    std::string s;
+    for (std::size_t i = 0; i < items.size(); ++i) {
+        if (i != 0) s += i + 1 == items.size() ? " and " : ", ";
+        s += items[i];
+    }
+    return s;
 }
 
 } // namespace
 
 void explain_fd_syscall(const model::FdModel& model, pid_t pid, const std::vector<std::shared_ptr<model::Object>>& released,
                         int new_fd, std::vector<std::string>& out) {
+    // The objects this process no longer refers to, grouped by who else
+    // still has them open, so a close_range of a forked child's copies is
+    // one line, not one per fd.
+    std::vector<std::pair<std::string, std::vector<std::string>>> gone;  // holders, labels
+    std::vector<std::string> events;  // what the perf events closed mean, after those
     for (const auto& object : released) {
         if (object->facts.kind == model::ObjectKind::Other) {
-            perf_event_released(model, pid, object, out);
+            perf_event_released(model, pid, object, events);
             continue;
         }
         const std::vector<int> still = model.open_fds_of(pid, *object);
-        if (still.empty())
-            out.push_back(fmt::format("no fd of this process refers to {} any more", object->cached_label()));
-        else
+        if (!still.empty()) {
             out.push_back(fmt::format("{} is still open here as fd {}", object->cached_label(), still.front()));
+            continue;
+        }
+        std::string holders = other_holders(model, pid, *object);
+        auto group = std::find_if(gone.begin(), gone.end(), [&](const auto& g) { return g.first == holders; });
+        if (group == gone.end()) group = gone.insert(gone.end(), {std::move(holders), {}});
+        group->second.push_back(object->cached_label());
     }
+    for (const auto& [holders, labels] : gone) {
+        std::string line = fmt::format("no fd of this process refers to {} any more", listed(labels));
+        if (!holders.empty())
+            line += fmt::format(" ({} still {} {} open)", holders, holders.starts_with("pids") ? "have" : "has",
+                                labels.size() == 1 ? "it" : "them");
+        out.push_back(std::move(line));
+    }
+    for (std::string& line : events) out.push_back(std::move(line));
     const model::FdRecord* born = new_fd >= 0 ? model.find(pid, new_fd) : nullptr;
     if (born != nullptr && born->object->facts.kind != model::ObjectKind::Other)
         out.push_back(fmt::format("fd {} is another reference to {}{}", new_fd, born->object->cached_label(),

@@ -840,8 +840,9 @@ def test_fdmodel(args, tmp):
         rf"close_range\({fixed}, {fixed}, 0\) = 0",
         rf"{child}close\({copy}{L}\) = 0",
         rf"{child}bpf\(BPF_MAP_LOOKUP_ELEM, \{{map_fd={cloexec}{L}, .*\) = 0",
-        # after execve: the close-on-exec copy is gone, the plain one still names the map
-        rf"bpf\(BPF_MAP_LOOKUP_ELEM, \{{map_fd={copy}{L}, .*\) = 0",
+        # after execve: the close-on-exec copy is gone, the plain one still
+        # names the map; [pid N] stays once a second process was seen
+        rf"{child}bpf\(BPF_MAP_LOOKUP_ELEM, \{{map_fd={copy}{L}, .*\) = 0",
     ]
     lines = [l for l in text.splitlines() if not l.startswith("  ")]
     at = 0

@@ -80,3 +80,34 @@ TEST_CASE("fd notes: a program set on a perf event runs there until the event's 
     bpfsc::notes::explain_perf_event_open(5, notes);
     CHECK(notes.empty());
 }
+
+TEST_CASE("fd notes: a forked child closing its copies is one line naming who still holds them", "[notes]") {
+    using K = FdOperation::Kind;
+    FakeInspector inspector;
+    FdModel model{inspector};
+    constexpr pid_t kChild = 78;
+    inspector.fds[{kPid, 3}] = bpfsc::test::object_facts(ObjectKind::Map, 15, 1);
+    inspector.fds[{kPid, 4}] = bpfsc::test::object_facts(ObjectKind::Prog, 80, 1);
+    inspector.fds[{kPid, 5}] = bpfsc::test::object_facts(ObjectKind::Btf, 9);
+    model.opened(kPid, 3, false, CallRef{1, kPid, "BPF_MAP_CREATE", true});
+    model.opened(kPid, 4, false, CallRef{2, kPid, "BPF_PROG_LOAD", true});
+    model.opened(kPid, 5, false, CallRef{3, kPid, "BPF_BTF_LOAD", true});
+    const std::string map = model.find(kPid, 3)->object->cached_label();
+    const std::string prog = model.find(kPid, 4)->object->cached_label();
+    const std::string btf = model.find(kPid, 5)->object->cached_label();
+    model.forked(kPid, kChild, CallRef{0, kChild, "fork"});
+
+    FdOperation range = op(K::CloseRange, 3);
+    range.last = 11;
+    const FdOutcome outcome = apply_fd_operation(model, kChild, range, CallRef{4, kChild, "close_range"});
+    std::vector<std::string> notes;
+    bpfsc::notes::explain_fd_syscall(model, kChild, outcome.released, -1, notes);
+    CHECK(notes == std::vector<std::string>{"no fd of this process refers to " + map + ", " + prog + " and " + btf +
+                                            " any more (pid 77 still has them open)"});
+
+    // The parent's own close of the last fd: nobody else has it.
+    notes.clear();
+    const FdOutcome last = apply_fd_operation(model, kPid, op(K::Close, 3), CallRef{5, kPid, "close"});
+    bpfsc::notes::explain_fd_syscall(model, kPid, last.released, -1, notes);
+    CHECK(notes == std::vector<std::string>{"no fd of this process refers to " + map + " any more"});
+}

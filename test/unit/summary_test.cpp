@@ -45,9 +45,11 @@ CallRef call(uint64_t seq, pid_t pid, std::string what) {
 }
 
 // The summary as the tracer prints it, in text or JSON.
-std::string printed(const FdModel& model, FakeInspector& inspector, bpfsc::tracer::Format format, pid_t only_pid = 0) {
+std::string printed(const FdModel& model, FakeInspector& inspector, bpfsc::tracer::Format format, pid_t only_pid = 0,
+                    bool verbose = false) {
     bpfsc::tracer::Options options;
     options.format = format;
+    options.verbose = verbose;
     bpfsc::test::CapturedOutput captured(options);
     const Summary s = summarize(model, inspector, only_pid);
     for (const ProcessFds& p : s.processes) captured.output().fd_table(bpfsc::tracer::FdTableRecord{&p});
@@ -55,8 +57,8 @@ std::string printed(const FdModel& model, FakeInspector& inspector, bpfsc::trace
     return captured.text();
 }
 
-std::string text_of(const FdModel& model, FakeInspector& inspector) {
-    return printed(model, inspector, bpfsc::tracer::Format::Text);
+std::string text_of(const FdModel& model, FakeInspector& inspector, bool verbose = false) {
+    return printed(model, inspector, bpfsc::tracer::Format::Text, 0, verbose);
 }
 
 std::string json_of(const FdModel& model, FakeInspector& inspector) {
@@ -130,16 +132,49 @@ TEST_CASE("summary text: every way an fd ends, and what outlives the trace", "[s
           "  fd 7  link#4:perf_event          opened by #7 BPF_LINK_CREATE        "
           "closed by #13 execve (close-on-exec)\n"
           "  fd 8  btf#97                     opened by #8 BPF_BTF_GET_FD_BY_ID   closed by #9 close\n"
-          "--- fds of pid 1240 ---\n"
-          "  fd 3  map#15:hash:config         opened by fork   closed at exit\n"
-          "  fd 4  map#19:hash:config         opened by fork   closed at exit\n"
-          "  fd 5  prog#80:tracepoint:hello   opened by fork   closed at exit\n"
-          "  fd 6  map#15:hash:config         opened by fork   closed at exit\n"
-          "  fd 7  link#4:perf_event          opened by fork   closed at exit\n"
+          // The child only inherited fds and had them closed at its exit: one line.
+          "--- fds of pid 1240: 5 fds inherited by fork (3-7), all closed at exit ---\n"
           "--- objects alive after the trace ---\n"
           "  prog#80:tracepoint:hello   held by link#4\n"
           "  map#15:hash:config   pinned at /sys/fs/bpf/config\n"
           "  link#4:perf_event   not held by this program: pinned where it was not seen, attached, held by another process, or still being freed\n");
+}
+
+TEST_CASE("summary text with -v: a forked child's whole table", "[summary]") {
+    Scenario s;
+    const std::string text = text_of(s.model, s.inspector, true);
+    CHECK(text.find("--- fds of pid 1240 ---\n"
+                    "  fd 3  map#15:hash:config         opened by fork   closed at exit\n"
+                    "  fd 4  map#19:hash:config         opened by fork   closed at exit\n"
+                    "  fd 5  prog#80:tracepoint:hello   opened by fork   closed at exit\n"
+                    "  fd 6  map#15:hash:config         opened by fork   closed at exit\n"
+                    "  fd 7  link#4:perf_event          opened by fork   closed at exit\n") != std::string::npos);
+}
+
+TEST_CASE("summary text: a child's inherited fds closed by different calls keep their table", "[summary]") {
+    Scenario s;
+    constexpr pid_t kOther = 1250;
+    FdModel model{s.inspector};
+    s.inspector.fds[{kParent, 3}] = facts(ObjectKind::Map, 15, kHash, "config");
+    s.inspector.fds[{kParent, 4}] = facts(ObjectKind::Map, 19, kHash, "config");
+    model.opened(kParent, 3, false, call(1, kParent, "BPF_MAP_GET_FD_BY_ID"));
+    model.opened(kParent, 4, false, call(2, kParent, "BPF_MAP_GET_FD_BY_ID"));
+    model.forked(kParent, kOther, call(0, kParent, "fork"));
+    model.closed(kOther, 3, call(3, kOther, "close"));
+    model.closed(kOther, 4, call(4, kOther, "close"));
+    const std::string text = text_of(model, s.inspector);
+    CHECK(text.find("--- fds of pid 1250 ---\n"
+                    "  fd 3  map#15:hash:config   opened by fork   closed by #3 close\n"
+                    "  fd 4  map#19:hash:config   opened by fork   closed by #4 close\n") != std::string::npos);
+    // Closed by one close_range: one line, the fds as ranges.
+    FdModel ranged{s.inspector};
+    ranged.opened(kParent, 3, false, call(1, kParent, "BPF_MAP_GET_FD_BY_ID"));
+    ranged.opened(kParent, 4, false, call(2, kParent, "BPF_MAP_GET_FD_BY_ID"));
+    ranged.forked(kParent, kOther, call(0, kParent, "fork"));
+    ranged.closed(kOther, 3, call(3, kOther, "close_range"));
+    ranged.closed(kOther, 4, call(3, kOther, "close_range"));
+    CHECK(text_of(ranged, s.inspector).find("--- fds of pid 1250: 2 fds inherited by fork (3-4), all closed by #3 "
+                                            "close_range ---\n") != std::string::npos);
 }
 
 TEST_CASE("summary asks the kernel once per object, and only about known ids", "[summary]") {

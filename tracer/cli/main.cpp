@@ -20,6 +20,7 @@
 #include "tracer/cli/options.h"
 #include "tracer/output/json_output.h"
 #include "tracer/output/sink.h"
+#include "tracer/output/split_output.h"
 #include "tracer/output/text_output.h"
 #include "tracer/ptrace/ptrace_backend.h"
 #include "tracer/seccomp/seccomp_backend.h"
@@ -74,7 +75,13 @@ int trace(int argc, char** argv) {
     }
 
     UniqueFd out_file;
-    if (!options.output_path.empty()) {
+    if (options.per_process_files) {
+        // The files are made as processes appear: their directory must take them.
+        const std::string probe = options.output_path + ".bpfsc-probe";
+        UniqueFd test(open(probe.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644));
+        if (!test) return fail(fmt::format("cannot write -o {}.PID: {}", options.output_path, std::strerror(errno)));
+        unlink(probe.c_str());
+    } else if (!options.output_path.empty()) {
         out_file.reset(open(options.output_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644));
         if (!out_file) return fail(fmt::format("cannot write -o {}: {}", options.output_path, std::strerror(errno)));
     }
@@ -138,23 +145,27 @@ int trace(int argc, char** argv) {
     }
 
     std::unique_ptr<Output> output;
-    if (options.format == Format::Json) output = std::make_unique<JsonOutput>(sink, options);
+    if (options.per_process_files) output = std::make_unique<SplitOutput>(options.output_path, options, main_pid);
+    else if (options.format == Format::Json) output = std::make_unique<JsonOutput>(sink, options);
     else output = std::make_unique<TextOutput>(sink, options);
     Session session(*backend, options, *output, main_pid, std::move(run));
     int status = session.run();
     if (!options.command.empty() && !session.main_exec_seen()) {
         const std::string why = launcher.exec_failure();
         if (!why.empty()) {
-            sink.flush();
+            output->flush();
             fail(fmt::format("cannot run '{}': {}", options.command[0], why));
             return 127;
         }
     }
-    sink.flush();
-    if (!sink.complete()) {
+    output->flush();
+    if (!output->complete()) {
         // Said again at the end, for whoever reads only the last line; the
         // exit status tells a script, where the program itself succeeded.
-        if (!options.output_path.empty())
+        if (options.per_process_files)
+            fmt::print(stderr, "bpftrace-syscalls: the trace in {}.* is incomplete: {} bytes were not written\n",
+                       options.output_path, output->lost_bytes());
+        else if (!options.output_path.empty())
             fmt::print(stderr, "bpftrace-syscalls: the trace in {} is incomplete: {} bytes were not written ({})\n",
                        sink.name(), sink.lost_bytes(), std::strerror(sink.error()));
         if (status == 0) status = 1;

@@ -29,6 +29,10 @@ std::string usage_text() {
            "                           elements of an array (default 32); paths (pins,\n"
            "                           uprobe binaries) are shown whole, as strace does\n"
            "  -f, --follow-forks       show the calls of child processes (default)\n"
+           "  -ff                      with -o FILE: one file per process, FILE.PID, as\n"
+           "                           strace writes them (a process that makes no\n"
+           "                           traced call gets none; the end-of-trace tables go\n"
+           "                           to COMMAND's file)\n"
            "      --no-follow          show only the calls of COMMAND's own process; its\n"
            "                           children are still traced (silently), so they\n"
            "                           behave exactly as they would untraced\n"
@@ -48,8 +52,9 @@ std::string usage_text() {
            "                           <0.000123> (what it measures under each backend:\n"
            "                           README, \"Times\")\n"
            "  -v, --verbose            show programs disassembled with their source lines,\n"
-           "                           BTF blobs as C types, verifier logs whole, and\n"
-           "                           every member (-e abbrev=none)\n"
+           "                           BTF blobs as C types, verifier logs whole, every\n"
+           "                           member (-e abbrev=none), the exit of every\n"
+           "                           process, and whole fd tables\n"
            "      --verifier-log=WHEN  when a program load fails and the loader asked for\n"
            "                           no log, the tracer loads the same program again\n"
            "                           itself (its own copies, closed at once) to show the\n"
@@ -123,6 +128,7 @@ ParseResult parse_options(int argc, char** argv, Options& o) {
         {nullptr, 0, nullptr, 0},
     };
     opterr = 0;
+    bool follow_seen = false;
     optind = 1;
     for (;;) {
         const int prev = optind;
@@ -140,7 +146,12 @@ ParseResult parse_options(int argc, char** argv, Options& o) {
             if (!parse_uint(optarg, 1u << 20, n)) return error(fmt::format("-s needs a number up to 1048576, not '{}'", optarg));
             o.string_limit = uint32_t(n);
             break;
-        case 'f': o.follow_forks = true; break;
+        case 'f':
+            // -ff: strace's one file per process.
+            if (o.follow_forks && follow_seen) o.per_process_files = true;
+            o.follow_forks = true;
+            follow_seen = true;
+            break;
         case kNoFollow: o.follow_forks = false; break;
         case 'p':
             if (!parse_uint(optarg, 0x3fffffff, n) || n == 0) return error(fmt::format("-p needs a process id, not '{}'", optarg));
@@ -218,6 +229,9 @@ ParseResult parse_options(int argc, char** argv, Options& o) {
     for (int i = optind; i < argc; ++i) o.command.emplace_back(argv[i]);
     if (o.attach_pid != 0 && !o.command.empty()) return error("give either -p PID or a COMMAND, not both");
     if (o.attach_pid == 0 && o.command.empty()) return error("no command given");
+    if (o.per_process_files && o.output_path.empty())
+        return error("-ff writes one file per process, FILE.PID: it needs -o FILE");
+    if (o.per_process_files && !o.follow_forks) return error("-ff and --no-follow contradict each other");
     if (o.attach_pid != 0 && o.backend == BackendKind::Seccomp)
         return error("--backend=seccomp cannot attach (-p): a seccomp filter cannot be given to a running process");
     if (o.attach_pid != 0 && kill(o.attach_pid, 0) != 0 && errno == ESRCH)

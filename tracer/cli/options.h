@@ -23,6 +23,7 @@ struct Options {
     Format format = Format::Text;
     uint32_t string_limit = 32;         // -s
     bool follow_forks = true;           // -f (default) / --no-follow
+    bool per_process_files = false;     // -ff with -o FILE: FILE.PID for each process
     bool quiet = false;                 // -q
     bool show_fd_lines = true;          // -e trace=bpf hides close/dup/fcntl lines
     bool numbers = false;               // -n: number each call line (#N, as the summary names calls)

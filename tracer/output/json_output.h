@@ -28,6 +28,8 @@ public:
     void fd_table(const FdTableRecord& r) override;
     void alive(const AliveRecord& r) override;
     void flush() override { sink_.flush(); }
+    bool complete() const override { return sink_.complete(); }
+    uint64_t lost_bytes() const override { return sink_.lost_bytes(); }
 
 private:
     // {"type":TYPE,"ts":... : the start every event record shares.

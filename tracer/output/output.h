@@ -20,6 +20,9 @@ public:
     virtual void alive(const AliveRecord& r) = 0;
     // Everything so far written out (before the tracer waits for the tracee).
     virtual void flush() = 0;
+    // Whether every byte reached its file so far; else the bytes lost.
+    virtual bool complete() const = 0;
+    virtual uint64_t lost_bytes() const = 0;
 };
 
 } // namespace bpfsc::tracer

@@ -156,6 +156,8 @@ struct ProcessRecord {
     Caller caller;
     pid_t parent = 0;                        // Fork, Thread
     int status = 0;                          // Exit: wait status (WIFEXITED / WIFSIGNALED)
+    bool made_traced_calls = false;          // Exit: the process has call or fd lines in the trace
+    bool is_command = false;                 // Exit: COMMAND's own process (or the one attached to)
     Timestamp when;
 };
 

@@ -11,6 +11,8 @@ namespace bpfsc::tracer {
 Sink::Sink(UniqueFd file, std::string name)
     : file_(std::move(file)), fd_(file_ ? file_.get() : 2), terminal_(isatty(fd_) == 1), name_(std::move(name)) {}
 
+Sink::Sink(std::string name, int open_error) : fd_(-1), terminal_(false), name_(std::move(name)), error_(open_error) {}
+
 Sink::~Sink() { flush(); }
 
 void Sink::end_record() {

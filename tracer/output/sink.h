@@ -22,6 +22,9 @@ public:
     // Writes to `file`, or to stderr (not owned) when `file` is invalid;
     // `name` says where it goes in the error message ("stderr", "/tmp/trace").
     Sink(UniqueFd file, std::string name);
+    // A file that could not be opened (`open_error`, an errno): everything
+    // written to it is counted as lost; the caller has said why.
+    Sink(std::string name, int open_error);
     ~Sink();
     Sink(const Sink&) = delete;
     Sink& operator=(const Sink&) = delete;

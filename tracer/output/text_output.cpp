@@ -87,7 +87,10 @@ void TextOutput::header(const HeaderRecord& r) {
 
 void TextOutput::prefix(const Caller& caller, Timestamp when, uint64_t seq) {
     auto& out = sink_.buffer();
-    if (caller.traced_tasks > 1) fmt::format_to(It(out), "[pid {}] ", caller.tid);
+    // Once a second task has been seen, every line says whose it is, so a
+    // child's lines never read as the parent's after the parent is gone.
+    if (caller.traced_tasks > 1) several_tasks_ = true;
+    if (one_process_ ? caller.tid != caller.pid : several_tasks_) fmt::format_to(It(out), "[pid {}] ", caller.tid);
     if (options_.time_of_day != TimeOfDay::None) {
         const int64_t real = start_realtime_ns_ + (when.ns - start_.ns);
         const time_t seconds = time_t(real / 1000000000);
@@ -171,8 +174,11 @@ void TextOutput::syscall(const SyscallRecord& r) {
 }
 
 void TextOutput::process(const ProcessRecord& r) {
-    // strace's lines: a process's end; the rest is in JSON alone.
+    // strace's lines: a process's end; the rest is in JSON alone. A helper
+    // process that made no traced call (a compiler BCC runs, a shell) ends
+    // silently unless -v.
     if (r.kind != ProcessRecord::Kind::Exit) return;
+    if (!r.made_traced_calls && !r.is_command && !options_.verbose) return;
     auto& out = sink_.buffer();
     prefix(r.caller, r.when, 0);
     if (WIFSIGNALED(r.status))

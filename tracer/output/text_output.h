@@ -4,7 +4,7 @@
 //   close(3<map#15:hash:config>) = 0
 //   +++ exited with 0 +++
 // and the end-of-trace tables (text_summary.cpp). The prefix: `[pid N]`
-// while more than one thread is traced, the time (-t, -tt, -ttt, -r), the
+// on every line once a second thread or process has been traced, the time (-t, -tt, -ttt, -r), the
 // call's number (-n). -q leaves only the lines strace would print.
 #pragma once
 
@@ -18,7 +18,10 @@ namespace bpfsc::tracer {
 
 class TextOutput final : public Output {
 public:
-    TextOutput(Sink& sink, const Options& options) : sink_(sink), options_(options) {}
+    // one_process: the sink holds one process's lines (-ff): `[pid N]` only
+    // on the lines of its threads other than the first.
+    TextOutput(Sink& sink, const Options& options, bool one_process = false)
+        : sink_(sink), options_(options), one_process_(one_process) {}
 
     void header(const HeaderRecord& r) override;
     void call(const CallRecord& r) override;
@@ -28,6 +31,8 @@ public:
     void fd_table(const FdTableRecord& r) override;
     void alive(const AliveRecord& r) override;
     void flush() override { sink_.flush(); }
+    bool complete() const override { return sink_.complete(); }
+    uint64_t lost_bytes() const override { return sink_.lost_bytes(); }
 
 private:
     // `[pid N] `, the time and `#N ` before a line.
@@ -41,6 +46,8 @@ private:
     Timestamp start_;
     int64_t start_realtime_ns_ = 0;
     Timestamp previous_;          // -r: the time of the previous line
+    const bool one_process_;
+    bool several_tasks_ = false;  // a second thread or process has been traced: `[pid N]` on every line
     std::string after_result_;
 };
 

@@ -3,11 +3,13 @@
 //     fd 3  map#15:hash:config   opened by #2 BPF_MAP_GET_FD_BY_ID   closed by #9 close
 //     fd 4  map#19:hash:config   opened by #5 BPF_MAP_CREATE         closed by #12 execve (close-on-exec)
 //     fd 5  prog#80:tracepoint:hello   opened before tracing   closed at exit
+//   --- fds of pid 1240: 7 fds inherited by fork (3-9), all closed by #17 close_range ---
 //   --- objects alive after the trace ---
 //     map#15:hash:config   pinned at /sys/fs/bpf/config
 //     prog#80:tracepoint:hello   held by link#4
 // ("still open" when the trace ended before the fd closed; "  none" when no
-// object outlives the trace). Columns of an fd table are aligned. Names and
+// object outlives the trace; a child that only inherited fds and closed
+// them all at once gets one line, its whole table with -v). Columns of an fd table are aligned. Names and
 // paths that are not plain printable ASCII are quoted as strace quotes.
 #include <algorithm>
 #include <iterator>
@@ -56,7 +58,44 @@ void append_padded(fmt::memory_buffer& out, const std::string& s, std::size_t wi
     for (std::size_t i = s.size(); i < width; ++i) out.push_back(' ');
 }
 
-void render_fds(const model::ProcessFds& p, fmt::memory_buffer& out) {
+bool inherited(const model::FdRecord& r) { return r.opened.seq == 0 && r.opened.what == "fork"; }
+
+bool same_call(const std::optional<model::CallRef>& a, const std::optional<model::CallRef>& b) {
+    return a && b && a->seq == b->seq && a->what == b->what;
+}
+
+// "3-9", "3, 5, 7-9": the fds of a table, in order.
+std::string fd_ranges(const model::ProcessFds& p) {
+    std::vector<int> fds;
+    for (const model::FdRecord& r : p.fds) fds.push_back(r.fd);
+    std::sort(fds.begin(), fds.end());
+    fds.erase(std::unique(fds.begin(), fds.end()), fds.end());
+    std::string s;
+    for (std::size_t i = 0; i < fds.size();) {
+        std::size_t j = i;
+        while (j + 1 < fds.size() && fds[j + 1] == fds[j] + 1) ++j;
+        if (!s.empty()) s += ", ";
+        s += j == i ? fmt::format("{}", fds[i]) : fmt::format("{}-{}", fds[i], fds[j]);
+        i = j + 1;
+    }
+    return s;
+}
+
+// A child that only inherited its parent's fds and closed them all at once
+// (a close_range before exec, close-on-exec, its exit): one line, since
+// its parent's table already names every object.
+bool render_inherited(const model::ProcessFds& p, fmt::memory_buffer& out) {
+    if (p.fds.empty()) return false;
+    for (const model::FdRecord& r : p.fds)
+        if (!inherited(r) || !same_call(r.closed, p.fds.front().closed)) return false;
+    const std::size_t n = p.fds.size();
+    fmt::format_to(It(out), "--- fds of pid {}: {} fd{} inherited by fork ({}), all {} ---\n", p.pid, n,
+                   n == 1 ? "" : "s", fd_ranges(p), closed_text(p.fds.front().closed));
+    return true;
+}
+
+void render_fds(const model::ProcessFds& p, bool verbose, fmt::memory_buffer& out) {
+    if (!verbose && render_inherited(p, out)) return;
     struct Row {
         std::string fd, object, opened, closed;
     };
@@ -103,7 +142,7 @@ void render_alive(std::span<const model::AliveObject> alive, std::size_t only_lo
 
 void TextOutput::fd_table(const FdTableRecord& r) {
     if (options_.quiet) return;
-    render_fds(*r.process, sink_.buffer());
+    render_fds(*r.process, options_.verbose, sink_.buffer());
     sink_.end_record();
 }
 

@@ -146,6 +146,7 @@ void Session::record_unfinished(pid_t tid, const Pending& p, CallEnd end) {
     r.state = end == CallEnd::None ? CallState::InProgress : CallState::Abandoned;
     r.end = end;
     r.entered = p.entered;
+    calling_.insert(p.tgid);
     out_.call(r);
 }
 
@@ -225,6 +226,7 @@ void Session::on_exit(const Event& e) {
         r.entered = done.entered;
         r.exited = e.ts;
         r.notes = notes_;
+        calling_.insert(done.tgid);
         out_.call(r);
     }
     notes_.clear();
@@ -235,6 +237,7 @@ void Session::on_fd_exit(const Event& e) {
     SyscallRecord r;
     if (!fd_syscalls_.exit(e, options_.show_fd_lines && shown(e.tgid), commentary_wanted(), r)) return;
     r.caller = caller(e.tid, e.tgid);
+    calling_.insert(e.tgid);
     out_.syscall(r);
 }
 
@@ -264,6 +267,8 @@ void Session::on_task_exit(const Event& e) {
     r.caller = Caller{e.tgid, e.tid, backend_.tracee_count() + 1};
     r.status = e.status;
     r.when = e.ts;
+    r.made_traced_calls = calling_.erase(e.tgid) > 0;
+    r.is_command = e.tgid == main_pid_;
     out_.process(r);
 }
 

@@ -16,6 +16,7 @@
 #include <memory>
 #include <string>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include "decoder/decoded_call.h"
@@ -96,6 +97,7 @@ private:
     uint64_t seq_ = 0;
     SignalSightings signal_sightings_;  // opened when launching: which signals reached the program too
     std::unordered_map<pid_t, Pending> pending_;
+    std::unordered_set<pid_t> calling_; // processes with a call or fd line in the trace (until they exit)
     std::vector<std::string> notes_;    // the commentary of the call being recorded
     std::string replay_note_;           // why the verifier's log could not be had, for the notes
     std::vector<std::unique_ptr<decoder::DecodedCall>> pool_;
