@@ -4,6 +4,7 @@
 #include <cstring>
 
 #include "../btf/btf_types.h"
+#include "palette.h"
 #include "../btf/map_values.h"
 #include "whole_data_render.h"
 #include "../info/render_info.h"
@@ -166,7 +167,22 @@ bool append_summary(OutBuf& out, const FieldValue& v, const DecodedCall& call) {
     return true;
 }
 
-void append_member(OutBuf& out, const FieldValue& v, const DecodedCall& call, TextPhase phase, bool brief) {
+// How members are written: brief or whole, in which colours.
+struct MemberStyle {
+    bool brief = false;
+    const Palette* palette = &Palette::none();
+};
+
+void append_label(OutBuf& out, std::string_view label, const Palette& p) {
+    out.push_back('<');
+    paint(out, p.label);
+    put(out, label);
+    unpaint(out, p.label, p);
+    out.push_back('>');
+}
+
+void append_member(OutBuf& out, const FieldValue& v, const DecodedCall& call, TextPhase phase, const MemberStyle& style) {
+    const bool brief = style.brief;
     const Field& f = *v.field;
     put(out, f.name);
     out.push_back('=');
@@ -183,14 +199,15 @@ void append_member(OutBuf& out, const FieldValue& v, const DecodedCall& call, Te
         return;
     }
     append_number(out, f, v.entry);
-    if (!v.label.empty()) fmt::format_to(It(out), "<{}>", std::string_view(v.label.data(), v.label.size()));
+    if (!v.label.empty()) append_label(out, std::string_view(v.label.data(), v.label.size()), *style.palette);
     if (phase == TextPhase::Complete && v.changed()) {
         put(out, " => ");
         append_number(out, f, v.exit);
     }
 }
 
-void append_attr(OutBuf& out, const DecodedCall& call, TextPhase phase, bool brief) {
+void append_attr(OutBuf& out, const DecodedCall& call, TextPhase phase, const MemberStyle& style) {
+    const bool brief = style.brief;
     switch (call.attr_state) {
     case AttrState::Null: put(out, "NULL"); return;
     case AttrState::SizeZero:
@@ -232,7 +249,7 @@ void append_attr(OutBuf& out, const DecodedCall& call, TextPhase phase, bool bri
         }
         if (!first) put(out, ", ");
         first = false;
-        append_member(out, v, call, phase, brief);
+        append_member(out, v, call, phase, style);
     }
     if (!open_nested.empty()) out.push_back('}');
     if (!group.empty()) out.push_back('}');
@@ -250,11 +267,16 @@ void append_attr(OutBuf& out, const DecodedCall& call, TextPhase phase, bool bri
     out.push_back('}');
 }
 
-void append_return(OutBuf& out, const DecodedCall& call) {
-    if (call.ret < 0) append_error_return(out, call.ret);
-    else fmt::format_to(It(out), "{}", call.ret);
+void append_return(OutBuf& out, const DecodedCall& call, const Palette& p) {
+    if (call.ret < 0) {
+        paint(out, p.error);
+        append_error_return(out, call.ret);
+        unpaint(out, p.error, p);
+    } else {
+        fmt::format_to(It(out), "{}", call.ret);
+    }
     if (call.ret >= 0 && !call.ret_label.empty())
-        fmt::format_to(It(out), "<{}>", std::string_view(call.ret_label.data(), call.ret_label.size()));
+        append_label(out, std::string_view(call.ret_label.data(), call.ret_label.size()), p);
 }
 
 bool is_map_content(Content c) {
@@ -352,10 +374,13 @@ void append_insn_maps(OutBuf& out, const DecodedCall& call) {
 
 void render_text(const DecodedCall& call, TextPhase phase, const TextOptions& options, OutBuf& out) {
     put(out, "bpf(");
+    const Palette& palette = *options.palette;
+    paint(out, palette.command);
     if (call.command != nullptr) put(out, call.command->name);
     else append_enum(out, xlat::bpf_cmd, call.cmd);
+    unpaint(out, palette.command, palette);
     put(out, ", ");
-    append_attr(out, call, phase, !options.all_members);
+    append_attr(out, call, phase, MemberStyle{!options.all_members, &palette});
     fmt::format_to(It(out), ", {}", call.size);
     if (phase == TextPhase::Unfinished || !call.exited) {
         put(out, " <unfinished ...>");
@@ -363,7 +388,7 @@ void render_text(const DecodedCall& call, TextPhase phase, const TextOptions& op
         out.push_back('\n');
     } else {
         put(out, ") = ");
-        append_return(out, call);
+        append_return(out, call, palette);
         put(out, options.after_result);
         out.push_back('\n');
     }
@@ -373,6 +398,7 @@ void render_text(const DecodedCall& call, TextPhase phase, const TextOptions& op
         if (options.whole_data && phase == TextPhase::Complete && call.exited) {
             WholeDataOptions w;
             w.verbose = options.verbose;
+            w.palette = &palette;
             append_whole_data_text(out, call, w);
         }
         info::append_info_data_lines(out, call, phase);
@@ -380,7 +406,7 @@ void render_text(const DecodedCall& call, TextPhase phase, const TextOptions& op
 }
 
 void append_member_text(OutBuf& out, const FieldValue& v, const DecodedCall& call, TextPhase phase) {
-    append_member(out, v, call, phase, false);
+    append_member(out, v, call, phase, MemberStyle{});
 }
 
 bool zero_throughout(const FieldValue& v, const DecodedCall& call) {

@@ -5,6 +5,7 @@
 // Brief by default: members that say nothing are left out (says_nothing).
 #pragma once
 
+#include "palette.h"
 #include "../decoded_call.h"
 #include "../format/format.h"
 
@@ -29,6 +30,8 @@ struct TextOptions {
     std::string_view ended = {};
     // Complete: what follows the result on the call's line (-T's `<0.000123>`).
     std::string_view after_result = {};
+    // --color: the command, errors, labels and the verifier's verdict.
+    const Palette* palette = &Palette::none();
 };
 
 void render_text(const DecodedCall& call, TextPhase phase, const TextOptions& options, OutBuf& out);

@@ -106,7 +106,28 @@ void append_log_text(OutBuf& out, const DecodedCall& call, const WholeDataOption
     // A failed load's reason is at the end; a successful one's statistics too.
     const std::size_t keep = o.verbose ? lines : (call.ret < 0 ? o.log_tail_lines : 3);
     if (lines > keep) fmt::format_to(It(out), "    ... {} earlier lines (-v shows all)\n", lines - keep);
-    append_indented(out, lines > keep ? last_lines(log, keep) : log, "    ");
+    std::string_view shown = lines > keep ? last_lines(log, keep) : log;
+    const Palette& p = *o.palette;
+    if (call.ret >= 0 || p.verdict.empty()) return append_indented(out, shown, "    ");
+    // A failed load's reason, in the verdict's colour: its last line, or
+    // the one before the verifier's statistics ("processed 7 insns ...").
+    while (!shown.empty() && shown.back() == '\n') shown.remove_suffix(1);
+    if (shown.empty()) return;
+    std::size_t start = shown.rfind('\n');
+    start = start == std::string_view::npos ? 0 : start + 1;
+    if (shown.substr(start).starts_with("processed ") && start > 0) {
+        const std::size_t before = shown.rfind('\n', start - 2);
+        start = before == std::string_view::npos ? 0 : before + 1;
+    }
+    const std::size_t end = shown.find('\n', start);
+    const std::string_view verdict = shown.substr(start, end == std::string_view::npos ? end : end - start);
+    append_indented(out, shown.substr(0, start), "    ");
+    put(out, "    ");
+    paint(out, p.verdict);
+    append_printable(out, verdict);
+    unpaint(out, p.verdict, p);
+    out.push_back('\n');
+    if (end != std::string_view::npos) append_indented(out, shown.substr(end + 1), "    ");
 }
 
 } // namespace

@@ -4,6 +4,7 @@
 // verifier's log. Text: indented lines under the call; JSON: members.
 #pragma once
 
+#include "palette.h"
 #include "../decoded_call.h"
 #include "../format/format.h"
 
@@ -12,6 +13,7 @@ namespace bpfsc::decoder {
 struct WholeDataOptions {
     bool verbose = false;           // -v: types in C, full disassembly, whole logs
     uint32_t log_tail_lines = 20;   // without -v: the last lines of a failed load's log
+    const Palette* palette = &Palette::none();  // --color: a failed load's verdict
 };
 
 void append_whole_data_text(OutBuf& out, const DecodedCall& call, const WholeDataOptions& options);

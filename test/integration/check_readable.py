@@ -5,6 +5,7 @@ is, which processes end in the trace, one file per process.
     check_readable.py --tracer BIN sticky-prefix  bpf_fork_exec
     check_readable.py --tracer BIN exit-lines     bpf_fork_exec
     check_readable.py --tracer BIN split-files    bpf_fork_exec
+    check_readable.py --tracer BIN colour         bpf_all_commands
 
 sticky-prefix: once a second process has been traced, every line carries
 `[pid N]`, also the parent's lines after its children are gone; the fork
@@ -17,6 +18,10 @@ with a traced call, no other file; each file holds its process's calls
 exactly (compared with the program's own log), no `[pid N]` on a main
 thread's lines; the end-of-trace tables are in COMMAND's file; with
 --format=json every file is a JSON trace of its own, header first.
+colour: --color=always colours command names, errors, labels, notes and a
+failed load's verdict, and is otherwise the plain trace; auto colours a
+terminal (a pseudo-terminal here) unless NO_COLOR is set or TERM=dumb,
+never a file; never is never; JSON refuses always.
 
 Exit status 0 pass, 1 fail, 77 skip (not under CI=true).
 """
@@ -25,10 +30,13 @@ import argparse
 import glob
 import json
 import os
+import pty
 import re
 import shutil
+import subprocess
 import sys
 import tempfile
+import threading
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from check_trace import (Failure, compare_threads, parse_log, parse_tracer_json, parse_tracer_text,  # noqa: E402
@@ -183,7 +191,84 @@ def split_files(args, tmp):
     print(f"ok: -ff --format=json: {len(jfiles)} JSON traces, each with its header")
 
 
-MODES = {"sticky-prefix": sticky_prefix, "exit-lines": exit_lines, "split-files": split_files}
+ANSI = re.compile(r"\x1b\[[0-9;]*m")
+
+
+def normalised(text):
+    """A trace with what changes from run to run (numbers, addresses) blanked."""
+    return re.sub(r"\b[0-9a-f]{2}\b", "XX", re.sub(r"\d+", "N", re.sub(r"0x[0-9a-f]+", "ADDR", text)))
+
+
+def on_terminal(argv, env):
+    """argv run with its stderr (where the trace goes) on a pseudo-terminal:
+    what it wrote there."""
+    master, slave = pty.openpty()
+    chunks = []
+
+    def drain():
+        while True:
+            try:
+                data = os.read(master, 65536)
+            except OSError:
+                return
+            if not data:
+                return
+            chunks.append(data)
+
+    reader = threading.Thread(target=drain)
+    reader.start()
+    p = subprocess.run(argv, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=slave, env=env, timeout=120)
+    os.close(slave)
+    reader.join(timeout=30)
+    os.close(master)
+    return p.returncode, b"".join(chunks).decode(errors="replace").replace("\r\n", "\n")
+
+
+def colour(args, tmp):
+    log = os.path.join(tmp, "run.log")
+    argv = [args.program, log]
+    _, plain = traced(args, tmp, "plain", [], argv)
+    remove_leftovers(log)
+    _, always = traced(args, tmp, "always", ["--color=always"], argv)
+    remove_leftovers(log)
+    if ANSI.search(plain):
+        raise Failure("a trace written to a file has colour without --color=always")
+    spans = {"command": "\x1b[1mBPF_MAP_CREATE\x1b[0m", "error": "\x1b[31m-1 E", "label": "<\x1b[36mmap#",
+             "note": "  \x1b[2m# ", "syscall": "\x1b[1mclose\x1b[0m("}
+    missing = [name for name, span in spans.items() if span not in always]
+    if missing:
+        raise Failure(f"--color=always: no {missing} span in:\n{always[:2000]}")
+    # bpf_all_commands loads a program the verifier rejects ("R0 !read_ok"),
+    # with a log: the reason is painted, not the statistics after it.
+    verdicts = re.findall(r"^    \x1b\[1;31m(.*)\x1b\[0m$", always, re.M)
+    if len(verdicts) != always.count("\x1b[1;31m") or not verdicts or any(v.startswith("processed ") for v in verdicts):
+        raise Failure(f"--color=always: the verifier's verdicts are not coloured as their own lines: {verdicts}")
+    # (As a multiset of lines: a hash map's batch comes back in any order.)
+    if sorted(normalised(ANSI.sub("", always)).splitlines()) != sorted(normalised(plain).splitlines()):
+        raise Failure("--color=always with its colour taken out is not the plain trace")
+    env = {k: v for k, v in os.environ.items() if k not in ("NO_COLOR",)}
+    env["TERM"] = "xterm"
+    rc, tty = on_terminal([args.tracer, args.program, log], env)
+    remove_leftovers(log)
+    if rc != 0 or spans["command"] not in tty:
+        raise Failure(f"--color=auto on a terminal: no colour (status {rc}):\n{tty[:1000]}")
+    for name, value in (("NO_COLOR", "1"), ("TERM", "dumb")):
+        rc, tty = on_terminal([args.tracer, args.program, log], dict(env, **{name: value}))
+        remove_leftovers(log)
+        if rc != 0 or ANSI.search(tty) or "BPF_MAP_CREATE" not in tty:
+            raise Failure(f"--color=auto on a terminal with {name}={value}: coloured, or no trace (status {rc})")
+    rc, tty = on_terminal([args.tracer, "--color=never", args.program, log], env)
+    remove_leftovers(log)
+    if ANSI.search(tty):
+        raise Failure("--color=never on a terminal: coloured")
+    rc, _, err = run([args.tracer, "--color=always", "--format=json", args.program, log])
+    if exit_status(rc) != 2 or "JSON is never coloured" not in err:
+        raise Failure(f"--color=always --format=json is no usage error: status {exit_status(rc)}, {err}")
+    print("ok: colour: always into a file, auto on a terminal, none with NO_COLOR, TERM=dumb, never, in files "
+          "and JSON; the coloured trace is the plain one with SGR spans")
+
+
+MODES = {"sticky-prefix": sticky_prefix, "exit-lines": exit_lines, "split-files": split_files, "colour": colour}
 
 
 def main():

@@ -7,6 +7,7 @@
 
 #include <cerrno>
 #include <charconv>
+#include <cstdlib>
 #include <cstring>
 #include <string_view>
 
@@ -105,7 +106,7 @@ ParseResult error(std::string msg) {
 } // namespace
 
 ParseResult parse_options(int argc, char** argv, Options& o) {
-    enum { kFormat = 1000, kNoFollow, kBackend, kVerifierLog, kNoAbbrev };
+    enum { kFormat = 1000, kNoFollow, kBackend, kVerifierLog, kNoAbbrev, kColor };
     static const option longs[] = {
         {"output", required_argument, nullptr, 'o'},
         {"format", required_argument, nullptr, kFormat},
@@ -118,6 +119,8 @@ ParseResult parse_options(int argc, char** argv, Options& o) {
         {"numbers", no_argument, nullptr, 'n'},
         {"verbose", no_argument, nullptr, 'v'},
         {"no-abbrev", no_argument, nullptr, kNoAbbrev},
+        {"color", required_argument, nullptr, kColor},
+        {"colour", required_argument, nullptr, kColor},
         {"absolute-timestamps", no_argument, nullptr, 't'},
         {"relative-timestamps", no_argument, nullptr, 'r'},
         {"syscall-times", no_argument, nullptr, 'T'},
@@ -168,6 +171,12 @@ ParseResult parse_options(int argc, char** argv, Options& o) {
         case 'r': o.relative_time = true; break;
         case 'T': o.call_durations = true; break;
         case kNoAbbrev: o.all_members = true; break;
+        case kColor:
+            if (std::strcmp(optarg, "auto") == 0) o.color = Color::Auto;
+            else if (std::strcmp(optarg, "always") == 0) o.color = Color::Always;
+            else if (std::strcmp(optarg, "never") == 0) o.color = Color::Never;
+            else return error(fmt::format("--color must be auto, always or never, not '{}'", optarg));
+            break;
         case kVerifierLog:
             if (std::strcmp(optarg, "auto") == 0) o.verifier_log = VerifierLog::Auto;
             else if (std::strcmp(optarg, "always") == 0) o.verifier_log = VerifierLog::Always;
@@ -229,6 +238,15 @@ ParseResult parse_options(int argc, char** argv, Options& o) {
     for (int i = optind; i < argc; ++i) o.command.emplace_back(argv[i]);
     if (o.attach_pid != 0 && !o.command.empty()) return error("give either -p PID or a COMMAND, not both");
     if (o.attach_pid == 0 && o.command.empty()) return error("no command given");
+    if (o.color == Color::Always && o.format == Format::Json)
+        return error("--color=always colours the text trace; JSON is never coloured");
+    if (o.color == Color::Auto) {
+        // https://no-color.org: set and not empty. A dumb terminal has no SGR.
+        const char* no_color = std::getenv("NO_COLOR");
+        const char* term = std::getenv("TERM");
+        if ((no_color != nullptr && *no_color != '\0') || (term != nullptr && std::strcmp(term, "dumb") == 0))
+            o.color = Color::Never;
+    }
     if (o.per_process_files && o.output_path.empty())
         return error("-ff writes one file per process, FILE.PID: it needs -o FILE");
     if (o.per_process_files && !o.follow_forks) return error("-ff and --no-follow contradict each other");

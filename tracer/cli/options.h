@@ -13,6 +13,8 @@ enum class Format { Text, Json };
 enum class BackendKind { Ptrace, Seccomp, Auto };
 // When the tracer loads a program again itself to show the verifier's log.
 enum class VerifierLog { Auto, Always, Never };
+// --color: auto colours a terminal's text unless NO_COLOR is set or TERM is dumb.
+enum class Color { Auto, Always, Never };
 // strace's -t, -tt, -ttt: the time of day (or since the epoch) on each line.
 enum class TimeOfDay { None, Seconds, Microseconds, Epoch };
 
@@ -23,7 +25,8 @@ struct Options {
     Format format = Format::Text;
     uint32_t string_limit = 32;         // -s
     bool follow_forks = true;           // -f (default) / --no-follow
-    bool per_process_files = false;     // -ff with -o FILE: FILE.PID for each process
+    bool per_process_files = false;
+    Color color = Color::Auto;          // --color (Auto already Never where NO_COLOR or TERM=dumb says so)     // -ff with -o FILE: FILE.PID for each process
     bool quiet = false;                 // -q
     bool show_fd_lines = true;          // -e trace=bpf hides close/dup/fcntl lines
     bool numbers = false;               // -n: number each call line (#N, as the summary names calls)

@@ -39,6 +39,8 @@ public:
     int error() const { return error_; }
     uint64_t lost_bytes() const { return lost_bytes_; }
     const std::string& name() const { return name_; }
+    // Whether the trace goes to a terminal (--color=auto colours it).
+    bool terminal() const { return terminal_; }
 
 private:
     void failed(int err, std::size_t unwritten);

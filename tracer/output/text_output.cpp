@@ -32,9 +32,30 @@ std::string signal_name(int sig) {
     return abbrev != nullptr ? std::string("SIG") + abbrev : "SIG" + std::to_string(sig);
 }
 
-void append_fd(fmt::memory_buffer& out, const FdRef& fd) {
+using decoder::Palette;
+using decoder::paint;
+using decoder::unpaint;
+
+void append_label(fmt::memory_buffer& out, const model::Object& object, const Palette& p) {
+    out.push_back('<');
+    paint(out, p.label);
+    put(out, object.cached_label());
+    unpaint(out, p.label, p);
+    out.push_back('>');
+}
+
+void append_fd(fmt::memory_buffer& out, const FdRef& fd, const Palette& p) {
     fmt::format_to(It(out), "{}", fd.fd);
-    if (fd.object != nullptr) fmt::format_to(It(out), "<{}>", fd.object->cached_label());
+    if (fd.object != nullptr) append_label(out, *fd.object, p);
+}
+
+const Palette& palette_for(const Options& options, const Sink& sink) {
+    switch (options.color) {
+    case Color::Always: return Palette::ansi();
+    case Color::Never: return Palette::none();
+    case Color::Auto: break;
+    }
+    return sink.terminal() && options.format == Format::Text ? Palette::ansi() : Palette::none();
 }
 
 void append_flag_names(fmt::memory_buffer& out, const SyscallArg& a) {
@@ -46,10 +67,10 @@ void append_flag_names(fmt::memory_buffer& out, const SyscallArg& a) {
     if (a.unknown_bits != 0) fmt::format_to(It(out), "{}{:#x}", a.flags.empty() ? "" : "|", a.unknown_bits);
 }
 
-void append_arg(fmt::memory_buffer& out, const SyscallArg& a) {
+void append_arg(fmt::memory_buffer& out, const SyscallArg& a, const Palette& p) {
     using K = SyscallArg::Kind;
     switch (a.kind) {
-    case K::Fd: append_fd(out, a.fd); break;
+    case K::Fd: append_fd(out, a.fd, p); break;
     case K::Signed: fmt::format_to(It(out), "{}", int64_t(a.value)); break;
     case K::Unsigned: fmt::format_to(It(out), "{}", a.value); break;
     case K::Hex: fmt::format_to(It(out), "{:#x}", a.value); break;
@@ -69,7 +90,7 @@ void append_arg(fmt::memory_buffer& out, const SyscallArg& a) {
             if (i != 0) put(out, ", ");
             put(out, a.members[i].name);
             out.push_back('=');
-            append_arg(out, a.members[i]);
+            append_arg(out, a.members[i], p);
         }
         out.push_back('}');
         break;
@@ -78,6 +99,9 @@ void append_arg(fmt::memory_buffer& out, const SyscallArg& a) {
 }
 
 } // namespace
+
+TextOutput::TextOutput(Sink& sink, const Options& options, bool one_process)
+    : sink_(sink), options_(options), one_process_(one_process), palette_(palette_for(options, sink)) {}
 
 void TextOutput::header(const HeaderRecord& r) {
     // Nothing to print (strace prints no header): the clock's origin.
@@ -121,7 +145,15 @@ void TextOutput::prefix(const Caller& caller, Timestamp when, uint64_t seq) {
 
 void TextOutput::notes(std::span<const std::string> lines) {
     if (options_.quiet) return;
-    for (const std::string& line : lines) fmt::format_to(It(sink_.buffer()), "  # {}\n", line);
+    auto& out = sink_.buffer();
+    for (const std::string& line : lines) {
+        put(out, "  ");
+        paint(out, palette_.note);
+        put(out, "# ");
+        put(out, line);
+        unpaint(out, palette_.note, palette_);
+        out.push_back('\n');
+    }
 }
 
 void TextOutput::duration(Timestamp entered, Timestamp exited) {
@@ -142,6 +174,7 @@ void TextOutput::call(const CallRecord& r) {
     text.verbose = options_.verbose;
     text.all_members = options_.all_members || options_.verbose;
     text.ended = end_text(r.end);
+    text.palette = &palette_;
     if (r.state == CallState::Complete) {
         duration(r.entered, r.exited);
         text.after_result = after_result_;
@@ -156,16 +189,23 @@ void TextOutput::call(const CallRecord& r) {
 void TextOutput::syscall(const SyscallRecord& r) {
     auto& out = sink_.buffer();
     prefix(r.caller, r.entered, r.seq);
+    paint(out, palette_.command);
     put(out, syscall_name(r.syscall));
+    unpaint(out, palette_.command, palette_);
     out.push_back('(');
     for (std::size_t i = 0; i < r.args.size(); ++i) {
         if (i != 0) put(out, ", ");
-        append_arg(out, r.args[i]);
+        append_arg(out, r.args[i], palette_);
     }
     put(out, ") = ");
-    if (r.ret < 0) decoder::append_error_return(out, r.ret);
-    else fmt::format_to(It(out), "{}", r.ret);
-    if (r.ret >= 0 && r.returned.object != nullptr) fmt::format_to(It(out), "<{}>", r.returned.object->cached_label());
+    if (r.ret < 0) {
+        paint(out, palette_.error);
+        decoder::append_error_return(out, r.ret);
+        unpaint(out, palette_.error, palette_);
+    } else {
+        fmt::format_to(It(out), "{}", r.ret);
+    }
+    if (r.ret >= 0 && r.returned.object != nullptr) append_label(out, *r.returned.object, palette_);
     duration(r.entered, r.exited);
     put(out, after_result_);
     out.push_back('\n');

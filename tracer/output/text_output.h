@@ -10,6 +10,7 @@
 
 #include <string>
 
+#include "decoder/render/palette.h"
 #include "tracer/cli/options.h"
 #include "tracer/output/output.h"
 #include "tracer/output/sink.h"
@@ -20,8 +21,7 @@ class TextOutput final : public Output {
 public:
     // one_process: the sink holds one process's lines (-ff): `[pid N]` only
     // on the lines of its threads other than the first.
-    TextOutput(Sink& sink, const Options& options, bool one_process = false)
-        : sink_(sink), options_(options), one_process_(one_process) {}
+    TextOutput(Sink& sink, const Options& options, bool one_process = false);
 
     void header(const HeaderRecord& r) override;
     void call(const CallRecord& r) override;
@@ -47,6 +47,7 @@ private:
     int64_t start_realtime_ns_ = 0;
     Timestamp previous_;          // -r: the time of the previous line
     const bool one_process_;
+    const decoder::Palette& palette_;  // --color
     bool several_tasks_ = false;  // a second thread or process has been traced: `[pid N]` on every line
     std::string after_result_;
 };
