@@ -215,8 +215,13 @@ void Session::on_exit(const Event& e) {
             }
         }
         notes_.clear();
-        if (commentary_wanted())
-            notes::explain_bpf(*done.call, done.tgid, model_, environment_.for_process(done.tgid), notes_);
+        if (commentary_wanted()) {
+            // A question asked and answered before is said to be one, not explained again.
+            if (const auto earlier = repeats_.repeat_of(*done.call, done.seq))
+                notes_.push_back(fmt::format("the same question as #{}, and the same answer", *earlier));
+            else
+                notes::explain_bpf(*done.call, done.tgid, model_, environment_.for_process(done.tgid), notes_);
+        }
         if (!replay_note_.empty()) notes_.push_back(replay_note_);
         CallRecord r;
         r.caller = caller(e.tid, done.tgid);

@@ -26,6 +26,7 @@
 #include "tracer/kernel/kernel_inspector.h"
 #include "tracer/launch/seccomp_filter.h"
 #include "tracer/output/output.h"
+#include "decoder/notes/repeats.h"
 #include "tracer/session/environment.h"
 #include "tracer/session/model_resolver.h"
 #include "tracer/session/fd_syscalls.h"
@@ -90,6 +91,7 @@ private:
     BtfCache btf_;
     ModelResolver resolver_{model_, btf_};
     Environment environment_;
+    notes::RepeatedQuestions repeats_;
     pid_t main_pid_;
     int main_status_ = 0;
     bool main_exec_seen_ = false;
