@@ -48,6 +48,7 @@ struct Object {
     bool frozen = false;
     std::vector<uint32_t> held_by_links; // link ids holding this program
     bool attached = false;         // attached by BPF_PROG_ATTACH / a link
+    bool probe = false;            // made by a loader's feature probe (probes/probe.h), not for its work
     // Perf events this program runs on (ioctl PERF_EVENT_IOC_SET_BPF): each
     // holds it for as long as an fd refers to the event.
     std::vector<std::shared_ptr<Object>> perf_events;

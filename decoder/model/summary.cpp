@@ -11,15 +11,18 @@
 
 namespace bpfsc::model {
 
-Summary summarize(const FdModel& model, ObjectInspector& inspector, pid_t only_pid) {
+Summary summarize(const FdModel& model, ObjectInspector& inspector, pid_t only_pid, bool with_probes) {
     Summary s;
     for (const pid_t pid : model.processes()) {
         if (only_pid != 0 && pid != only_pid) continue;
         ProcessFds p;
         p.pid = pid;
-        for (const FdRecord& r : model.history(pid))
-            if (r.object->followed()) p.fds.push_back(r);
-        if (!p.fds.empty()) s.processes.push_back(std::move(p));
+        for (const FdRecord& r : model.history(pid)) {
+            if (!r.object->followed()) continue;
+            if (r.object->probe && !with_probes) ++p.probe_fds;
+            else p.fds.push_back(r);
+        }
+        if (!p.fds.empty() || p.probe_fds != 0) s.processes.push_back(std::move(p));
     }
 
     // The kernel is asked once per object.

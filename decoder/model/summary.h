@@ -22,6 +22,7 @@ namespace bpfsc::model {
 struct ProcessFds {
     pid_t pid = 0;
     std::vector<FdRecord> fds;
+    std::size_t probe_fds = 0;  // fds of feature probes left out of `fds`
 };
 
 // Why an object still exists after the trace.
@@ -61,7 +62,8 @@ struct Summary {
 // are left out) and whether the links holding a program still exist. Objects
 // that no longer exist are not listed, nor those only looked at.
 // With `only_pid`, the fds of that process alone are listed (--no-follow).
-Summary summarize(const FdModel& model, ObjectInspector& inspector, pid_t only_pid = 0);
+// The fds of feature probes are counted, not listed, unless `with_probes`.
+Summary summarize(const FdModel& model, ObjectInspector& inspector, pid_t only_pid = 0, bool with_probes = true);
 
 // "pinned at /sys/fs/bpf/config", "held by link#4", "attached", "open as fd 3 of pid 1234",
 // "not held by this program: pinned where it was not seen, attached, held by another process, or still being freed". With `for_text`,

@@ -7,8 +7,10 @@
 #include <sys/wait.h>
 #include <time.h>
 
+#include "decoder/disasm/helper_names.h"
 #include "decoder/format/json_format.h"
 #include "decoder/render/json.h"
+#include "decoder/xlat.h"
 
 namespace bpfsc::tracer {
 
@@ -53,6 +55,42 @@ std::string_view process_event_name(ProcessRecord::Kind kind) {
     case ProcessRecord::Kind::Detach: return "detach";
     }
     return "exit";
+}
+
+// {"value":5,"name":"BPF_PROG_TYPE_TRACEPOINT"}, without a name the kernel lacks.
+void append_named(fmt::memory_buffer& out, uint64_t value, std::string_view name) {
+    fmt::format_to(It(out), "{{\"value\":{}", value);
+    if (!name.empty()) {
+        put(out, ",\"name\":");
+        append_json_string(out, name);
+    }
+    out.push_back('}');
+}
+
+// ,"probe":{"by":"libbpf","feature":"btf_float","answer":"yes",...,"text":"..."}
+void append_probe(fmt::memory_buffer& out, const probes::Probe& p) {
+    fmt::format_to(It(out), ",\"probe\":{{\"by\":\"{}\",\"feature\":\"{}\",\"answer\":\"{}\"", probes::prober_name(p.by),
+                   probes::feature_key(p.feature), probes::answer_key(p.answer));
+    using probes::Feature;
+    if (p.feature == Feature::ProgType || p.feature == Feature::Helper) {
+        put(out, ",\"prog_type\":");
+        append_named(out, p.subject, decoder::xlat::bpf_prog_type.name_of(p.subject));
+    }
+    if (p.feature == Feature::MapType) {
+        put(out, ",\"map_type\":");
+        append_named(out, p.subject, decoder::xlat::bpf_map_type.name_of(p.subject));
+    }
+    if (p.feature == Feature::Helper) {
+        put(out, ",\"helper\":");
+        append_named(out, p.helper, decoder::disasm::helper_name(p.helper));
+    }
+    if (!p.reason.empty()) {
+        put(out, ",\"reason\":");
+        append_json_string(out, p.reason);
+    }
+    put(out, ",\"text\":");
+    append_json_string(out, probes::describe(p));
+    out.push_back('}');
 }
 
 void append_fd(fmt::memory_buffer& out, const FdRef& fd) {
@@ -188,6 +226,7 @@ void JsonOutput::call(const CallRecord& r) {
     if (r.state == CallState::Complete) {
         duration(r.entered, r.exited);
         notes(r.notes);
+        if (r.probe != nullptr) append_probe(out, *r.probe);
     }
     end();
 }
@@ -206,6 +245,7 @@ void JsonOutput::syscall(const SyscallRecord& r) {
                                 r.returned.object != nullptr ? std::string_view(r.returned.object->cached_label()) : "");
     duration(r.entered, r.exited);
     notes(r.notes);
+    if (r.probe != nullptr) append_probe(out, *r.probe);
     end();
 }
 

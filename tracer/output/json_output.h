@@ -14,7 +14,7 @@ namespace bpfsc::tracer {
 
 // The schema's version: major.minor. A new member or record type is a new
 // minor; a member removed, renamed or given another type a new major.
-inline constexpr std::string_view kJsonSchemaVersion = "1.0";
+inline constexpr std::string_view kJsonSchemaVersion = "1.1";
 
 class JsonOutput final : public Output {
 public:

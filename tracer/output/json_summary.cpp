@@ -79,6 +79,7 @@ void JsonOutput::fd_table(const FdTableRecord& r) {
         put(out, ",\"closed\":");
         if (f.closed) append_call(out, *f.closed);
         else put(out, "null");
+        if (f.object->probe) put(out, ",\"probe\":true");
         out.push_back('}');
     }
     put(out, "]");

@@ -24,6 +24,7 @@
 #include "decoder/decoded_call.h"
 #include "decoder/model/fd_model.h"
 #include "decoder/model/summary.h"
+#include "decoder/probes/probe.h"
 #include "tracer/launch/seccomp_filter.h"
 #include "tracer/os/clock.h"
 
@@ -80,6 +81,7 @@ struct CallRecord {
     Timestamp entered;                       // when the call was seen at entry
     Timestamp exited;                        // Complete: when its result was seen
     std::span<const std::string> notes;      // the commentary (Complete only)
+    const probes::Probe* probe = nullptr;    // a loader's feature probe (or a step of one), not its work
 };
 
 // One argument of a traced non-bpf syscall (or a member of a struct one
@@ -140,6 +142,7 @@ struct SyscallRecord {
     Timestamp entered;
     Timestamp exited;
     std::span<const std::string> notes;
+    const probes::Probe* probe = nullptr;    // the close of what a feature probe made
 };
 
 // Something that happened to a traced process.

@@ -163,7 +163,31 @@ void TextOutput::duration(Timestamp entered, Timestamp exited) {
     after_result_ = fmt::format(" <{}.{:06}>", ns / 1000000000, ns % 1000000000 / 1000);
 }
 
+void TextOutput::end_probe_run() {
+    if (probe_run_.empty()) return;
+    auto& out = sink_.buffer();
+    prefix(probe_run_.caller(), probe_run_.first_time(), 0);
+    if (options_.numbers && probe_run_.first_seq() != 0) {
+        fmt::format_to(It(out), "#{}", probe_run_.first_seq());
+        if (probe_run_.last_seq() != probe_run_.first_seq()) fmt::format_to(It(out), "-#{}", probe_run_.last_seq());
+        out.push_back(' ');
+    }
+    paint(out, palette_.note);
+    put(out, "# ");
+    probe_run_.append_text(out);
+    unpaint(out, palette_.note, palette_);
+    out.push_back('\n');
+    probe_run_.clear();
+    sink_.end_record();
+}
+
 void TextOutput::call(const CallRecord& r) {
+    if (r.probe != nullptr && r.state == CallState::Complete && collapses_probes()) {
+        if (!probe_run_.continues(r.caller)) end_probe_run();
+        probe_run_.add(r.caller, r.entered, r.seq, *r.probe);
+        return;
+    }
+    end_probe_run();
     auto& out = sink_.buffer();
     // A resumed call's line is printed when it returned, as strace's is.
     prefix(r.caller, r.resumed ? r.exited : r.entered, r.seq);
@@ -187,6 +211,11 @@ void TextOutput::call(const CallRecord& r) {
 }
 
 void TextOutput::syscall(const SyscallRecord& r) {
+    if (r.probe != nullptr && collapses_probes() && !probe_run_.empty() && probe_run_.continues(r.caller)) {
+        probe_run_.add(r.caller, r.entered, r.seq, *r.probe);
+        return;
+    }
+    end_probe_run();
     auto& out = sink_.buffer();
     prefix(r.caller, r.entered, r.seq);
     paint(out, palette_.command);
@@ -217,6 +246,7 @@ void TextOutput::process(const ProcessRecord& r) {
     // strace's lines: a process's end; the rest is in JSON alone. A helper
     // process that made no traced call (a compiler BCC runs, a shell) ends
     // silently unless -v.
+    end_probe_run();
     if (r.kind != ProcessRecord::Kind::Exit) return;
     if (!r.made_traced_calls && !r.is_command && !options_.verbose) return;
     auto& out = sink_.buffer();
@@ -230,6 +260,7 @@ void TextOutput::process(const ProcessRecord& r) {
 }
 
 void TextOutput::message(const MessageRecord& r) {
+    end_probe_run();
     fmt::format_to(It(sink_.buffer()), "bpftrace-syscalls: {}\n", r.text);
     sink_.end_record();
 }

@@ -5,7 +5,8 @@
 //   +++ exited with 0 +++
 // and the end-of-trace tables (text_summary.cpp). The prefix: `[pid N]`
 // on every line once a second thread or process has been traced, the time (-t, -tt, -ttt, -r), the
-// call's number (-n). -q leaves only the lines strace would print.
+// call's number (-n). -q leaves only the lines strace would print. Feature
+// probes collapse into one line per run (probe_run.h) unless -v or -q.
 #pragma once
 
 #include <string>
@@ -13,6 +14,7 @@
 #include "decoder/render/palette.h"
 #include "tracer/cli/options.h"
 #include "tracer/output/output.h"
+#include "tracer/output/probe_run.h"
 #include "tracer/output/sink.h"
 
 namespace bpfsc::tracer {
@@ -40,6 +42,10 @@ private:
     void notes(std::span<const std::string> notes);
     // -T: " <0.000123>" into after_result_ (empty without -T).
     void duration(Timestamp entered, Timestamp exited);
+    // Whether feature probes collapse into one line per run.
+    bool collapses_probes() const { return !options_.verbose && !options_.quiet; }
+    // Prints the collapsed line of the probes so far, if any.
+    void end_probe_run();
 
     Sink& sink_;
     const Options& options_;
@@ -50,6 +56,7 @@ private:
     const decoder::Palette& palette_;  // --color
     bool several_tasks_ = false;  // a second thread or process has been traced: `[pid N]` on every line
     std::string after_result_;
+    ProbeRun probe_run_;
 };
 
 } // namespace bpfsc::tracer

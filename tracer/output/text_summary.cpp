@@ -118,6 +118,9 @@ void render_fds(const model::ProcessFds& p, bool verbose, fmt::memory_buffer& ou
         put(out, row.closed);
         out.push_back('\n');
     }
+    if (p.probe_fds != 0)
+        fmt::format_to(It(out), "  (not listed: {} fd{} of feature probes, each closed at once; -v lists them)\n",
+                       p.probe_fds, p.probe_fds == 1 ? "" : "s");
 }
 
 void render_alive(std::span<const model::AliveObject> alive, std::size_t only_looked_at, fmt::memory_buffer& out) {
@@ -141,12 +144,14 @@ void render_alive(std::span<const model::AliveObject> alive, std::size_t only_lo
 } // namespace
 
 void TextOutput::fd_table(const FdTableRecord& r) {
+    end_probe_run();
     if (options_.quiet) return;
     render_fds(*r.process, options_.verbose, sink_.buffer());
     sink_.end_record();
 }
 
 void TextOutput::alive(const AliveRecord& r) {
+    end_probe_run();
     if (options_.quiet) return;
     render_alive(r.objects, r.only_looked_at, sink_.buffer());
     sink_.end_record();

@@ -82,6 +82,7 @@ int Session::run() {
         }
         backend_.resume(*e);
     }
+    probes_.settle();
     if (options_.command.empty() && !main_exited_) {
         // Detached (Ctrl-C): the process runs on.
         ProcessRecord detached;
@@ -101,7 +102,9 @@ void Session::summary() {
     // any BPF object at all). Text -q prints none: it is not gathered.
     if (model_.objects().empty() || !commentary_wanted()) return;
     // --no-follow: COMMAND's process only, as the call lines.
-    const model::Summary s = model::summarize(model_, inspector_, options_.follow_forks ? 0 : main_pid_);
+    // Feature probes' fds are left out of the text's tables unless -v.
+    const bool with_probes = options_.verbose || options_.format == Format::Json;
+    const model::Summary s = model::summarize(model_, inspector_, options_.follow_forks ? 0 : main_pid_, with_probes);
     for (const model::ProcessFds& p : s.processes) out_.fd_table(FdTableRecord{&p});
     out_.alive(AliveRecord{s.alive, s.only_looked_at});
 }
@@ -109,6 +112,7 @@ void Session::summary() {
 void Session::on_new_task(const Event& e) {
     if (!e.thread) model_.forked(e.other_tgid, e.tgid, ref(0, e.other_tgid, "fork"));
     if (!shown(e.tgid)) return;
+    probes_.settle();
     ProcessRecord r;
     r.kind = e.thread ? ProcessRecord::Kind::Thread : ProcessRecord::Kind::Fork;
     r.caller = caller(e.tid, e.tgid);
@@ -119,6 +123,8 @@ void Session::on_new_task(const Event& e) {
 
 void Session::on_exec(const Event& e) {
     if (e.tgid == main_pid_) main_exec_seen_ = true;
+    probes_.settle();
+    probes_.forget(e.tgid);
     model_.execed(e.tgid, ref(0, e.tgid, "execve"));
     // Threads killed by execve never return from their calls.
     for (auto it = pending_.begin(); it != pending_.end();) {
@@ -139,6 +145,7 @@ void Session::on_exec(const Event& e) {
 }
 
 void Session::record_unfinished(pid_t tid, const Pending& p, CallEnd end) {
+    probes_.settle();
     CallRecord r;
     r.caller = caller(tid, p.tgid);
     r.seq = p.seq;
@@ -196,8 +203,10 @@ void Session::on_exit(const Event& e) {
     opts.string_limit = options_.string_limit;
     Decoder decoder(backend_.memory(e.tid), &resolver_, opts);
     decoder.decode_exit(*done.call, e.ret);
+    // A feature probe's failure is its answer: the verifier's log of it is not wanted.
+    const auto probe = probes_.bpf_call(*done.call, done.tgid, e.tid);
     replay_note_.clear();
-    if (wants_replay(*done.call)) {
+    if (!probe.probe && wants_replay(*done.call)) {
         std::string why_not;
         if (!replay_for_log(e.tgid, backend_.memory(e.tid), *done.call, &why_not))
             replay_note_ = "the tracer did not load it again to get the verifier's log: " + why_not;
@@ -232,6 +241,7 @@ void Session::on_exit(const Event& e) {
         r.exited = e.ts;
         r.notes = notes_;
         calling_.insert(done.tgid);
+        if (probes_.record(probe, r, notes_, done.call)) return;  // held until the next call says what it was
         out_.call(r);
     }
     notes_.clear();
@@ -240,7 +250,11 @@ void Session::on_exit(const Event& e) {
 
 void Session::on_fd_exit(const Event& e) {
     SyscallRecord r;
-    if (!fd_syscalls_.exit(e, options_.show_fd_lines && shown(e.tgid), commentary_wanted(), r)) return;
+    int closed_fd = -1;
+    const bool show = fd_syscalls_.exit(e, options_.show_fd_lines && shown(e.tgid), commentary_wanted(), r, closed_fd);
+    if (closed_fd >= 0) r.probe = probes_.closed(e.tgid, e.tid, closed_fd);
+    if (!show) return;
+    probes_.settle();
     r.caller = caller(e.tid, e.tgid);
     calling_.insert(e.tgid);
     out_.syscall(r);
@@ -265,7 +279,9 @@ void Session::on_task_exit(const Event& e) {
         inspector_.forget(e.tgid);
         environment_.forget(e.tgid);
     }
+    if (e.tid == e.tgid) probes_.forget(e.tgid);
     if (e.tid != e.tgid || !shown(e.tgid)) return;
+    probes_.settle();
     ProcessRecord r;
     r.kind = ProcessRecord::Kind::Exit;
     // The task is no longer counted: it and the others still traced.

@@ -30,6 +30,7 @@
 #include "tracer/session/environment.h"
 #include "tracer/session/model_resolver.h"
 #include "tracer/session/fd_syscalls.h"
+#include "tracer/session/probe_calls.h"
 #include "tracer/session/signal_sightings.h"
 
 namespace bpfsc::tracer {
@@ -103,6 +104,7 @@ private:
     std::vector<std::string> notes_;    // the commentary of the call being recorded
     std::string replay_note_;           // why the verifier's log could not be had, for the notes
     std::vector<std::unique_ptr<decoder::DecodedCall>> pool_;
+    ProbeCalls probes_{out_, model_, pool_};  // after pool_, which it gives calls back to
 };
 
 } // namespace bpfsc::tracer

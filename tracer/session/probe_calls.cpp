@@ -1,0 +1,84 @@
+// Labelling and holding the records of feature probes (see probe_calls.h).
+#include "tracer/session/probe_calls.h"
+
+#include "decoder/uapi/bpf_attr.h"
+
+namespace bpfsc::tracer {
+
+namespace {
+
+// Calls whose result is an fd of a new object.
+bool makes_fd(const decoder::DecodedCall& call) {
+    switch (call.cmd) {
+    case uapi::BPF_PROG_LOAD: case uapi::BPF_MAP_CREATE: case uapi::BPF_BTF_LOAD: case uapi::BPF_LINK_CREATE:
+    case uapi::BPF_RAW_TRACEPOINT_OPEN:
+        return call.ret >= 0;
+    default: return false;
+    }
+}
+
+} // namespace
+
+void ProbeCalls::print_held(const probes::Recogniser::Verdict& v) {
+    if (v.held == probes::Recogniser::Held::None || !held_) return;
+    Held h = std::move(*held_);
+    held_.reset();
+    CallRecord r = h.record;
+    r.call = h.call.get();
+    std::vector<std::string> label;
+    if (v.held == probes::Recogniser::Held::Probe) {
+        h.probe = v.held_probe;
+        if (h.object != nullptr) h.object->probe = true;
+        label.push_back(probes::describe(h.probe));
+        r.probe = &h.probe;
+        r.notes = label;
+    } else {
+        r.notes = h.notes;
+    }
+    out_.call(r);
+    pool_.push_back(std::move(h.call));
+}
+
+probes::Recogniser::Verdict ProbeCalls::bpf_call(const decoder::DecodedCall& call, pid_t pid, pid_t tid) {
+    const probes::Recogniser::Verdict v = recogniser_.bpf_call(call, pid, tid);
+    print_held(v);
+    return v;
+}
+
+bool ProbeCalls::record(const probes::Recogniser::Verdict& verdict, CallRecord& r, std::vector<std::string>& notes,
+                        std::unique_ptr<decoder::DecodedCall>& call) {
+    if (!verdict.probe) return false;
+    std::shared_ptr<model::Object> made;
+    if (makes_fd(*call)) made = model_.object_of(r.caller.pid, int(call->ret));
+    if (verdict.hold) {
+        Held h;
+        h.record = r;
+        h.notes = std::move(notes);
+        h.object = std::move(made);
+        h.probe = *verdict.probe;
+        h.call = std::move(call);
+        held_ = std::move(h);
+        notes.clear();
+        return true;
+    }
+    if (made != nullptr) made->probe = true;
+    probe_ = *verdict.probe;
+    notes.assign(1, probes::describe(probe_));
+    r.probe = &probe_;
+    r.notes = notes;
+    return false;
+}
+
+const probes::Probe* ProbeCalls::closed(pid_t pid, pid_t tid, int fd) {
+    const probes::Recogniser::Verdict v = recogniser_.closed(pid, tid, fd);
+    print_held(v);
+    if (!v.probe) return nullptr;
+    probe_ = *v.probe;
+    return &probe_;
+}
+
+void ProbeCalls::settle() {
+    if (recogniser_.holding()) print_held(recogniser_.other_event());
+}
+
+} // namespace bpfsc::tracer
