@@ -45,8 +45,14 @@ bool append_tags(OutBuf& out, const FieldValue& v) {
     return true;
 }
 
-void append_member(OutBuf& out, const FieldValue& v, const DecodedCall& call, TextPhase phase) {
+void append_member(OutBuf& out, const FieldValue& v, const DecodedCall& call, TextPhase phase, bool brief) {
     const Field& f = *v.field;
+    // Brief: a blob is its size (the BTF a bpf_btf_info returns).
+    if (brief && f.kind == Kind::Pointer && f.content == Content::Bytes && v.entry != 0 &&
+        (v.data.state == DataState::Ok || v.data.state == DataState::Truncated) && phase == TextPhase::Complete) {
+        fmt::format_to(It(out), "{}=<{} bytes>", f.name, v.data.wanted);
+        return;
+    }
     if (f.kind == Kind::CharArray) {
         fmt::format_to(It(out), "{}=", f.name);
         if (f.content == Content::HexBytes) {
@@ -143,7 +149,7 @@ bool append_info_text(OutBuf& out, const FieldValue& pointer, const DecodedCall&
         [&] { out.push_back('}'); },
         [&](const FieldValue& v, bool first) {
             if (!first) put(out, ", ");
-            append_member(out, v, call, complete ? TextPhase::Complete : TextPhase::Unfinished);
+            append_member(out, v, call, complete ? TextPhase::Complete : TextPhase::Unfinished, brief);
         },
         [&](const FieldValue& v) { return !brief || !zero_throughout(v, call); });
     if (written && !info->tail.empty()) {
@@ -153,6 +159,44 @@ bool append_info_text(OutBuf& out, const FieldValue& pointer, const DecodedCall&
     }
     out.push_back('}');
     return true;
+}
+
+bool shows_below(const DecodedCall& call, TextPhase phase) {
+    const InfoStruct* info = call.info;
+    if (info == nullptr || phase != TextPhase::Complete || !call.exited) return false;
+    return info->state == InfoStruct::State::Written || (info->state == InfoStruct::State::Inputs && !info->members.empty());
+}
+
+void append_info_below(OutBuf& out, const DecodedCall& call, TextPhase phase) {
+    const FieldValue* pointer = call.member(attr::info::info);
+    if (pointer == nullptr) return;
+    OutBuf whole;
+    if (!append_info_text(whole, *pointer, call, phase, true)) return;
+    // Break the struct between members (after ", " outside quotes) so that
+    // no line is wider than kInfoWidth; a member wider than that stays whole.
+    constexpr std::string_view kFirst = "  info: ", kNext = "         ";
+    const std::string_view text(whole.data(), whole.size());
+    std::size_t line_start = out.size();
+    put(out, kFirst);
+    bool quoted = false;
+    std::size_t last_break = std::string_view::npos;  // in text: where the current line may be broken
+    std::size_t written = 0;
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        const char c = text[i];
+        if (c == '"' && (i == 0 || text[i - 1] != '\\')) quoted = !quoted;
+        if (!quoted && c == ',' && i + 1 < text.size() && text[i + 1] == ' ') last_break = i + 1;
+        const std::size_t width = out.size() - line_start + (i + 1 - written);
+        if (width > kInfoWidth && last_break != std::string_view::npos && last_break > written) {
+            put(out, text.substr(written, last_break - written));  // up to the ',', its space dropped
+            out.push_back('\n');
+            line_start = out.size();
+            put(out, kNext);
+            written = last_break + 1;
+            last_break = std::string_view::npos;
+        }
+    }
+    put(out, text.substr(written));
+    out.push_back('\n');
 }
 
 void append_info_data_lines(OutBuf& out, const DecodedCall& call, TextPhase phase) {

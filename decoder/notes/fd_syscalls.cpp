@@ -46,14 +46,20 @@ void perf_event_released(const model::FdModel& model, pid_t pid, const std::shar
     for (const auto& prog : model.objects()) {
         if (std::find(prog->perf_events.begin(), prog->perf_events.end(), event) == prog->perf_events.end()) continue;
         if (!holders.empty())
-            out.push_back(fmt::format("no fd of this process refers to {} any more; {} still holds it, so {} still "
-                                      "runs on it",
-                                      event->cached_label(), holders, prog->cached_label()));
+            out.push_back(fmt::format("{} still holds {}, so {} still runs on it", holders, event->cached_label(),
+                                      prog->cached_label()));
         else
-            out.push_back(fmt::format("no fd of this process refers to {} any more: unless another process holds "
-                                      "it, the event is released and {} no longer runs on it",
+            out.push_back(fmt::format("{} closed here: unless another process holds it, {} no longer runs on it",
                                       event->cached_label(), prog->cached_label()));
     }
+}
+
+// "map#15" for map#15:hash:config: enough to tell objects apart in a list
+// (their full labels are on the lines that made or opened them).
+std::string short_label(const model::Object& object) {
+    const std::string& label = object.cached_label();
+    if (object.facts.id == 0) return label;
+    return fmt::format("{}#{}", model::parse_label(label).kind, object.facts.id);
 }
 
 // "a", "a and b", "a, b and c".
@@ -90,6 +96,15 @@ void explain_fd_syscall(const model::FdModel& model, pid_t pid, const std::vecto
         if (group == gone.end()) group = gone.insert(gone.end(), {std::move(holders), {}});
         group->second.push_back(object->cached_label());
     }
+    // Several objects are named short: "map#15, prog#80 and btf#9".
+    for (auto& [holders, labels] : gone) {
+        if (labels.size() < 2) continue;
+        labels.clear();
+        for (const auto& object : released)
+            if (object->facts.kind != model::ObjectKind::Other && model.open_fds_of(pid, *object).empty() &&
+                other_holders(model, pid, *object) == holders)
+                labels.push_back(short_label(*object));
+    }
     for (const auto& [holders, labels] : gone) {
         std::string line = fmt::format("no fd of this process refers to {} any more", listed(labels));
         if (!holders.empty())
@@ -123,8 +138,8 @@ void explain_perf_set_bpf(model::FdModel& model, pid_t pid, int event_fd, int pr
     const std::string event_name = event != nullptr ? std::string(event_of(event->cached_label())) : "the event";
     const std::string prog_name = prog != nullptr ? prog->cached_label() : fmt::format("fd {}", prog_fd);
     if (ret == 0) {
-        out.push_back(fmt::format("{} now runs on every {} event: the perf event holds a reference to it until its "
-                                  "last fd is closed (fd {} here)",
+        out.push_back(fmt::format("{} now runs on every {} event; the event holds it until its last fd (fd {} here) "
+                                  "is closed",
                                   prog_name, event_name, event_fd));
         return;
     }

@@ -22,7 +22,7 @@ struct FeatureText {
 
 // In the order of enum Feature (checked by feature_text()).
 constexpr std::array kFeatures{
-    FeatureText{Feature::MemcgAccount, "memcg_account", "memcg accounting",
+    FeatureText{Feature::MemcgAccount, "memcg_account", "memcg",
                 "BPF memory is charged to the memory cgroup"},
     FeatureText{Feature::ProgLoading, "prog_loading", "loading", "the kernel loads a trivial program at all"},
     FeatureText{Feature::ProgName, "prog_name", "program names", "the kernel takes program names"},
@@ -63,7 +63,7 @@ constexpr std::array kFeatures{
     FeatureText{Feature::ProgType, "prog_type", "program type", ""},
     FeatureText{Feature::MapType, "map_type", "map type", ""},
     FeatureText{Feature::Helper, "helper", "helper", ""},
-    FeatureText{Feature::MemlockRlimit, "memlock_rlimit", "RLIMIT_MEMLOCK",
+    FeatureText{Feature::MemlockRlimit, "memlock_rlimit", "memlock rlimit",
                 "the kernel still limits BPF memory by RLIMIT_MEMLOCK"},
     FeatureText{Feature::BpfSyscall, "bpf_syscall", "bpf()", "the kernel has the bpf() system call"},
     FeatureText{Feature::LargeInsnLimit, "large_insn_limit", "large programs",

@@ -130,6 +130,7 @@ disasm::Origin origin_of(const ProgramData& p) { return p.xlated ? disasm::Origi
 void append_program_text(OutBuf& out, const DecodedCall& call, bool verbose) {
     const ProgramData& p = call.program;
     if (!has_program(p)) return;
+    const std::size_t line_start = out.size();
     const std::span<const disasm::Insn> insns = insns_of(p);
     put(out, p.xlated ? "  xlated program: " : "  program: ");
     CallAnnotator annotator(call);
@@ -141,7 +142,9 @@ void append_program_text(OutBuf& out, const DecodedCall& call, bool verbose) {
     } else if (p.insns.size() * sizeof(disasm::Insn) < p.insns_wanted) {
         fmt::format_to(It(out), " (the first {} of {} bytes)", p.insns.size() * sizeof(disasm::Insn), p.insns_wanted);
     }
-    if (!verbose) put(out, " (-v disassembles it)");
+    // The hint where it fits in a line of 160 columns (README's width budget).
+    constexpr std::string_view kHint = " (-v disassembles it)";
+    if (!verbose && out.size() - line_start + kHint.size() <= 160) put(out, kHint);
     out.push_back('\n');
     if (!verbose) return;
     disasm::Options o;

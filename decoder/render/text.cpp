@@ -171,6 +171,7 @@ bool append_summary(OutBuf& out, const FieldValue& v, const DecodedCall& call) {
 struct MemberStyle {
     bool brief = false;
     const Palette* palette = &Palette::none();
+    bool info_below = false;  // an info struct is shown on data lines below the call, not inline
 };
 
 void append_label(OutBuf& out, std::string_view label, const Palette& p) {
@@ -192,7 +193,8 @@ void append_member(OutBuf& out, const FieldValue& v, const DecodedCall& call, Te
         return;
     }
     if (f.kind == Kind::Pointer) {
-        if (f.content == Content::InfoStruct && info::append_info_text(out, v, call, phase, brief)) return;
+        if (f.content == Content::InfoStruct && !style.info_below && info::append_info_text(out, v, call, phase, brief))
+            return;
         const bool out_data = f.dir != Dir::In;
         if (inline_content(f.content) && !(out_data && phase == TextPhase::Unfinished)) append_inline_data(out, v);
         else append_addr(out, v.entry);
@@ -236,7 +238,7 @@ void append_attr(OutBuf& out, const DecodedCall& call, TextPhase phase, const Me
     std::string_view open_nested;
     bool first = true;
     for (const FieldValue& v : call.fields) {
-        if (brief && says_nothing(v, call)) continue;
+        if (brief && (says_nothing(v, call) || told_by_summary(v, call))) continue;
         if (v.field->group != open_nested) {
             if (!open_nested.empty()) out.push_back('}');
             if (!first) put(out, ", ");
@@ -380,7 +382,9 @@ void render_text(const DecodedCall& call, TextPhase phase, const TextOptions& op
     else append_enum(out, xlat::bpf_cmd, call.cmd);
     unpaint(out, palette.command, palette);
     put(out, ", ");
-    append_attr(out, call, phase, MemberStyle{!options.all_members, &palette});
+    // Brief lines with data lines show an info struct below the call, wrapped.
+    const bool info_below = !options.all_members && options.data_lines && info::shows_below(call, phase);
+    append_attr(out, call, phase, MemberStyle{!options.all_members, &palette, info_below});
     fmt::format_to(It(out), ", {}", call.size);
     if (phase == TextPhase::Unfinished || !call.exited) {
         put(out, " <unfinished ...>");
@@ -401,6 +405,7 @@ void render_text(const DecodedCall& call, TextPhase phase, const TextOptions& op
             w.palette = &palette;
             append_whole_data_text(out, call, w);
         }
+        if (info_below) info::append_info_below(out, call, phase);
         info::append_info_data_lines(out, call, phase);
     }
 }
@@ -422,6 +427,19 @@ bool says_nothing(const FieldValue& v, const DecodedCall& call) {
     if (f.kind == Kind::Flags || f.zero_is_none) return true;
     // Zero is what a caller that knew no newer member passed: the old meaning.
     return !f.since.empty() && call.command != nullptr && f.since != call.command->since;
+}
+
+bool told_by_summary(const FieldValue& v, const DecodedCall& call) {
+    if (v.changed()) return false;
+    const uint16_t at = v.field->offset;
+    for (const FieldValue& array : call.fields) {
+        const Field& f = *array.field;
+        if (f.content != Content::Sized || f.unit.empty() || array.entry == 0) continue;
+        const Length& l = f.length;
+        if (l.from != Length::From::Field && l.from != Length::From::FieldTimesField) continue;
+        if (l.count_offset == at || (l.from == Length::From::FieldTimesField && l.scale_offset == at)) return true;
+    }
+    return false;
 }
 
 } // namespace bpfsc::decoder

@@ -2,7 +2,8 @@
 //   bpf(BPF_MAP_CREATE, {map_type=BPF_MAP_TYPE_HASH, key_size=4, ...}, 72) = 5
 // with members the kernel wrote shown as `before => after`, and below it,
 // indented, the data that does not fit on the line (keys, values, buffers).
-// Brief by default: members that say nothing are left out (says_nothing).
+// Brief by default: members that say nothing are left out (says_nothing),
+// and so are the counts an array's summary already gives (told_by_summary).
 #pragma once
 
 #include "palette.h"
@@ -46,5 +47,9 @@ bool says_nothing(const FieldValue& v, const DecodedCall& call);
 // struct, which the kernel writes, that is enough to say nothing: a zero
 // count, id or pointer there is none.
 bool zero_throughout(const FieldValue& v, const DecodedCall& call);
+// Brief lines: whether `v` is the count or the record size of an array
+// member the line summarises (`insns=<68 insns>` says what insn_cnt=68
+// says), and the call left it as it was.
+bool told_by_summary(const FieldValue& v, const DecodedCall& call);
 
 } // namespace bpfsc::decoder

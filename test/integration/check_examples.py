@@ -24,6 +24,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from check_trace import Failure, exit_status, require_bpf, run, skip  # noqa: E402
 from example_labs import (test_lab_prog_load_pin, test_lab_pin_map, test_lab_two_configs,  # noqa: E402
                           test_lab_update_config, test_maps_ctl)
+from example_readable import test_probe_labels, test_widths  # noqa: E402
 from example_trace import (JsonTrace, check_config_map, check_config_updates, check_events,  # noqa: E402
                            check_hello_program, expect, fd_label, fields, kprobes_available, label, name_of,
                            succeeded)
@@ -206,6 +207,8 @@ CASES = {
     "lab-pin-map": test_lab_pin_map,
     "lab-prog-load-pin": test_lab_prog_load_pin,
     "readme-excerpts": test_readme_excerpts,
+    "readable-widths": test_widths,
+    "readable-probes": test_probe_labels,
 }
 
 

@@ -108,7 +108,7 @@ TEST_CASE("perf_event_open: a perf buffer's bpf-output events by CPU, other even
     PerfEvents events;
     const auto r = describe(events, memory, u64_of(&attr), -1, 1, -1, PERF_FLAG_FD_CLOEXEC | 0x100);
     CHECK(r.args == fmt::format("{{type=PERF_TYPE_SOFTWARE, size={}, config=PERF_COUNT_SW_BPF_OUTPUT, "
-                                "sample_type=0x400, wakeup_events=1}}, -1, 1, -1, PERF_FLAG_FD_CLOEXEC|0x100",
+                                "sample_type=PERF_SAMPLE_RAW, wakeup_events=1}}, -1, 1, -1, PERF_FLAG_FD_CLOEXEC|0x100",
                                 sizeof attr));
     CHECK(r.label == "perf_event:bpf-output:cpu1");
     attr.type = PERF_TYPE_HARDWARE;

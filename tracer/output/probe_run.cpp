@@ -65,8 +65,8 @@ void ProbeRun::append_text(fmt::memory_buffer& out) const {
     std::vector<std::string_view> who;
     for (std::size_t i = 0; i < 3; ++i)
         if (by_[i]) who.push_back(probes::prober_name(probes::Prober(i)));
-    fmt::format_to(It(out), "{} probed the kernel in {} call{} (-v shows {})", fmt::join(who, " and "), calls_,
-                   calls_ == 1 ? "" : "s", calls_ == 1 ? "it" : "each");
+    fmt::format_to(It(out), "{} feature probe{} by {} (-v shows {})", calls_, calls_ == 1 ? "" : "s",
+                   fmt::join(who, " and "), calls_ == 1 ? "it" : "each");
 
     std::vector<std::string> yes, no;
     struct Group {
@@ -109,7 +109,8 @@ void ProbeRun::append_text(fmt::memory_buffer& out) const {
             continue;
         }
         fmt::format_to(It(out), "{} of {} yes", g.yes, g.names.size());
-        if (g.no.empty()) continue;
+        // Helpers are too many to name: -v shows each.
+        if (g.no.empty() || g.feature == Feature::Helper) continue;
         fmt::format_to(It(out), " (no: ");
         for (std::size_t i = 0; i < g.no.size() && i < kNamedFailures; ++i)
             fmt::format_to(It(out), "{}{}", i == 0 ? "" : ", ", g.no[i]);

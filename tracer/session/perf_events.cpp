@@ -188,7 +188,19 @@ SyscallArg PerfEvents::describe_attr(decoder::Memory& memory, uint64_t attr_addr
     m.push_back(std::move(type));
     m.push_back(SyscallArg::of("size", K::Unsigned, a.size));
     m.push_back(std::move(config));
-    if (whole && a.sample_type != 0) m.push_back(SyscallArg::of("sample_type", K::Hex, a.sample_type));
+    if (whole && a.sample_type != 0)
+        m.push_back(SyscallArg::flags_of("sample_type", a.sample_type,
+                                         {{PERF_SAMPLE_IP, "PERF_SAMPLE_IP"},
+                                          {PERF_SAMPLE_TID, "PERF_SAMPLE_TID"},
+                                          {PERF_SAMPLE_TIME, "PERF_SAMPLE_TIME"},
+                                          {PERF_SAMPLE_ADDR, "PERF_SAMPLE_ADDR"},
+                                          {PERF_SAMPLE_READ, "PERF_SAMPLE_READ"},
+                                          {PERF_SAMPLE_CALLCHAIN, "PERF_SAMPLE_CALLCHAIN"},
+                                          {PERF_SAMPLE_ID, "PERF_SAMPLE_ID"},
+                                          {PERF_SAMPLE_CPU, "PERF_SAMPLE_CPU"},
+                                          {PERF_SAMPLE_PERIOD, "PERF_SAMPLE_PERIOD"},
+                                          {PERF_SAMPLE_STREAM_ID, "PERF_SAMPLE_STREAM_ID"},
+                                          {PERF_SAMPLE_RAW, "PERF_SAMPLE_RAW"}}));
     if (whole && a.wakeup_events != 0) m.push_back(SyscallArg::of("wakeup_events", K::Unsigned, a.wakeup_events));
     // bpf-output events are one per CPU: the CPU tells them apart.
     if (a.type == PERF_TYPE_SOFTWARE && a.config == PERF_COUNT_SW_BPF_OUTPUT && cpu >= 0)
