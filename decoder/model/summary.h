@@ -14,6 +14,7 @@
 #include <fmt/format.h>
 
 #include "fd_model.h"
+#include "holders.h"
 
 namespace bpfsc::model {
 
@@ -33,27 +34,38 @@ struct AliveReason {
         Attached,    // attached by BPF_PROG_ATTACH (or a link)
         PerfEvent,   // runs on perf event `what`, still open as fd `fd` of process `pid`
         OpenFd,      // fd `fd` of process `pid` is still open (the trace ended first)
-        Elsewhere,   // none of the above: held by another process or by the kernel
+        HeldByProcess, // fd `fd` of process `pid` (`comm`), found in /proc
+        UsedByProgram, // program `id` (`what`: its label) uses this map
+        BtfOf,       // the BTF of the map or program `what`
+        RunsOn,      // a program where `what` says (XDP on an interface, a perf event)
+        Elsewhere,   // none of the above: held by the kernel, or by what was not searched (`what`)
     };
     Kind kind = Kind::Elsewhere;
     std::string path;       // Pinned
     uint32_t link_id = 0;   // HeldByLink
-    pid_t pid = 0;          // OpenFd
-    int fd = -1;            // OpenFd, PerfEvent
-    std::string what;       // PerfEvent: its label
+    pid_t pid = 0;          // OpenFd, HeldByProcess
+    int fd = -1;            // OpenFd, PerfEvent, HeldByProcess
+    uint32_t id = 0;        // UsedByProgram
+    std::string comm;       // HeldByProcess
+    std::string what;       // PerfEvent: its label; HeldByLink: what the link is attached to;
+                            // UsedByProgram, BtfOf: the label; RunsOn: where; Elsewhere: what was searched
 };
 
 struct AliveObject {
     std::shared_ptr<const Object> object;
     std::vector<AliveReason> reasons;  // never empty: Elsewhere when nothing else is known
+    std::size_t depth = 0;             // in the tree: links, their programs, the programs' maps and BTF
+    bool looked_at = false;            // the program did not create it and does not hold it
 };
 
 struct Summary {
     std::vector<ProcessFds> processes;  // in pid order; processes without BPF fds are left out
-    std::vector<AliveObject> alive;     // in the order first seen
+    std::vector<AliveObject> alive;     // as a tree (depth): links, programs, maps, BTF, each once
     // Objects the traced programs did not create and do not hold (opened
     // by id or pin and closed, as bpftool does; the kernel's own BTF):
-    // alive before and after, not the program's. Counted, not listed.
+    // alive before and after, not the program's. Listed (looked_at) with
+    // what holds them when the kernel was asked; else, and when nothing
+    // holds them (the kernel's own BTF), counted here.
     std::size_t only_looked_at = 0;
 };
 
@@ -63,7 +75,9 @@ struct Summary {
 // that no longer exist are not listed, nor those only looked at.
 // With `only_pid`, the fds of that process alone are listed (--no-follow).
 // The fds of feature probes are counted, not listed, unless `with_probes`.
-Summary summarize(const FdModel& model, ObjectInspector& inspector, pid_t only_pid = 0, bool with_probes = true);
+// `holders` (nullptr: not asked) add what holds each object on the machine.
+Summary summarize(const FdModel& model, ObjectInspector& inspector, pid_t only_pid = 0, bool with_probes = true,
+                  const KernelHolders* holders = nullptr);
 
 // "pinned at /sys/fs/bpf/config", "held by link#4", "attached", "open as fd 3 of pid 1234",
 // "not held by this program: pinned where it was not seen, attached, held by another process, or still being freed". With `for_text`,

@@ -52,8 +52,19 @@ def test_lab_two_configs(args, tmp):
                name_of(written.get("btf_value_type_id", {})) == "struct user_msg_t",
                f"{what}: the map info does not name its key and value types: {written}")
         check_dump(dump, config, CONFIG_ENTRIES, what)
+    # The summary names who keeps each map alive: the example that made it.
+    for map_id, comm in zip(map(int, m.groups()), ("hello-buffer-co", "hello-ring-buff")):
+        entry = [o for o in dump.alive if o["object"]["label"] == f"map#{map_id}:hash:config"]
+        expect(entry, f"the summary does not list map {map_id}, which bpftool only looked at: {dump.alive}")
+        holders = [r for r in entry[0]["reasons"] if r["kind"] == "held_by_process"]
+        expect(entry[0].get("looked_at") and any(r["comm"] == comm for r in holders),
+               f"the summary does not name {comm} as the holder of map {map_id}: {entry[0]}")
+        expect(any(r["kind"] == "used_by_program" for r in entry[0]["reasons"]),
+               f"the summary does not name the program using map {map_id}: {entry[0]}")
+    expect(not any(r["kind"] == "elsewhere" for o in dump.alive for r in o["reasons"]),
+           f"the summary says of an object that nothing holds it: {dump.alive}")
     print(f"two-configs: bpftool opened maps {m.group(1)} and {m.group(2)} by id, read their info, "
-          "and walked their elements")
+          "and walked their elements; the summary names the examples that hold them")
 
 
 def test_lab_update_config(args, tmp):

@@ -134,10 +134,11 @@ TEST_CASE("summary text: every way an fd ends, and what outlives the trace", "[s
           "  fd 8  btf#97                     opened by #8 BPF_BTF_GET_FD_BY_ID   closed by #9 close\n"
           // The child only inherited fds and had them closed at its exit: one line.
           "--- fds of pid 1240: 5 fds inherited by fork (3-7), all closed at exit ---\n"
+          // A tree: the program below the link that holds it.
           "--- objects alive after the trace ---\n"
-          "  prog#80:tracepoint:hello   held by link#4\n"
           "  map#15:hash:config   pinned at /sys/fs/bpf/config\n"
-          "  link#4:perf_event   not held by this program: pinned where it was not seen, attached, held by another process, or still being freed\n");
+          "  link#4:perf_event   not held by this program: pinned where it was not seen, attached, held by another process, or still being freed\n"
+          "    prog#80:tracepoint:hello   held by link#4\n");
 }
 
 TEST_CASE("summary text with -v: a forked child's whole table", "[summary]") {
@@ -187,15 +188,18 @@ TEST_CASE("summary asks the kernel once per object, and only about known ids", "
     CHECK(s.inspector.asked == std::vector<P>{{ObjectKind::Prog, 80}, {ObjectKind::Link, 4}, {ObjectKind::Map, 15},
                                              {ObjectKind::Map, 19}, {ObjectKind::Btf, 97}});
     REQUIRE(summary.alive.size() == 3);
-    CHECK(summary.alive[0].object->label() == "prog#80:tracepoint:hello");
+    CHECK(summary.alive[0].object->label() == "map#15:hash:config");
     REQUIRE(summary.alive[0].reasons.size() == 1);
-    CHECK(summary.alive[0].reasons[0].kind == AliveReason::Kind::HeldByLink);
-    CHECK(summary.alive[0].reasons[0].link_id == 4);
+    CHECK(summary.alive[0].reasons[0].kind == AliveReason::Kind::Pinned);
+    CHECK(summary.alive[0].reasons[0].path == "/sys/fs/bpf/config");
     REQUIRE(summary.alive[1].reasons.size() == 1);
-    CHECK(summary.alive[1].reasons[0].kind == AliveReason::Kind::Pinned);
-    CHECK(summary.alive[1].reasons[0].path == "/sys/fs/bpf/config");
+    CHECK(summary.alive[1].reasons[0].kind == AliveReason::Kind::Elsewhere);
+    // The program under the link that holds it.
+    CHECK(summary.alive[2].object->label() == "prog#80:tracepoint:hello");
+    CHECK(summary.alive[2].depth == 1);
     REQUIRE(summary.alive[2].reasons.size() == 1);
-    CHECK(summary.alive[2].reasons[0].kind == AliveReason::Kind::Elsewhere);
+    CHECK(summary.alive[2].reasons[0].kind == AliveReason::Kind::HeldByLink);
+    CHECK(summary.alive[2].reasons[0].link_id == 4);
     // The perf event fd (not a BPF object) is not in the fd lists.
     REQUIRE(summary.processes.size() == 2);
     for (const ProcessFds& p : summary.processes)
@@ -223,13 +227,16 @@ TEST_CASE("summary JSON: one valid object per line with the same content", "[sum
                                "\"opened\":{\"seq\":null,\"call\":\"fork\"},\"closed\":{\"seq\":null,\"call\":\"exit\"}},"));
     CHECK(lines[2] ==
           "{\"type\":\"summary\",\"part\":\"alive\",\"objects\":["
-          "{\"object\":{\"label\":\"prog#80:tracepoint:hello\",\"kind\":\"prog\",\"id\":80,\"type\":\"tracepoint\",\"name\":\"hello\"},"
-          "\"reasons\":[{\"kind\":\"held_by_link\",\"link_id\":4,\"text\":\"held by link#4\"}]},"
           "{\"object\":{\"label\":\"map#15:hash:config\",\"kind\":\"map\",\"id\":15,\"type\":\"hash\",\"name\":\"config\"},"
+          "\"depth\":0,\"looked_at\":false,"
           "\"reasons\":[{\"kind\":\"pinned\",\"path\":\"/sys/fs/bpf/config\",\"text\":\"pinned at /sys/fs/bpf/config\"}]},"
           "{\"object\":{\"label\":\"link#4:perf_event\",\"kind\":\"link\",\"id\":4,\"type\":\"perf_event\"},"
+          "\"depth\":0,\"looked_at\":false,"
           "\"reasons\":[{\"kind\":\"elsewhere\",\"text\":\"not held by this program: pinned where it was not seen, "
-          "attached, held by another process, or still being freed\"}]}],\"only_looked_at\":0}");
+          "attached, held by another process, or still being freed\"}]},"
+          "{\"object\":{\"label\":\"prog#80:tracepoint:hello\",\"kind\":\"prog\",\"id\":80,\"type\":\"tracepoint\",\"name\":\"hello\"},"
+          "\"depth\":1,\"looked_at\":false,"
+          "\"reasons\":[{\"kind\":\"held_by_link\",\"link_id\":4,\"text\":\"held by link#4\"}]}],\"only_looked_at\":0}");
 }
 
 TEST_CASE("summary: objects the program only looked at are not called alive", "[summary]") {
@@ -395,4 +402,63 @@ TEST_CASE("summary with --no-follow: the fds of COMMAND's process alone", "[summ
     CHECK(text.starts_with("--- fds of pid 1234 ---\n"));
     CHECK(text.find("pid 1240") == std::string::npos);  // the forked child: not shown, as its calls are not
     CHECK(text.find("--- objects alive after the trace ---\n") != std::string::npos);
+}
+
+TEST_CASE("summary with what the kernel says holds each object: names, pins, links, users, a tree", "[summary]") {
+    // bpftool's view of another program's objects: it opened a map by id,
+    // its BTF and a program, and closed them. The kernel's answers name the
+    // process that holds each, the program using the map, the link holding
+    // the program, and a pin the trace never saw.
+    FakeInspector inspector;
+    FdModel model{inspector};
+    constexpr pid_t kTool = 1300, kLoader = 77;
+    inspector.fds[{kTool, 3}] = facts(ObjectKind::Map, 15, kHash, "config");
+    inspector.fds[{kTool, 4}] = facts(ObjectKind::Btf, 97);
+    inspector.fds[{kTool, 5}] = facts(ObjectKind::Prog, 80, kTracepoint, "hello");
+    inspector.fds[{kTool, 6}] = facts(ObjectKind::Map, 16, kHash, "lonely");
+    inspector.existing = {{ObjectKind::Map, 15}, {ObjectKind::Btf, 97}, {ObjectKind::Prog, 80}, {ObjectKind::Map, 16}};
+    model.opened(kTool, 3, true, call(2, kTool, "BPF_MAP_GET_FD_BY_ID"));
+    model.opened(kTool, 4, true, call(3, kTool, "BPF_BTF_GET_FD_BY_ID"));
+    model.opened(kTool, 5, true, call(4, kTool, "BPF_PROG_GET_FD_BY_ID"));
+    model.opened(kTool, 6, true, call(5, kTool, "BPF_MAP_CREATE"));
+    for (int fd = 3; fd <= 6; ++fd) model.closed(kTool, fd, call(uint64_t(5 + fd), kTool, "close"));
+    model.exited(kTool, call(0, kTool, "exit"));
+
+    KernelHolders h;
+    h.gathered = true;
+    h.fds[{ObjectKind::Map, 15}] = {KernelHolders::ProcessFd{kLoader, "hello-buffer-co", 4}};
+    h.fds[{ObjectKind::Btf, 97}] = {KernelHolders::ProcessFd{kLoader, "hello-buffer-co", 3}};
+    h.pins[{ObjectKind::Map, 15}] = {"/sys/fs/bpf/elsewhere/config"};
+    h.links[4] = KernelHolders::Link{kPerfEvent, 80, ""};
+    h.map_users[15] = {80};
+    h.btf_users[97] = {{ObjectKind::Prog, 80}, {ObjectKind::Map, 15}};
+    h.attached[80] = {"runs on the tracepoint sys_enter_execve (fd 7 of pid 77, hello-buffer-co)"};
+    h.searched = {"the fds of 2 processes", "1 pins on 1 bpffs mount"};
+
+    const Summary s = summarize(model, inspector, 0, true, &h);
+    REQUIRE(s.alive.size() == 4);
+    // The program, held by the link (not in the trace: its line names it by
+    // id), is a root; its map and BTF below it; the map the tool made and
+    // left to nothing the kernel could name says what was searched.
+    CHECK(s.alive[0].object->label() == "prog#80:tracepoint:hello");
+    CHECK(s.alive[0].looked_at);
+    CHECK(describe(s.alive[0].reasons[0]) == "held by link#4 (perf_event link)");
+    CHECK(describe(s.alive[0].reasons[1]) ==
+          "runs on the tracepoint sys_enter_execve (fd 7 of pid 77, hello-buffer-co)");
+    CHECK(s.alive[1].object->label() == "map#15:hash:config");
+    CHECK(s.alive[1].depth == 1);
+    REQUIRE(s.alive[1].reasons.size() == 3);
+    CHECK(describe(s.alive[1].reasons[0]) == "fd 4 of pid 77 (hello-buffer-co)");
+    CHECK(describe(s.alive[1].reasons[1]) == "pinned at /sys/fs/bpf/elsewhere/config");
+    CHECK(describe(s.alive[1].reasons[2]) == "used by prog#80:tracepoint:hello");
+    // A BTF both the program and the map use goes below the program.
+    CHECK(s.alive[2].object->label() == "btf#97");
+    CHECK(s.alive[2].depth == 1);
+    CHECK(describe(s.alive[2].reasons[0]) == "fd 3 of pid 77 (hello-buffer-co)");
+    CHECK(describe(s.alive[2].reasons[1]) == "the BTF of prog#80:tracepoint:hello");
+    CHECK(s.alive[3].object->label() == "map#16:hash:lonely");
+    CHECK(!s.alive[3].looked_at);
+    CHECK(describe(s.alive[3].reasons[0]).starts_with(
+        "nothing found holding it (searched the fds of 2 processes, 1 pins on 1 bpffs mount; not searched: "));
+    CHECK(s.only_looked_at == 0);
 }

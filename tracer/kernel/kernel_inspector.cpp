@@ -21,8 +21,9 @@ namespace {
 
 long sys_bpf(int cmd, void* attr, unsigned size) { return syscall(SYS_bpf, cmd, attr, size); }
 
-// What kind of file /proc/PID/fd/N links to.
-ObjectKind kind_of_link(std::string_view target) {
+} // namespace
+
+ObjectKind bpf_kind_of_fd_target(std::string_view target) {
     if (target == "anon_inode:bpf-map") return ObjectKind::Map;
     if (target == "anon_inode:bpf-prog") return ObjectKind::Prog;
     // A link made by the kernel is "bpf_link"; one reopened from bpffs by
@@ -32,6 +33,8 @@ ObjectKind kind_of_link(std::string_view target) {
     if (target == "anon_inode:bpf-token") return ObjectKind::Token;
     return ObjectKind::Other;
 }
+
+namespace {
 
 // A readable name for a non-BPF file: "perf_event", "socket", "netns",
 // "cgroup:/sys/fs/cgroup/x", or the path.
@@ -112,7 +115,7 @@ std::optional<ObjectFacts> KernelInspector::inspect(pid_t pid, int fd) {
     const ssize_t n = readlink(path, target, sizeof target - 1);
     if (n < 0) return std::nullopt;  // not open
     const std::string_view link(target, std::size_t(n));
-    const ObjectKind kind = kind_of_link(link);
+    const ObjectKind kind = bpf_kind_of_fd_target(link);
     if (kind == ObjectKind::Other) {
         ObjectFacts f;
         f.what = other_name(link);

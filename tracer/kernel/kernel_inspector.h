@@ -6,6 +6,7 @@
 
 #include <sys/types.h>
 
+#include <string_view>
 #include <unordered_map>
 
 #include "decoder/model/fd_model.h"
@@ -27,6 +28,10 @@ private:
     Pidfd no_pidfd_;
     long settle_budget_us_ = 200000;  // how long still_exists may wait for deferred frees
 };
+
+// What kind of BPF object an fd whose /proc/PID/fd/N link reads `target`
+// refers to ("anon_inode:bpf-map" is a map); Other for any other file.
+model::ObjectKind bpf_kind_of_fd_target(std::string_view target);
 
 // Facts of a BPF object from an fd the tracer holds.
 std::optional<model::ObjectFacts> facts_of_own_fd(int fd, model::ObjectKind kind);

@@ -36,6 +36,10 @@ std::string_view reason_kind(model::AliveReason::Kind kind) {
     case K::Attached: return "attached";
     case K::PerfEvent: return "perf_event";
     case K::OpenFd: return "open_fd";
+    case K::HeldByProcess: return "held_by_process";
+    case K::UsedByProgram: return "used_by_program";
+    case K::BtfOf: return "btf_of";
+    case K::RunsOn: return "runs_on";
     case K::Elsewhere: break;
     }
     return "elsewhere";
@@ -49,14 +53,38 @@ void append_reason(fmt::memory_buffer& out, const model::AliveReason& r) {
         put(out, ",\"path\":");
         append_json_string(out, r.path);
         break;
-    case K::HeldByLink: fmt::format_to(It(out), ",\"link_id\":{}", r.link_id); break;
+    case K::HeldByLink:
+        fmt::format_to(It(out), ",\"link_id\":{}", r.link_id);
+        if (!r.what.empty()) {
+            put(out, ",\"attached_to\":");
+            append_json_string(out, r.what);
+        }
+        break;
+    case K::HeldByProcess:
+        fmt::format_to(It(out), ",\"pid\":{},\"fd\":{},\"comm\":", r.pid, r.fd);
+        append_json_string(out, r.comm);
+        break;
+    case K::UsedByProgram:
+    case K::BtfOf:
+        put(out, ",\"by\":");
+        decoder::append_object_json(out, r.what);
+        break;
+    case K::RunsOn:
+        put(out, ",\"where\":");
+        append_json_string(out, r.what);
+        break;
     case K::PerfEvent:
         put(out, ",\"event\":");
         decoder::append_object_json(out, r.what);
         [[fallthrough]];
     case K::OpenFd: fmt::format_to(It(out), ",\"pid\":{},\"fd\":{}", r.pid, r.fd); break;
-    case K::Attached:
-    case K::Elsewhere: break;
+    case K::Attached: break;
+    case K::Elsewhere:
+        if (!r.what.empty()) {
+            put(out, ",\"searched\":");
+            append_json_string(out, r.what);
+        }
+        break;
     }
     put(out, ",\"text\":");
     append_json_string(out, model::describe(r, false));
@@ -94,6 +122,7 @@ void JsonOutput::alive(const AliveRecord& r) {
         if (i != 0) out.push_back(',');
         put(out, "{\"object\":");
         decoder::append_object_json(out, a.object->cached_label());
+        fmt::format_to(It(out), ",\"depth\":{},\"looked_at\":{}", a.depth, a.looked_at ? "true" : "false");
         put(out, ",\"reasons\":[");
         for (std::size_t k = 0; k < a.reasons.size(); ++k) {
             if (k != 0) out.push_back(',');

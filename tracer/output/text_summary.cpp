@@ -126,10 +126,12 @@ void render_fds(const model::ProcessFds& p, bool verbose, fmt::memory_buffer& ou
 void render_alive(std::span<const model::AliveObject> alive, std::size_t only_looked_at, fmt::memory_buffer& out) {
     put(out, "--- objects alive after the trace ---\n");
     if (alive.empty()) put(out, "  none\n");
+    // A tree: a link, the program it holds, the maps and BTF the program uses.
     for (const model::AliveObject& a : alive) {
-        put(out, "  ");
+        for (std::size_t i = 0; i <= a.depth; ++i) put(out, "  ");
         put(out, text_safe(a.object->label()));
         put(out, "   ");
+        if (a.looked_at) put(out, "only looked at; ");
         for (std::size_t i = 0; i < a.reasons.size(); ++i) {
             if (i != 0) put(out, ", ");
             put(out, model::describe(a.reasons[i], true));

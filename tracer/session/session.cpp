@@ -10,6 +10,7 @@
 #include "decoder/model/summary.h"
 #include "decoder/notes/notes.h"
 #include "decoder/uapi/bpf_attr.h"
+#include "tracer/kernel/holders.h"
 #include "tracer/kernel/verifier_replay.h"
 
 namespace bpfsc::tracer {
@@ -104,7 +105,10 @@ void Session::summary() {
     // --no-follow: COMMAND's process only, as the call lines.
     // Feature probes' fds are left out of the text's tables unless -v.
     const bool with_probes = options_.verbose || options_.format == Format::Json;
-    const model::Summary s = model::summarize(model_, inspector_, options_.follow_forks ? 0 : main_pid_, with_probes);
+    // What holds each object on the whole machine, asked once.
+    const model::KernelHolders holders = gather_holders(getpid());
+    const model::Summary s =
+        model::summarize(model_, inspector_, options_.follow_forks ? 0 : main_pid_, with_probes, &holders);
     for (const model::ProcessFds& p : s.processes) out_.fd_table(FdTableRecord{&p});
     out_.alive(AliveRecord{s.alive, s.only_looked_at});
 }
