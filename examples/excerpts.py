@@ -208,6 +208,18 @@ NORMALISE = [
 PER_CPU = re.compile(r"perf_event_array|PERF_EVENT_ARRAY")
 
 
+def unwrap(lines):
+    """The info: data lines the tracer wraps at 150 columns, joined again:
+    where they break depends on how many digits the ids have."""
+    out = []
+    for line in lines:
+        if line.startswith("         ") and out and out[-1].lstrip().startswith("info: {"):
+            out[-1] += " " + line.strip()
+        else:
+            out.append(line)
+    return out
+
+
 def normalise(line):
     for regex, repl in NORMALISE:
         line = regex.sub(repl, line)
@@ -269,7 +281,8 @@ def main():
         except Missing as e:
             print(f"excerpts: {name}: {e}")
             return 77
-        ours, theirs = [normalise(x) for x in in_readme[name][2]], [normalise(x) for x in fresh[name]]
+        ours = [normalise(x) for x in unwrap(in_readme[name][2])]
+        theirs = [normalise(x) for x in unwrap(fresh[name])]
         if ours == theirs or (EXCERPTS[name].unordered and sorted(ours) == sorted(theirs)):
             print(f"ok: {name}")
         else:

@@ -74,13 +74,16 @@ void add_holders(const FdModel& model, const Object& o, const KernelHolders& h, 
             r.what = what;
             reasons.push_back(std::move(r));
         }
-        if (const auto it = h.attached.find(f.id); it != h.attached.end())
+        if (const auto it = h.attached.find(f.id); it != h.attached.end() && !it->second.empty()) {
+            // Where it is attached says more than the trace's bare "attached".
+            std::erase_if(reasons, [](const AliveReason& r) { return r.kind == AliveReason::Kind::Attached; });
             for (const std::string& where : it->second) {
                 AliveReason r;
                 r.kind = AliveReason::Kind::RunsOn;
                 r.what = where;
                 reasons.push_back(std::move(r));
             }
+        }
     }
     if (f.kind == ObjectKind::Map)
         if (const auto it = h.map_users.find(f.id); it != h.map_users.end())
@@ -265,8 +268,7 @@ std::string describe(const AliveReason& reason, bool for_text) {
     }
     if (!reason.what.empty())
         return "nothing found holding it (searched " + reason.what +
-               "; not searched: tc filters and cgroup attachments made without a link): held by the kernel, or "
-               "being freed";
+               "; not searched: tc filters): held by the kernel, or being freed";
     return "not held by this program: pinned where it was not seen, attached, held by another process, or still being freed";
 }
 

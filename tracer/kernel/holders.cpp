@@ -2,6 +2,7 @@
 #include "tracer/kernel/holders.h"
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <linux/bpf.h>
 #include <net/if.h>
 #include <sys/syscall.h>
@@ -9,7 +10,9 @@
 
 #include <bpf/libbpf.h>
 
+#include <algorithm>
 #include <cstring>
+#include <map>
 #include <filesystem>
 #include <fstream>
 #include <string_view>
@@ -31,6 +34,8 @@ using model::ObjectKind;
 
 constexpr std::size_t kMaxPins = 20000;  // files walked per bpffs mount, at most
 constexpr int kMaxPinDepth = 16;
+constexpr std::size_t kMaxCgroups = 5000;  // cgroups asked, at most
+constexpr uint32_t kAttachTypes = 64;      // attach types asked of each cgroup (6.18 has 58)
 
 long sys_bpf(int cmd, union bpf_attr& a) { return syscall(SYS_bpf, cmd, &a, sizeof a); }
 
@@ -186,10 +191,40 @@ std::size_t walk_ids(int next_cmd, int fd_cmd, Each each) {
     return n;
 }
 
-std::string link_target(const bpf_link_info& info) {
+// Every cgroup of the cgroup2 hierarchy: its id (the directory's inode
+// number, as the kernel numbers cgroups) and path.
+std::map<uint64_t, std::string> cgroups() {
+    std::map<uint64_t, std::string> found;
+    std::ifstream f("/proc/self/mounts");
+    std::string device, where, type, rest;
+    std::string root;
+    while (f >> device >> where >> type && std::getline(f, rest))
+        if (type == "cgroup2") root = where;
+    if (root.empty()) return found;
+    std::error_code ec;
+    std::size_t walked = 0;
+    const auto add = [&](const fs::path& dir) {
+        struct stat st{};
+        if (stat(dir.c_str(), &st) == 0) found[st.st_ino] = dir.string();
+    };
+    add(root);
+    for (fs::recursive_directory_iterator it(root, fs::directory_options::skip_permission_denied, ec), end;
+         !ec && it != end && walked < kMaxCgroups; it.increment(ec), ++walked) {
+        std::error_code type_ec;
+        if (it->is_directory(type_ec)) add(it->path());
+    }
+    return found;
+}
+
+std::string cgroup_name(const std::map<uint64_t, std::string>& cgroups, uint64_t id) {
+    const auto it = cgroups.find(id);
+    return it != cgroups.end() ? it->second : fmt::format("cgroup {}", id);
+}
+
+std::string link_target(const bpf_link_info& info, const std::map<uint64_t, std::string>& groups) {
     switch (info.type) {
     case BPF_LINK_TYPE_CGROUP:
-        return fmt::format("cgroup {} at {}", info.cgroup.cgroup_id,
+        return fmt::format("{} at {}", cgroup_name(groups, info.cgroup.cgroup_id),
                            decoder::xlat::bpf_attach_type.name_of(info.cgroup.attach_type));
     case BPF_LINK_TYPE_XDP: {
         char name[IF_NAMESIZE] = {};
@@ -201,11 +236,39 @@ std::string link_target(const bpf_link_info& info) {
     }
 }
 
-std::size_t scan_links(KernelHolders& h) {
+// The programs attached to each cgroup without a link (BPF_PROG_ATTACH),
+// as BPF_PROG_QUERY tells them for every attach type; those a cgroup link
+// holds are said by the link. Returns how many cgroups were asked.
+std::size_t scan_cgroups(KernelHolders& h, const std::map<uint64_t, std::string>& groups,
+                         const std::vector<std::pair<uint64_t, uint32_t>>& linked) {
+    for (const auto& [id, path] : groups) {
+        const UniqueFd dir(open(path.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+        if (!dir) continue;
+        for (uint32_t type = 0; type < kAttachTypes; ++type) {
+            uint32_t progs[64];
+            union bpf_attr a;
+            std::memset(&a, 0, sizeof a);
+            a.query.target_fd = uint32_t(dir.get());
+            a.query.attach_type = type;
+            a.query.prog_ids = reinterpret_cast<uintptr_t>(progs);
+            a.query.prog_cnt = 64;
+            if (sys_bpf(BPF_PROG_QUERY, a) != 0) continue;  // not a cgroup attach type, or nothing
+            const bool by_link = std::find(linked.begin(), linked.end(), std::pair{id, type}) != linked.end();
+            for (uint32_t i = 0; i < a.query.prog_cnt && i < 64 && !by_link; ++i)
+                h.attached[progs[i]].push_back(fmt::format("attached to {} at {}", path,
+                                                           decoder::xlat::bpf_attach_type.name_of(type)));
+        }
+    }
+    return groups.size();
+}
+
+std::size_t scan_links(KernelHolders& h, const std::map<uint64_t, std::string>& groups,
+                       std::vector<std::pair<uint64_t, uint32_t>>& cgroup_links) {
     return walk_ids(BPF_LINK_GET_NEXT_ID, BPF_LINK_GET_FD_BY_ID, [&](int fd, uint32_t id) {
         bpf_link_info info{};
         if (!object_info(fd, info)) return;
-        h.links[id] = KernelHolders::Link{info.type, info.prog_id, link_target(info)};
+        h.links[id] = KernelHolders::Link{info.type, info.prog_id, link_target(info, groups)};
+        if (info.type == BPF_LINK_TYPE_CGROUP) cgroup_links.emplace_back(info.cgroup.cgroup_id, info.cgroup.attach_type);
         model::ObjectFacts f;
         f.kind = ObjectKind::Link;
         f.id = id;
@@ -250,8 +313,14 @@ std::size_t scan_xdp(KernelHolders& h) {
         if (bpf_xdp_query(int(i->if_index), 0, &q) != 0) continue;
         const std::pair<uint32_t, std::string_view> modes[] = {
             {q.skb_prog_id, "generic"}, {q.drv_prog_id, "driver"}, {q.hw_prog_id, "offloaded"}};
-        for (const auto& [prog, mode] : modes)
-            if (prog != 0) h.attached[prog].push_back(fmt::format("XDP on {} ({} mode)", i->if_name, mode));
+        for (const auto& [prog, mode] : modes) {
+            // An XDP link says it already ("held by link#4 (XDP on lo)").
+            const bool by_link = std::any_of(h.links.begin(), h.links.end(), [&](const auto& l) {
+                return l.second.type == BPF_LINK_TYPE_XDP && l.second.prog_id == prog;
+            });
+            if (prog != 0 && !by_link)
+                h.attached[prog].push_back(fmt::format("XDP on {} ({} mode)", i->if_name, mode));
+        }
     }
     if_freenameindex(names);
     return n;
@@ -264,7 +333,10 @@ model::KernelHolders gather_holders(pid_t self) {
     const std::size_t processes = scan_processes(h, self);
     const std::vector<std::string> mounts = bpffs_mounts();
     const std::size_t pins = scan_pins(h, mounts);
-    const std::size_t links = scan_links(h);
+    const std::map<uint64_t, std::string> groups = cgroups();
+    std::vector<std::pair<uint64_t, uint32_t>> cgroup_links;
+    const std::size_t links = scan_links(h, groups, cgroup_links);
+    const std::size_t cgroups_asked = scan_cgroups(h, groups, cgroup_links);
     const std::size_t programs = scan_programs(h);
     const std::size_t maps = scan_maps(h);
     const std::size_t interfaces = scan_xdp(h);
@@ -272,6 +344,7 @@ model::KernelHolders gather_holders(pid_t self) {
     h.searched.push_back(fmt::format("{} pins on {} bpffs mount{}", pins, mounts.size(), mounts.size() == 1 ? "" : "s"));
     h.searched.push_back(fmt::format("{} links, {} programs and {} maps", links, programs, maps));
     h.searched.push_back(fmt::format("XDP on {} interfaces", interfaces));
+    h.searched.push_back(fmt::format("the programs attached to {} cgroups", cgroups_asked));
     h.gathered = true;
     return h;
 }

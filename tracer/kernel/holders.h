@@ -5,7 +5,8 @@
 // id), every link (BPF_LINK_GET_NEXT_ID) and its target, the maps and BTF
 // of every program and the BTF of every map (BPF_OBJ_GET_INFO_BY_FD), XDP
 // programs on every interface (libbpf's bpf_xdp_query, netlink) and the
-// programs on perf events (BPF_TASK_FD_QUERY on every perf event fd). The
+// programs on perf events (BPF_TASK_FD_QUERY on every perf event fd) and
+// those attached to every cgroup without a link (BPF_PROG_QUERY). The
 // tracer's own fds are left out; every fd it opens is closed at once.
 #pragma once
 
