@@ -18,6 +18,7 @@ packages=(
   "linux-headers-$(dpkg --print-architecture)"  # kernel headers BCC compiles against (see below)
   iproute2 util-linux                       # examples/: maps-ctl's lab (ip, unshare)
   python3-jsonschema                        # test/json/: every JSON line of the tests checked against docs/trace.schema.json
+  bpftrace                                  # test/integration: bpftrace's feature probes recognised
 )
 
 missing=()

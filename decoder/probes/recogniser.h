@@ -45,6 +45,9 @@ public:
     Verdict other_event();
     // The process is gone or replaced its image: its fds with it.
     void forget(pid_t pid);
+    // What the process is, when the caller knows (its command is bpftool or
+    // bpftrace): the probes of libbpf's probe API it makes are its own.
+    void program_is(pid_t pid, Prober by) { processes_[pid].family = by; }
     // Whether a call is held.
     bool holding() const { return held_.has_value(); }
 

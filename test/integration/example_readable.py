@@ -155,5 +155,18 @@ def test_probe_labels(args, tmp):
     calls = int(PROBE_RUN.match(lines[0]).group(1))
     expect(calls > 1000 and "program types: " in lines[0] and "map types: " in lines[0],
            f"bpftool feature probe's line: {lines[0][:300]}")
+    # bpftrace --info: every program and map it makes is a probe, its own
+    # (instruction limit, loops, map batch) named as bpftrace's.
+    out = os.path.join(tmp, "bpftrace.json")
+    rc, _, stderr = run([args.tracer, "--format=json", "-o", out, "bpftrace", "--info"], what="bpftrace --info")
+    expect(rc == 0, f"bpftrace --info under the tracer exits with {rc}: {stderr}")
+    info = JsonTrace(out)
+    made = [c for c in info.calls if c["cmd"]["name"] in ("BPF_PROG_LOAD", "BPF_MAP_CREATE")]
+    unlabelled = [c for c in made if "probe" not in c]
+    expect(made and not unlabelled, f"bpftrace --info: {len(unlabelled)} of {len(made)} loads not labelled as probes: "
+                                    f"{[str(c)[:300] for c in unlabelled[:3]]}")
+    own = {c["probe"]["feature"] for c in info.calls if c.get("probe", {}).get("by") == "bpftrace"}
+    expect({"insn_limit", "loops", "map_batch"} <= own, f"bpftrace --info: bpftrace's own probes found: {own}")
     print(f"probes: {len(probes)} of hello-buffer-config's calls are libbpf's probes, all labelled, in "
-          f"{len(runs)} collapsed lines; bpftool feature probe's {calls} calls in one line")
+          f"{len(runs)} collapsed lines; bpftool feature probe's {calls} calls in one line; "
+          f"bpftrace --info's {len(made)} loads all probes")

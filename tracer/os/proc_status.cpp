@@ -57,6 +57,17 @@ std::optional<uint64_t> effective_capabilities(pid_t pid) {
     return s ? std::optional<uint64_t>(s->effective_caps) : std::nullopt;
 }
 
+std::string process_comm(pid_t pid) {
+    char path[64];
+    std::snprintf(path, sizeof path, "/proc/%d/comm", int(pid));
+    const UniqueFile f = open_for_reading(path);
+    char line[64] = {};
+    if (!f || std::fgets(line, sizeof line, f.get()) == nullptr) return {};
+    std::string comm(line);
+    if (!comm.empty() && comm.back() == '\n') comm.pop_back();
+    return comm;
+}
+
 std::optional<pid_t> thread_group_of(pid_t tid) {
     const auto s = read_proc_status(tid);
     return s && s->tgid != 0 ? std::optional<pid_t>(s->tgid) : std::nullopt;

@@ -34,6 +34,9 @@ struct ProcStatus {
 // ours to read. /proc/TID/status exists for every thread id.
 std::optional<ProcStatus> read_proc_status(pid_t tid);
 
+// The command a process runs, as /proc/PID/comm says it ("bpftool"), "" if gone.
+std::string process_comm(pid_t pid);
+
 // Shorthands for a single line.
 std::optional<uint64_t> effective_capabilities(pid_t pid);
 std::optional<pid_t> thread_group_of(pid_t tid);

@@ -2,6 +2,7 @@
 #include "tracer/session/probe_calls.h"
 
 #include "decoder/uapi/bpf_attr.h"
+#include "tracer/os/proc_status.h"
 
 namespace bpfsc::tracer {
 
@@ -40,6 +41,13 @@ void ProbeCalls::print_held(const probes::Recogniser::Verdict& v) {
 }
 
 probes::Recogniser::Verdict ProbeCalls::bpf_call(const decoder::DecodedCall& call, pid_t pid, pid_t tid) {
+    // bpftool and bpftrace make probes through libbpf's probe API (and
+    // bpftrace its own of the same shapes): the command says whose they are.
+    if (named_.insert(pid).second) {
+        const std::string comm = process_comm(pid);
+        if (comm == "bpftool") recogniser_.program_is(pid, probes::Prober::Bpftool);
+        if (comm == "bpftrace") recogniser_.program_is(pid, probes::Prober::Bpftrace);
+    }
     const probes::Recogniser::Verdict v = recogniser_.bpf_call(call, pid, tid);
     print_held(v);
     return v;

@@ -14,6 +14,7 @@
 
 #include <memory>
 #include <optional>
+#include <unordered_set>
 #include <string>
 #include <vector>
 
@@ -44,7 +45,10 @@ public:
     const probes::Probe* closed(pid_t pid, pid_t tid, int fd);
     // Before any other record: a held record is printed, as no probe.
     void settle();
-    void forget(pid_t pid) { recogniser_.forget(pid); }
+    void forget(pid_t pid) {
+        recogniser_.forget(pid);
+        named_.erase(pid);
+    }
 
 private:
     struct Held {
@@ -62,6 +66,7 @@ private:
     probes::Recogniser recogniser_;
     std::optional<Held> held_;
     probes::Probe probe_;                     // the probe of the record being printed
+    std::unordered_set<pid_t> named_;         // processes whose command was read
 };
 
 } // namespace bpfsc::tracer
