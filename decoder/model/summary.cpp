@@ -57,7 +57,9 @@ void add_holders(const FdModel& model, const Object& o, const KernelHolders& h, 
             reasons.push_back(std::move(r));
         }
     if (f.kind == ObjectKind::Prog) {
-        for (const auto& [link_id, link] : h.links) {
+        for (const auto& entry : h.links) {
+            const uint32_t link_id = entry.first;  // a name of its own: clang 14 lambdas cannot capture bindings
+            const KernelHolders::Link& link = entry.second;
             if (link.prog_id != f.id) continue;
             const std::string what =
                 !link.target.empty() ? link.target : short_type_name(ObjectKind::Link, link.type) + " link";
@@ -267,8 +269,7 @@ std::string describe(const AliveReason& reason, bool for_text) {
     case AliveReason::Kind::Elsewhere: break;
     }
     if (!reason.what.empty())
-        return "nothing found holding it (searched " + reason.what +
-               "; not searched: tc filters): held by the kernel, or being freed";
+        return "nothing found holding it (searched " + reason.what + "): held by the kernel, or being freed";
     return "not held by this program: pinned where it was not seen, attached, held by another process, or still being freed";
 }
 

@@ -49,7 +49,7 @@ void perf_event_released(const model::FdModel& model, pid_t pid, const std::shar
             out.push_back(fmt::format("{} still holds {}, so {} still runs on it", holders, event->cached_label(),
                                       prog->cached_label()));
         else
-            out.push_back(fmt::format("{} closed here: unless another process holds it, {} no longer runs on it",
+            out.push_back(fmt::format("{} closed: unless another process holds it, {} no longer runs on it",
                                       event->cached_label(), prog->cached_label()));
     }
 }

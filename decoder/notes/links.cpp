@@ -30,8 +30,12 @@ bool create(Ctx& c) {
     if (c.member(a::target_ifindex) != nullptr) on = fmt::format(" on interface {}", c.in(a::target_ifindex));
     else if (c.fd(a::target_fd) > 0) on = " on " + c.name_fd(c.fd(a::target_fd));
     const int fd = int(c.call.ret);
-    c.say(fmt::format("attached {}{} at {} through {}", what, on, attach_name(c.in(a::attach_type)),
-                      c.created(fd, ObjectKind::Link, 0, "")));
+    if (c.in(a::attach_type) == uapi::BPF_PERF_EVENT && c.fd(a::target_fd) > 0)  // the event's fd says where
+        c.say(fmt::format("attached {} to {} through {}", what, c.name_fd(c.fd(a::target_fd)),
+                          c.created(fd, ObjectKind::Link, 0, "")));
+    else
+        c.say(fmt::format("attached {}{} at {} through {}", what, on, attach_name(c.in(a::attach_type)),
+                          c.created(fd, ObjectKind::Link, 0, "")));
     c.say(fmt::format("it stays attached while fd {} (or a pin) holds the link", fd));
     return true;
 }

@@ -1240,7 +1240,10 @@ def normalize(value, pids, key=""):
     """One JSON value with what differs from run to run whatever traces it
     made uniform: addresses, object ids, pids, durations."""
     if isinstance(value, dict):
-        return {k: normalize(v, pids, k) for k, v in value.items() if k not in ("seq", "tid", "ts", "duration")}
+        # What the summary searched counts the machine's processes, pins and
+        # objects at that moment: never the same twice.
+        return {k: normalize(v, pids, k) for k, v in value.items()
+                if k not in ("seq", "tid", "ts", "duration", "searched")}
     if isinstance(value, list):
         return [normalize(v, pids, key) for v in value]
     if key == "addr":
@@ -1248,6 +1251,8 @@ def normalize(value, pids, key=""):
     if key in ("pid", "duration") or ID_KEY.search(key):
         return "N" if isinstance(value, int) else value
     if isinstance(value, str):
+        if value.startswith("nothing found holding it"):
+            value = re.sub(r"\d+", "N", value)
         value = re.sub(r"(map|prog|btf|link)#\d+", r"\1#N", value)
         value = re.sub(r"0x[0-9a-f]{5,}", "ADDR", value)
         value = re.sub(r"\d+ ns\b", "N ns", value)

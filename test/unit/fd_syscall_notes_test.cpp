@@ -70,8 +70,8 @@ TEST_CASE("fd notes: a program set on a perf event runs there until the event's 
 
     const std::vector<std::string> closed = after(model, op(K::Close, 7), 0);
     REQUIRE(closed.size() == 1);
-    CHECK(closed[0] == "perf_event:tracepoint:syscalls:sys_enter_execve closed here: unless another process holds "
-                       "it, " + prog + " no longer runs on it");
+    CHECK(closed[0] == "perf_event:tracepoint:syscalls:sys_enter_execve closed: unless another process holds it, " +
+                           prog + " no longer runs on it");
 
     notes.clear();
     bpfsc::notes::explain_perf_event_open(-ENOENT, notes);

@@ -407,7 +407,7 @@ TEST_CASE("notes: attaching, links, queries and test runs", "[notes]") {
     lc.target_fd = 9;
     lc.attach_type = uapi::BPF_PERF_EVENT;
     CHECK(t.call(uapi::BPF_LINK_CREATE, lc, 8) ==
-          Lines{"attached prog#80:kprobe:hello on fd 9 (perf_event) at BPF_PERF_EVENT through a new link",
+          Lines{"attached prog#80:kprobe:hello to fd 9 (perf_event) through a new link",
                 "it stays attached while fd 8 (or a pin) holds the link"});
 
     uapi::prog_attach_attr pa{};

@@ -4,7 +4,7 @@
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <linux/bpf.h>
-#include <net/if.h>
+#include <net/if.h>  // if_indextoname
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -22,6 +22,8 @@
 #include "decoder/xlat.h"
 #include "tracer/kernel/kernel_inspector.h"
 #include "tracer/kernel/object_info.h"
+#include "tracer/os/interfaces.h"
+#include "tracer/os/tc_filters.h"
 #include "tracer/os/unique_fd.h"
 
 namespace bpfsc::tracer {
@@ -305,25 +307,31 @@ std::size_t scan_maps(KernelHolders& h) {
 }
 
 std::size_t scan_xdp(KernelHolders& h) {
-    struct if_nameindex* names = if_nameindex();
-    if (names == nullptr) return 0;
-    std::size_t n = 0;
-    for (struct if_nameindex* i = names; i->if_index != 0; ++i, ++n) {
-        LIBBPF_OPTS(bpf_xdp_query_opts, q);
-        if (bpf_xdp_query(int(i->if_index), 0, &q) != 0) continue;
+    const auto interfaces = network_interfaces();
+    for (const auto& [index, if_name] : interfaces) {
+        bpf_xdp_query_opts q{};  // LIBBPF_OPTS, without its GNU statement expression
+        q.sz = sizeof q;
+        if (bpf_xdp_query(int(index), 0, &q) != 0) continue;
         const std::pair<uint32_t, std::string_view> modes[] = {
             {q.skb_prog_id, "generic"}, {q.drv_prog_id, "driver"}, {q.hw_prog_id, "offloaded"}};
-        for (const auto& [prog, mode] : modes) {
+        for (const auto& [prog_id, mode] : modes) {
+            const uint32_t prog = prog_id;  // clang 14 lambdas cannot capture bindings
             // An XDP link says it already ("held by link#4 (XDP on lo)").
             const bool by_link = std::any_of(h.links.begin(), h.links.end(), [&](const auto& l) {
                 return l.second.type == BPF_LINK_TYPE_XDP && l.second.prog_id == prog;
             });
             if (prog != 0 && !by_link)
-                h.attached[prog].push_back(fmt::format("XDP on {} ({} mode)", i->if_name, mode));
+                h.attached[prog].push_back(fmt::format("XDP on {} ({} mode)", if_name, mode));
         }
     }
-    if_freenameindex(names);
-    return n;
+    return interfaces.size();
+}
+
+void scan_tc(KernelHolders& h) {
+    std::size_t interfaces = 0;
+    for (const TcFilter& f : tc_bpf_filters(&interfaces))
+        h.attached[f.prog_id].push_back(fmt::format("tc {} filter on {}{}{}", f.ingress ? "ingress" : "egress",
+                                                    f.interface, f.name.empty() ? "" : " ", f.name));
 }
 
 } // namespace
@@ -340,10 +348,11 @@ model::KernelHolders gather_holders(pid_t self) {
     const std::size_t programs = scan_programs(h);
     const std::size_t maps = scan_maps(h);
     const std::size_t interfaces = scan_xdp(h);
+    scan_tc(h);
     h.searched.push_back(fmt::format("the fds of {} processes", processes));
     h.searched.push_back(fmt::format("{} pins on {} bpffs mount{}", pins, mounts.size(), mounts.size() == 1 ? "" : "s"));
     h.searched.push_back(fmt::format("{} links, {} programs and {} maps", links, programs, maps));
-    h.searched.push_back(fmt::format("XDP on {} interfaces", interfaces));
+    h.searched.push_back(fmt::format("XDP and tc filters on {} interfaces", interfaces));
     h.searched.push_back(fmt::format("the programs attached to {} cgroups", cgroups_asked));
     h.gathered = true;
     return h;

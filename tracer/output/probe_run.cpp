@@ -65,8 +65,7 @@ void ProbeRun::append_text(fmt::memory_buffer& out) const {
     std::vector<std::string_view> who;
     for (std::size_t i = 0; i < 3; ++i)
         if (by_[i]) who.push_back(probes::prober_name(probes::Prober(i)));
-    fmt::format_to(It(out), "{} feature probe{} by {} (-v shows {})", calls_, calls_ == 1 ? "" : "s",
-                   fmt::join(who, " and "), calls_ == 1 ? "it" : "each");
+    fmt::format_to(It(out), "{} feature probe{} by {} (see -v)", calls_, calls_ == 1 ? "" : "s", fmt::join(who, " and "));
 
     std::vector<std::string> yes, no;
     struct Group {

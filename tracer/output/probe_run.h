@@ -2,7 +2,7 @@
 // process that only ask the kernel what it supports, and the closes of
 // what they made, are printed as one line when the run ends (the next
 // other record):
-//   # 26 feature probes by libbpf (-v shows each): yes: memcg, loading, BTF (func, float), perf link
+//   # 26 feature probes by libbpf (see -v): yes: memcg, loading, BTF (func, float), perf link
 // Memory: one entry per question asked in the run.
 #pragma once
 
@@ -26,7 +26,7 @@ public:
     Timestamp first_time() const { return first_time_; }
     uint64_t first_seq() const { return first_seq_; }
     uint64_t last_seq() const { return last_seq_; }
-    // "26 feature probes by libbpf (-v shows each): yes: ...; no: ..." (a
+    // "26 feature probes by libbpf (see -v): yes: ...; no: ..." (a
     // probe's calls and the closes of what it made count one each).
     void append_text(fmt::memory_buffer& out) const;
     void clear();

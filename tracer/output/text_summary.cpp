@@ -5,8 +5,11 @@
 //     fd 5  prog#80:tracepoint:hello   opened before tracing   closed at exit
 //   --- fds of pid 1240: 7 fds inherited by fork (3-9), all closed by #17 close_range ---
 //   --- objects alive after the trace ---
-//     map#15:hash:config   pinned at /sys/fs/bpf/config
-//     prog#80:tracepoint:hello   held by link#4
+//     link#4:perf_event   fd 8 of pid 1234 (loader)
+//       prog#80:tracepoint:hello   runs on the tracepoint sys_enter_execve (fd 7 of pid 1234, loader)
+//         map#15:hash:config   pinned at /sys/fs/bpf/config
+// (a tree: what holds an object stands above it, and the reason that
+// names it is not repeated)
 // ("still open" when the trace ended before the fd closed; "  none" when no
 // object outlives the trace; a child that only inherited fds and closed
 // them all at once gets one line, its whole table with -v). Columns of an fd table are aligned. Names and
@@ -123,18 +126,58 @@ void render_fds(const model::ProcessFds& p, bool verbose, fmt::memory_buffer& ou
                        p.probe_fds, p.probe_fds == 1 ? "" : "s");
 }
 
+// Whether `r` names the object the line stands under in the tree (the
+// link holding a program, the program using a map or BTF): the indentation
+// says it already.
+bool names_parent(const model::AliveReason& r, const model::Object* parent) {
+    if (parent == nullptr) return false;
+    using K = model::AliveReason::Kind;
+    switch (r.kind) {
+    case K::HeldByLink: return parent->facts.kind == model::ObjectKind::Link && parent->facts.id == r.link_id;
+    case K::UsedByProgram:
+    case K::BtfOf: return r.what == parent->cached_label();
+    default: return false;
+    }
+}
+
+// "map#15" of "map#15:hash:config", to name several in one reason.
+std::string_view short_label(std::string_view label) { return label.substr(0, label.find(':')); }
+
 void render_alive(std::span<const model::AliveObject> alive, std::size_t only_looked_at, fmt::memory_buffer& out) {
     put(out, "--- objects alive after the trace ---\n");
     if (alive.empty()) put(out, "  none\n");
     // A tree: a link, the program it holds, the maps and BTF the program uses.
+    std::vector<const model::Object*> above;  // the object at each depth of the current branch
     for (const model::AliveObject& a : alive) {
+        above.resize(a.depth);
+        const model::Object* parent = a.depth == 0 ? nullptr : above[a.depth - 1];
+        above.push_back(a.object.get());
         for (std::size_t i = 0; i <= a.depth; ++i) put(out, "  ");
         put(out, text_safe(a.object->label()));
         put(out, "   ");
         if (a.looked_at) put(out, "only looked at; ");
-        for (std::size_t i = 0; i < a.reasons.size(); ++i) {
-            if (i != 0) put(out, ", ");
-            put(out, model::describe(a.reasons[i], true));
+        std::vector<std::string_view> btf_of;  // the other maps and programs a BTF describes, said once
+        bool first = true, parent_btf = false;
+        for (const model::AliveReason& r : a.reasons) {
+            if (names_parent(r, parent) && a.reasons.size() > 1) {
+                parent_btf |= r.kind == model::AliveReason::Kind::BtfOf;
+                continue;
+            }
+            if (r.kind == model::AliveReason::Kind::BtfOf) {
+                btf_of.push_back(r.what);
+                continue;
+            }
+            if (!first) put(out, ", ");
+            first = false;
+            put(out, model::describe(r, true));
+        }
+        if (!btf_of.empty()) {
+            if (!first) put(out, ", ");
+            put(out, parent_btf ? "also the BTF of " : "the BTF of ");
+            for (std::size_t i = 0; i < btf_of.size(); ++i) {
+                if (i != 0) put(out, i + 1 == btf_of.size() ? " and " : ", ");
+                put(out, btf_of.size() > 1 ? short_label(btf_of[i]) : btf_of[i]);
+            }
         }
         out.push_back('\n');
     }
