@@ -183,7 +183,11 @@ void append_info_below(OutBuf& out, const DecodedCall& call, TextPhase phase) {
     std::size_t written = 0;
     for (std::size_t i = 0; i < text.size(); ++i) {
         const char c = text[i];
-        if (c == '"' && (i == 0 || text[i - 1] != '\\')) quoted = !quoted;
+        if (quoted && c == '\\') {  // an escape: the next character is not a quote
+            ++i;
+            continue;
+        }
+        if (c == '"') quoted = !quoted;
         if (!quoted && c == ',' && i + 1 < text.size() && text[i + 1] == ' ') last_break = i + 1;
         const std::size_t width = out.size() - line_start + (i + 1 - written);
         if (width > kInfoWidth && last_break != std::string_view::npos && last_break > written) {

@@ -37,8 +37,12 @@ struct KernelHolders {
     std::map<uint32_t, Link> links;                    // every link, by id
     std::map<uint32_t, std::vector<uint32_t>> map_users;  // map id: the programs using it
     std::map<uint32_t, std::vector<ObjectId>> btf_users;  // BTF id: the maps and programs it describes
-    std::map<uint32_t, std::vector<std::string>> attached; // prog id: where it runs without a link
-                                                           // ("XDP on lo", "perf event tracepoint:x, fd 7 of pid 12")
+    struct Attachment {
+        std::string where;      // "XDP on lo (generic mode)", "runs on the tracepoint x (fd 7 of pid 12, loader)"
+        pid_t pid = 0;          // a perf event: the process with the fd on it
+        int fd = -1;
+    };
+    std::map<uint32_t, std::vector<Attachment>> attached; // prog id: where it runs without a link
     std::map<ObjectId, ObjectFacts> facts;              // what each program, map and link walked is (for labels)
     std::vector<std::string> searched;  // what was looked through ("the fds of 140 processes", "2 bpffs mounts")
     bool gathered = false;              // false: nothing was asked (the catch-all says so)

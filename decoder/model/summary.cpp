@@ -79,10 +79,15 @@ void add_holders(const FdModel& model, const Object& o, const KernelHolders& h, 
         if (const auto it = h.attached.find(f.id); it != h.attached.end() && !it->second.empty()) {
             // Where it is attached says more than the trace's bare "attached".
             std::erase_if(reasons, [](const AliveReason& r) { return r.kind == AliveReason::Kind::Attached; });
-            for (const std::string& where : it->second) {
+            for (const KernelHolders::Attachment& at : it->second) {
+                // A perf event the trace saw opened is said once, by the trace.
+                if (at.fd >= 0 && known(AliveReason::Kind::PerfEvent, [&](const AliveReason& r) {
+                        return r.pid == at.pid && r.fd == at.fd;
+                    }))
+                    continue;
                 AliveReason r;
                 r.kind = AliveReason::Kind::RunsOn;
-                r.what = where;
+                r.what = at.where;
                 reasons.push_back(std::move(r));
             }
         }
@@ -254,14 +259,16 @@ std::string describe(const AliveReason& reason, bool for_text) {
     switch (reason.kind) {
     case AliveReason::Kind::Pinned: return "pinned at " + (for_text ? decoder::text_safe(reason.path) : reason.path);
     case AliveReason::Kind::HeldByLink:
-        if (!reason.what.empty()) return fmt::format("held by link#{} ({})", reason.link_id, reason.what);
+        if (!reason.what.empty())
+            return fmt::format("held by link#{} ({})", reason.link_id,
+                               for_text ? decoder::text_safe(reason.what) : reason.what);
         return fmt::format("held by link#{}", reason.link_id);
     case AliveReason::Kind::HeldByProcess:
         return fmt::format("fd {} of pid {} ({})", reason.fd, reason.pid,
                            for_text ? decoder::text_safe(reason.comm) : reason.comm);
     case AliveReason::Kind::UsedByProgram: return "used by " + reason.what;
     case AliveReason::Kind::BtfOf: return "the BTF of " + reason.what;
-    case AliveReason::Kind::RunsOn: return reason.what;
+    case AliveReason::Kind::RunsOn: return for_text ? decoder::text_safe(reason.what) : reason.what;
     case AliveReason::Kind::Attached: return "attached";
     case AliveReason::Kind::OpenFd: return fmt::format("open as fd {} of pid {}", reason.fd, reason.pid);
     case AliveReason::Kind::PerfEvent:

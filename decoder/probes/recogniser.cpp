@@ -68,8 +68,9 @@ bool Recogniser::probe_fd(const Process& process, int fd) const {
 }
 
 void Recogniser::remember(pid_t pid, int fd, const Probe& probe) {
-    if (fd < 0) return;
-    auto& fds = processes_[pid].probe_fds;
+    const auto it = processes_.find(pid);
+    if (fd < 0 || it == processes_.end()) return;
+    auto& fds = it->second.probe_fds;
     for (ProbeFd& p : fds)
         if (p.fd == fd) return void(p.probe = probe);
     fds.push_back(ProbeFd{fd, probe});
@@ -80,8 +81,11 @@ void Recogniser::settle(Verdict& v, bool was_probe) {
     v.held = was_probe ? Held::Probe : Held::NotProbe;
     if (was_probe) {
         v.held_probe = held_->probe;
-        remember(held_->pid, held_->fd, held_->probe);
-        processes_[held_->pid].last_probe = held_->probe.feature;
+        // A process gone meanwhile (forgotten) is not brought back.
+        if (const auto it = processes_.find(held_->pid); it != processes_.end()) {
+            remember(held_->pid, held_->fd, held_->probe);
+            it->second.last_probe = held_->probe.feature;
+        }
     }
     held_.reset();
 }
@@ -217,6 +221,11 @@ Recogniser::Verdict Recogniser::bpf_call(const DecodedCall& call, pid_t pid, pid
         case uapi::BPF_PROG_LOAD | (1u << 16): {
             // BPF_COMMON_ATTRS with an empty attr: EFAULT means the kernel
             // went to read the common attributes (libbpf's newest probe).
+            // A real load with common attributes has a program in it.
+            const auto* b = call.entry_bytes.data();
+            if (call.attr_state != decoder::AttrState::Ok ||
+                std::any_of(b, b + call.readable, [](std::byte x) { return x != std::byte{0}; }))
+                break;
             Shape s;
             s.probe = answered(Prober::Libbpf, Feature::CommonAttrs, call.ret == -EFAULT,
                                "EFAULT is the answer it wants: the kernel read the common attributes");
@@ -231,11 +240,11 @@ Recogniser::Verdict Recogniser::bpf_call(const DecodedCall& call, pid_t pid, pid
         // The context a trivial program's meaning depends on.
         if (p.feature == Feature::ProgType &&
             (p.subject == BPF_PROG_TYPE_SOCKET_FILTER || p.subject == BPF_PROG_TYPE_TRACEPOINT)) {
-            if (first_call && p.subject == BPF_PROG_TYPE_SOCKET_FILTER) {
+            if (first_call && p.subject == BPF_PROG_TYPE_SOCKET_FILTER && process.family == Prober::Bpftool) {
                 // bpftool's first call, made without libbpf: does RLIMIT_MEMLOCK still bind?
                 p = answered(Prober::Bpftool, Feature::MemlockRlimit, call.ret == -EPERM);
-                p.reason = call.ret >= 0 ? "it loaded with the limit at 0: memory is charged to the cgroup"
-                                         : "it needed memlock: bpftool raises RLIMIT_MEMLOCK";
+                if (call.ret >= 0) p.reason = "it loaded with the limit at 0: memory is charged to the cgroup";
+                if (call.ret == -EPERM) p.reason = "it needed memlock: bpftool raises RLIMIT_MEMLOCK";
             } else if (process.last_probe == Feature::MemcgAccount ||
                        (process.last_probe == Feature::ProgLoading && p.subject == BPF_PROG_TYPE_TRACEPOINT)) {
                 p.feature = Feature::ProgLoading;
@@ -253,8 +262,10 @@ Recogniser::Verdict Recogniser::bpf_call(const DecodedCall& call, pid_t pid, pid
                            probe->feature == Feature::Fentry;
     if ((shape && shape->weak) || (refinable && fd >= 0)) {
         if (fd < 0 && shape && shape->weak && call.ret < 0) {
-            // A failed weak shape makes no fd to close: nothing can confirm it.
-            if (process.last_probe.has_value()) {
+            // A failed weak shape makes no fd to close: nothing can confirm
+            // it but a probe before it in the process (or, for bpftool's
+            // first call, the command).
+            if (process.last_probe.has_value() || probe->feature == Feature::MemlockRlimit) {
                 process.last_probe = probe->feature;
                 v.probe = probe;
             }
@@ -281,9 +292,10 @@ Recogniser::Verdict Recogniser::bpf_call(const DecodedCall& call, pid_t pid, pid
     return v;
 }
 
-Recogniser::Verdict Recogniser::closed(pid_t pid, pid_t tid, int fd) {
+Recogniser::Verdict Recogniser::closed(pid_t pid, pid_t tid, int fd, int last) {
+    if (last < fd) last = fd;
     Verdict v;
-    if (held_ && held_->tid == tid && held_->pid == pid && held_->fd == fd) {
+    if (held_ && held_->tid == tid && held_->pid == pid && held_->fd >= fd && held_->fd <= last) {
         const Probe made = held_->probe;
         settle(v, true);
         v.probe = step_of(made, "closing what the probe made");
@@ -293,10 +305,14 @@ Recogniser::Verdict Recogniser::closed(pid_t pid, pid_t tid, int fd) {
     auto it = processes_.find(pid);
     if (it == processes_.end()) return v;
     auto& fds = it->second.probe_fds;
-    const auto at = std::find_if(fds.begin(), fds.end(), [&](const ProbeFd& p) { return p.fd == fd; });
-    if (at == fds.end()) return v;
-    if (!v.probe) v.probe = step_of(at->probe, "closing what the probe made");
-    fds.erase(at);
+    for (auto at = fds.begin(); at != fds.end();) {
+        if (at->fd < fd || at->fd > last) {
+            ++at;
+            continue;
+        }
+        if (!v.probe) v.probe = step_of(at->probe, "closing what the probe made");
+        at = fds.erase(at);
+    }
     return v;
 }
 

@@ -37,9 +37,10 @@ public:
 
     // A bpf() call of thread `tid` of process `pid` completed.
     Verdict bpf_call(const decoder::DecodedCall& call, pid_t pid, pid_t tid);
-    // Thread `tid` closed `fd` (close, or a dup2/dup3 over it): a probe
-    // cleaning up when the fd is one a probe made.
-    Verdict closed(pid_t pid, pid_t tid, int fd);
+    // Thread `tid` closed `fd` (close, or a dup2/dup3 over it), or the fds
+    // from `fd` to `last` (close_range): a probe cleaning up when one is
+    // an fd a probe made.
+    Verdict closed(pid_t pid, pid_t tid, int fd, int last = -1);
     // Anything else happened (another syscall the trace shows, a process
     // event, the end of the trace): the held call, if any, was no probe.
     Verdict other_event();

@@ -437,7 +437,8 @@ bool told_by_summary(const FieldValue& v, const DecodedCall& call) {
         if (f.content != Content::Sized || f.unit.empty() || array.entry == 0) continue;
         const Length& l = f.length;
         if (l.from != Length::From::Field && l.from != Length::From::FieldTimesField) continue;
-        if (l.count_offset == at || (l.from == Length::From::FieldTimesField && l.scale_offset == at)) return true;
+        // The count only: a record size is not in the summary (and an odd one matters).
+        if (l.count_offset == at) return true;
     }
     return false;
 }

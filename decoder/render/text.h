@@ -47,9 +47,9 @@ bool says_nothing(const FieldValue& v, const DecodedCall& call);
 // struct, which the kernel writes, that is enough to say nothing: a zero
 // count, id or pointer there is none.
 bool zero_throughout(const FieldValue& v, const DecodedCall& call);
-// Brief lines: whether `v` is the count or the record size of an array
-// member the line summarises (`insns=<68 insns>` says what insn_cnt=68
-// says), and the call left it as it was.
+// Brief lines: whether `v` is the count of an array member the line
+// summarises (`insns=<68 insns>` says what insn_cnt=68 says), and the call
+// left it as it was. Record sizes stay: the summary does not give them.
 bool told_by_summary(const FieldValue& v, const DecodedCall& call);
 
 } // namespace bpfsc::decoder

@@ -561,10 +561,8 @@ def with_info_inline(text):
 
 
 def told_by_summary(name, values, line):
-    """A count or record size the brief line leaves out because an array's
-    summary says it: insn_cnt=68 as insns=<68 insns>."""
-    if name.endswith("_rec_size"):
-        return "=<" in line
+    """A count the brief line leaves out because an array's summary says it:
+    insn_cnt=68 as insns=<68 insns>."""
     return all(f"=<{v.get('value') if isinstance(v, dict) else v} " in line for v in values)
 
 

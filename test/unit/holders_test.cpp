@@ -95,7 +95,7 @@ TEST_CASE("holders: another process's fd, a pin, a cgroup attachment", "[holders
     CHECK((*pins)[0] == pin);
     const auto at = h.attached.find(prog_id);
     REQUIRE(at != h.attached.end());
-    CHECK(at->second[0] == fmt::format("attached to {} at BPF_CGROUP_INET_INGRESS", cg.path));
+    CHECK(at->second[0].where == fmt::format("attached to {} at BPF_CGROUP_INET_INGRESS", cg.path));
     CHECK(h.facts.count({ObjectKind::Prog, prog_id}) == 1);
 }
 
@@ -137,7 +137,7 @@ TEST_CASE("holders: a tc filter on the clsact ingress hook, in a private network
             if (std::system(cmd.c_str()) == 0) {
                 const KernelHolders h = bpfsc::tracer::gather_holders(getpid());
                 const auto at = h.attached.find(prog_id);
-                said = at != h.attached.end() ? at->second[0] : "not found";
+                said = at != h.attached.end() ? at->second[0].where : "not found";
             }
         }
         (void)!write(result[1], said.data(), said.size());

@@ -14,6 +14,7 @@
 #include "insn_builder.h"
 #include "kernel_objects.h"
 #include "probes/recogniser.h"
+#include "tracer/session/probe_calls.h"
 #include "support.h"
 
 using namespace bpfsc::test;
@@ -239,4 +240,104 @@ TEST_CASE("probes: a program's own named program is never a probe", "[probes]") 
     const auto v = r.bpf_call(c.decoded, kPid, kTid);
     CHECK(!v.probe);
     CHECK(!v.hold);
+}
+
+TEST_CASE("probes: what the review found: common attrs, bpftool's first call, close_range", "[probes]") {
+    BPFSC_REQUIRE_BPF();
+    // A BPF_COMMON_ATTRS load with a program in it is a load, not the probe.
+    {
+        Recogniser r;
+        Load real(kSocketFilter, trivial(), "withattrs");
+        Call c(uapi::BPF_PROG_LOAD | (1u << 16), &real.a, 148);
+        CHECK(!r.bpf_call(c.decoded, kPid, kTid).probe);
+        uapi::prog_load_attr empty{};
+        Call probe(uapi::BPF_PROG_LOAD | (1u << 16), &empty, 148);
+        const auto v = r.bpf_call(probe.decoded, kPid, kTid);
+        REQUIRE(v.probe);
+        CHECK(v.probe->feature == Feature::CommonAttrs);
+    }
+    // A trivial socket filter as a process's first call is bpftool's
+    // memlock probe only in bpftool; elsewhere (a forked libbpf child) a
+    // program-type probe.
+    for (const bool bpftool : {true, false}) {
+        Recogniser r;
+        if (bpftool) r.program_is(kPid, Prober::Bpftool);
+        Load first(kSocketFilter, trivial());
+        Call c(uapi::BPF_PROG_LOAD, &first.a, 144);
+        REQUIRE(r.bpf_call(c.decoded, kPid, kTid).hold);
+        const auto v = r.closed(kPid, kTid, c.fd());
+        CHECK(v.held == Held::Probe);
+        CHECK(v.held_probe.feature == (bpftool ? Feature::MemlockRlimit : Feature::ProgType));
+    }
+    // close_range over a held probe's fd confirms it, and forgets the fds it closed.
+    {
+        Recogniser r;
+        Load memcg(kSocketFilter, {insn::call_helper(160), insn::exit_insn()});
+        Call m(uapi::BPF_PROG_LOAD, &memcg.a, 116);
+        REQUIRE(r.bpf_call(m.decoded, kPid, kTid).probe);
+        Load probe(kSocketFilter, trivial());
+        Call c(uapi::BPF_PROG_LOAD, &probe.a, 128);
+        REQUIRE(r.bpf_call(c.decoded, kPid, kTid).hold);
+        const int low = std::min(m.fd(), c.fd()), high = std::max(m.fd(), c.fd());
+        const auto v = r.closed(kPid, kTid, low, high);
+        CHECK(v.held == Held::Probe);
+        CHECK(v.probe);
+        // Those fds are no probe's now: a later close of the same numbers is not one.
+        CHECK(!r.closed(kPid, kTid, low, high).probe);
+    }
+    // A held call whose process is forgotten does not bring the process back.
+    {
+        Recogniser r;
+        Load probe(kTracepoint, trivial());
+        Call c(uapi::BPF_PROG_LOAD, &probe.a, 128);
+        REQUIRE(r.bpf_call(c.decoded, kPid, kTid).hold);
+        r.forget(kPid);
+        r.other_event();
+        // A new process with that pid starts afresh: its first trivial socket filter is no memlock probe.
+        Load again(kSocketFilter, trivial());
+        Call d(uapi::BPF_PROG_LOAD, &again.a, 128);
+        REQUIRE(r.bpf_call(d.decoded, kPid, kTid).hold);
+        CHECK(r.closed(kPid, kTid, d.fd()).held_probe.feature == Feature::ProgType);
+    }
+}
+
+TEST_CASE("probe calls: a held record survives another thread's in-progress line", "[probes]") {
+    BPFSC_REQUIRE_BPF();
+    // The session's order: the verdict holds the call, the in-progress
+    // lines of other threads are printed (settle), then the record is kept.
+    FakeInspector inspector;
+    bpfsc::model::FdModel model{inspector};
+    CapturedOutput captured;
+    std::vector<std::unique_ptr<bpfsc::decoder::DecodedCall>> pool;
+    bpfsc::tracer::ProbeCalls calls(captured.output(), model, pool);
+    Load kept(kTracepoint, trivial(), "");
+    auto decoded = std::make_unique<bpfsc::decoder::DecodedCall>();
+    {
+        SelfMemory memory;
+        FakeResolver resolver;
+        bpfsc::decoder::Decoder decoder(memory, &resolver);
+        decoder.decode_entry(*decoded, uapi::BPF_PROG_LOAD, addr_of(&kept.a), 128);
+        decoder.decode_exit(*decoded, real_bpf(uapi::BPF_PROG_LOAD, &kept.a, 128));
+    }
+    const Fd prog(decoded->ret);
+    const auto verdict = calls.bpf_call(*decoded, kPid, kTid);
+    REQUIRE(verdict.hold);
+    calls.settle();  // another thread's <unfinished ...> line
+    bpfsc::tracer::CallRecord r;
+    r.caller = bpfsc::tracer::Caller{kPid, kTid, 1};
+    r.seq = 1;
+    r.call = decoded.get();
+    std::vector<std::string> notes{"the program's own load"};
+    r.notes = notes;
+    CHECK(calls.record(verdict, r, notes, decoded));
+    CHECK(captured.text().empty());
+    // The thread's next call is no probe step: the held record is printed as the program's own.
+    uapi::map_create_attr m{};
+    m.map_type = 1, m.key_size = 4, m.value_size = 8, m.max_entries = 16;
+    Call map(uapi::BPF_MAP_CREATE, &m, sizeof m);
+    calls.bpf_call(map.decoded, kPid, kTid);
+    const std::string text = captured.text();
+    CHECK(text.find("bpf(BPF_PROG_LOAD, {prog_type=BPF_PROG_TYPE_TRACEPOINT") != std::string::npos);
+    CHECK(text.find("# the program's own load") != std::string::npos);
+    CHECK(pool.size() == 1);  // its decoded call given back
 }

@@ -432,7 +432,8 @@ TEST_CASE("summary with what the kernel says holds each object: names, pins, lin
     h.links[4] = KernelHolders::Link{kPerfEvent, 80, ""};
     h.map_users[15] = {80};
     h.btf_users[97] = {{ObjectKind::Prog, 80}, {ObjectKind::Map, 15}};
-    h.attached[80] = {"runs on the tracepoint sys_enter_execve (fd 7 of pid 77, hello-buffer-co)"};
+    h.attached[80] = {KernelHolders::Attachment{"runs on the tracepoint sys_enter_execve (fd 7 of pid 77, hello-buffer-co)",
+                                                kLoader, 7}};
     h.searched = {"the fds of 2 processes", "1 pins on 1 bpffs mount"};
 
     const Summary s = summarize(model, inspector, 0, true, &h);

@@ -19,6 +19,7 @@
 
 #include <fmt/format.h>
 
+#include "decoder/commands/attach_types.h"
 #include "decoder/xlat.h"
 #include "tracer/kernel/kernel_inspector.h"
 #include "tracer/kernel/object_info.h"
@@ -40,6 +41,13 @@ constexpr std::size_t kMaxCgroups = 5000;  // cgroups asked, at most
 constexpr uint32_t kAttachTypes = 64;      // attach types asked of each cgroup (6.18 has 58)
 
 long sys_bpf(int cmd, union bpf_attr& a) { return syscall(SYS_bpf, cmd, &a, sizeof a); }
+
+// A cgroup link: which program it holds on which cgroup hook.
+struct CgroupLink {
+    uint64_t cgroup_id;
+    uint32_t attach_type;
+    uint32_t prog_id;
+};
 
 std::string read_line(const std::string& path) {
     std::ifstream f(path);
@@ -83,47 +91,57 @@ std::string_view fd_type_name(uint32_t type) {
 
 // The program a perf event fd of another process runs, and what the event is.
 void perf_event_program(KernelHolders& h, pid_t pid, const std::string& comm, int fd) {
-    char name[256] = {};
+    std::vector<char> name(256);
     union bpf_attr a;
-    std::memset(&a, 0, sizeof a);
-    a.task_fd_query.pid = uint32_t(pid);
-    a.task_fd_query.fd = uint32_t(fd);
-    a.task_fd_query.buf = reinterpret_cast<uintptr_t>(name);
-    a.task_fd_query.buf_len = sizeof name;
-    if (sys_bpf(BPF_TASK_FD_QUERY, a) != 0) return;  // no program on it, or not ours to ask
-    h.attached[a.task_fd_query.prog_id].push_back(fmt::format("runs on the {} {} (fd {} of pid {}, {})",
-                                                              fd_type_name(a.task_fd_query.fd_type), name, fd, pid,
-                                                              comm));
+    for (int attempt = 0; attempt < 2; ++attempt) {
+        std::memset(&a, 0, sizeof a);
+        a.task_fd_query.pid = uint32_t(pid);
+        a.task_fd_query.fd = uint32_t(fd);
+        a.task_fd_query.buf = reinterpret_cast<uintptr_t>(name.data());
+        a.task_fd_query.buf_len = uint32_t(name.size());
+        if (sys_bpf(BPF_TASK_FD_QUERY, a) == 0) break;
+        if (errno != ENOSPC || attempt == 1) return;  // no program on it, or not ours to ask
+        name.assign(std::size_t(a.task_fd_query.buf_len) + 1, '\0');  // a long uprobe path: its length
+    }
+    name.back() = '\0';
+    h.attached[a.task_fd_query.prog_id].push_back(
+        KernelHolders::Attachment{fmt::format("runs on the {} {} (fd {} of pid {}, {})",
+                                              fd_type_name(a.task_fd_query.fd_type), name.data(), fd, pid, comm),
+                                  pid, fd});
+}
+
+// The entries of a directory, without exceptions: a process that ends
+// while its /proc directory is read stops the walk of that directory, not
+// the tracer.
+template <typename Each>
+void each_entry(const fs::path& dir, Each each) {
+    std::error_code ec;
+    for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) each(*it);
 }
 
 std::size_t scan_processes(KernelHolders& h, pid_t self) {
     std::size_t processes = 0;
-    std::error_code ec;
-    for (const fs::directory_entry& proc : fs::directory_iterator("/proc", ec)) {
+    each_entry("/proc", [&](const fs::directory_entry& proc) {
         const std::string name = proc.path().filename();
-        if (name.empty() || name.find_first_not_of("0123456789") != std::string::npos) continue;
+        if (name.empty() || name.find_first_not_of("0123456789") != std::string::npos) return;
         const pid_t pid = pid_t(std::stol(name));
-        if (pid == self) continue;
+        if (pid == self) return;
         ++processes;
         std::string comm;
-        std::error_code fd_ec;
-        for (const fs::directory_entry& fd_entry : fs::directory_iterator(proc.path() / "fd", fd_ec)) {
+        each_entry(proc.path() / "fd", [&](const fs::directory_entry& fd_entry) {
             std::error_code link_ec;
             const std::string target = fs::read_symlink(fd_entry.path(), link_ec);
-            if (link_ec || !target.starts_with("anon_inode:")) continue;
+            if (link_ec || !target.starts_with("anon_inode:")) return;
             const int fd = std::atoi(fd_entry.path().filename().c_str());
             if (comm.empty()) comm = read_line(proc.path() / "comm");
-            if (target == "anon_inode:[perf_event]") {
-                perf_event_program(h, pid, comm, fd);
-                continue;
-            }
+            if (target == "anon_inode:[perf_event]") return perf_event_program(h, pid, comm, fd);
             const ObjectKind kind = bpf_kind_of_fd_target(target);
             const std::string_view key = id_key(kind);
-            if (key.empty()) continue;
+            if (key.empty()) return;
             const uint32_t id = fdinfo_id(proc.path() / "fdinfo" / fd_entry.path().filename(), key);
             if (id != 0) h.fds[{kind, id}].push_back(KernelHolders::ProcessFd{pid, comm, fd});
-        }
-    }
+        });
+    });
     return processes;
 }
 
@@ -141,8 +159,12 @@ void record_pin(KernelHolders& h, const std::string& path) {
     union bpf_attr a;
     std::memset(&a, 0, sizeof a);
     a.pathname = reinterpret_cast<uintptr_t>(path.c_str());
-    a.file_flags = BPF_F_RDONLY;
-    const UniqueFd fd(int(sys_bpf(BPF_OBJ_GET, a)));
+    a.file_flags = BPF_F_RDONLY;  // enough to ask a map or program its id
+    UniqueFd fd(int(sys_bpf(BPF_OBJ_GET, a)));
+    if (!fd && errno == EINVAL) {  // a link opens read-write only
+        a.file_flags = 0;
+        fd = UniqueFd(int(sys_bpf(BPF_OBJ_GET, a)));
+    }
     if (!fd) return;
     std::error_code ec;
     const ObjectKind kind =
@@ -211,9 +233,11 @@ std::map<uint64_t, std::string> cgroups() {
     };
     add(root);
     for (fs::recursive_directory_iterator it(root, fs::directory_options::skip_permission_denied, ec), end;
-         !ec && it != end && walked < kMaxCgroups; it.increment(ec), ++walked) {
+         !ec && it != end && walked < kMaxCgroups; it.increment(ec)) {
         std::error_code type_ec;
-        if (it->is_directory(type_ec)) add(it->path());
+        if (!it->is_directory(type_ec)) continue;  // a control file
+        add(it->path());
+        ++walked;
     }
     return found;
 }
@@ -239,38 +263,51 @@ std::string link_target(const bpf_link_info& info, const std::map<uint64_t, std:
 }
 
 // The programs attached to each cgroup without a link (BPF_PROG_ATTACH),
-// as BPF_PROG_QUERY tells them for every attach type; those a cgroup link
-// holds are said by the link. Returns how many cgroups were asked.
+// as BPF_PROG_QUERY tells them for every cgroup attach type; a program a
+// cgroup link holds there is said by the link. Returns how many cgroups
+// were asked.
 std::size_t scan_cgroups(KernelHolders& h, const std::map<uint64_t, std::string>& groups,
-                         const std::vector<std::pair<uint64_t, uint32_t>>& linked) {
-    for (const auto& [id, path] : groups) {
+                         const std::vector<CgroupLink>& linked) {
+    for (const auto& [cgroup_id, path] : groups) {
         const UniqueFd dir(open(path.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
         if (!dir) continue;
         for (uint32_t type = 0; type < kAttachTypes; ++type) {
-            uint32_t progs[64];
+            if (!decoder::commands::attach_type_is_cgroup(type)) continue;
+            std::vector<uint32_t> progs(64);
             union bpf_attr a;
-            std::memset(&a, 0, sizeof a);
-            a.query.target_fd = uint32_t(dir.get());
-            a.query.attach_type = type;
-            a.query.prog_ids = reinterpret_cast<uintptr_t>(progs);
-            a.query.prog_cnt = 64;
-            if (sys_bpf(BPF_PROG_QUERY, a) != 0) continue;  // not a cgroup attach type, or nothing
-            const bool by_link = std::find(linked.begin(), linked.end(), std::pair{id, type}) != linked.end();
-            for (uint32_t i = 0; i < a.query.prog_cnt && i < 64 && !by_link; ++i)
-                h.attached[progs[i]].push_back(fmt::format("attached to {} at {}", path,
-                                                           decoder::xlat::bpf_attach_type.name_of(type)));
+            for (int attempt = 0; attempt < 2; ++attempt) {
+                std::memset(&a, 0, sizeof a);
+                a.query.target_fd = uint32_t(dir.get());
+                a.query.attach_type = type;
+                a.query.prog_ids = reinterpret_cast<uintptr_t>(progs.data());
+                a.query.prog_cnt = uint32_t(progs.size());
+                if (sys_bpf(BPF_PROG_QUERY, a) == 0 || errno != ENOSPC) break;
+                progs.resize(a.query.prog_cnt);  // more than the room given: as many as the kernel said
+            }
+            if (a.query.prog_cnt > progs.size()) continue;  // failed, or still too many
+            const uint64_t id = cgroup_id;  // clang 14 lambdas cannot capture bindings
+            for (uint32_t i = 0; i < a.query.prog_cnt; ++i) {
+                const uint32_t prog = progs[i];
+                const bool by_link = std::any_of(linked.begin(), linked.end(), [&](const CgroupLink& l) {
+                    return l.cgroup_id == id && l.attach_type == type && l.prog_id == prog;
+                });
+                if (!by_link)
+                    h.attached[prog].push_back(KernelHolders::Attachment{
+                        fmt::format("attached to {} at {}", path, decoder::xlat::bpf_attach_type.name_of(type))});
+            }
         }
     }
     return groups.size();
 }
 
 std::size_t scan_links(KernelHolders& h, const std::map<uint64_t, std::string>& groups,
-                       std::vector<std::pair<uint64_t, uint32_t>>& cgroup_links) {
+                       std::vector<CgroupLink>& cgroup_links) {
     return walk_ids(BPF_LINK_GET_NEXT_ID, BPF_LINK_GET_FD_BY_ID, [&](int fd, uint32_t id) {
         bpf_link_info info{};
         if (!object_info(fd, info)) return;
         h.links[id] = KernelHolders::Link{info.type, info.prog_id, link_target(info, groups)};
-        if (info.type == BPF_LINK_TYPE_CGROUP) cgroup_links.emplace_back(info.cgroup.cgroup_id, info.cgroup.attach_type);
+        if (info.type == BPF_LINK_TYPE_CGROUP)
+            cgroup_links.push_back(CgroupLink{info.cgroup.cgroup_id, info.cgroup.attach_type, info.prog_id});
         model::ObjectFacts f;
         f.kind = ObjectKind::Link;
         f.id = id;
@@ -321,7 +358,7 @@ std::size_t scan_xdp(KernelHolders& h) {
                 return l.second.type == BPF_LINK_TYPE_XDP && l.second.prog_id == prog;
             });
             if (prog != 0 && !by_link)
-                h.attached[prog].push_back(fmt::format("XDP on {} ({} mode)", if_name, mode));
+                h.attached[prog].push_back(KernelHolders::Attachment{fmt::format("XDP on {} ({} mode)", if_name, mode)});
         }
     }
     return interfaces.size();
@@ -330,8 +367,8 @@ std::size_t scan_xdp(KernelHolders& h) {
 void scan_tc(KernelHolders& h) {
     std::size_t interfaces = 0;
     for (const TcFilter& f : tc_bpf_filters(&interfaces))
-        h.attached[f.prog_id].push_back(fmt::format("tc {} filter on {}{}{}", f.ingress ? "ingress" : "egress",
-                                                    f.interface, f.name.empty() ? "" : " ", f.name));
+        h.attached[f.prog_id].push_back(KernelHolders::Attachment{fmt::format(
+            "tc {} filter on {}{}{}", f.ingress ? "ingress" : "egress", f.interface, f.name.empty() ? "" : " ", f.name)});
 }
 
 } // namespace
@@ -342,7 +379,7 @@ model::KernelHolders gather_holders(pid_t self) {
     const std::vector<std::string> mounts = bpffs_mounts();
     const std::size_t pins = scan_pins(h, mounts);
     const std::map<uint64_t, std::string> groups = cgroups();
-    std::vector<std::pair<uint64_t, uint32_t>> cgroup_links;
+    std::vector<CgroupLink> cgroup_links;
     const std::size_t links = scan_links(h, groups, cgroup_links);
     const std::size_t cgroups_asked = scan_cgroups(h, groups, cgroup_links);
     const std::size_t programs = scan_programs(h);

@@ -54,8 +54,10 @@ void read_filter(const nlmsghdr* h, const std::string& interface, bool ingress, 
     out.push_back(std::move(f));
 }
 
-// Dumps the filters of one hook of one interface.
-void dump(int sock, unsigned ifindex, const std::string& interface, uint32_t parent, std::vector<TcFilter>& out) {
+// Dumps the filters of one hook of one interface. Each dump has its own
+// sequence number: a late answer to an earlier one is not taken for this.
+void dump(int sock, unsigned ifindex, const std::string& interface, uint32_t parent, uint32_t seq,
+          std::vector<TcFilter>& out) {
     struct {
         nlmsghdr h;
         tcmsg tc;
@@ -63,7 +65,7 @@ void dump(int sock, unsigned ifindex, const std::string& interface, uint32_t par
     req.h.nlmsg_len = NLMSG_LENGTH(sizeof req.tc);
     req.h.nlmsg_type = RTM_GETTFILTER;
     req.h.nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
-    req.h.nlmsg_seq = 1;
+    req.h.nlmsg_seq = seq;
     req.tc.tcm_family = AF_UNSPEC;
     req.tc.tcm_ifindex = int(ifindex);
     req.tc.tcm_parent = parent;
@@ -76,8 +78,15 @@ void dump(int sock, unsigned ifindex, const std::string& interface, uint32_t par
         for (std::size_t at = 0; at + sizeof(nlmsghdr) <= std::size_t(n);) {
             const auto* h = reinterpret_cast<const nlmsghdr*>(buf.data() + at);
             if (h->nlmsg_len < sizeof(nlmsghdr) || at + h->nlmsg_len > std::size_t(n)) return;
+            if (h->nlmsg_seq != seq) {  // the rest of an earlier dump
+                at += NLMSG_ALIGN(h->nlmsg_len);
+                continue;
+            }
             if (h->nlmsg_type == NLMSG_DONE || h->nlmsg_type == NLMSG_ERROR) return;  // the end, or no clsact here
-            if (h->nlmsg_type == RTM_NEWTFILTER) read_filter(h, interface, parent == kIngress, out);
+            const auto* tc = static_cast<const tcmsg*>(NLMSG_DATA(h));
+            if (h->nlmsg_type == RTM_NEWTFILTER && h->nlmsg_len >= NLMSG_LENGTH(sizeof *tc) &&
+                unsigned(tc->tcm_ifindex) == ifindex)
+                read_filter(h, interface, parent == kIngress, out);
             at += NLMSG_ALIGN(h->nlmsg_len);
         }
     }
@@ -92,10 +101,11 @@ std::vector<TcFilter> tc_bpf_filters(std::size_t* interfaces) {
     if (!sock) return out;
     timeval timeout{1, 0};  // a netlink answer that never comes must not hang the end of the trace
     setsockopt(sock.get(), SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
+    uint32_t seq = 0;
     for (const auto& [index, name] : network_interfaces()) {
         ++*interfaces;
-        dump(sock.get(), index, name, kIngress, out);
-        dump(sock.get(), index, name, kEgress, out);
+        dump(sock.get(), index, name, kIngress, ++seq, out);
+        dump(sock.get(), index, name, kEgress, ++seq, out);
     }
     return out;
 }

@@ -9,6 +9,9 @@
 #include "decoder/notes/notes.h"
 #include "tracer/session/fd_syscalls.h"
 
+#include <algorithm>
+#include <cstdint>
+
 namespace bpfsc::tracer {
 
 namespace {
@@ -152,8 +155,8 @@ bool FdSyscalls::in_call(pid_t tid) const {
     return it != pending_.end() && it->second.kind != Syscall::Other;
 }
 
-bool FdSyscalls::exit(const Event& e, bool show, bool commentary, SyscallRecord& r, int& closed_fd) {
-    closed_fd = -1;
+bool FdSyscalls::exit(const Event& e, bool show, bool commentary, SyscallRecord& r, Closed& closed) {
+    closed = Closed{};
     const auto it = pending_.find(e.tid);
     if (it == pending_.end() || it->second.kind == Syscall::Other) return false;
     Call& call = it->second;
@@ -167,9 +170,12 @@ bool FdSyscalls::exit(const Event& e, bool show, bool commentary, SyscallRecord&
     model::FdOutcome outcome;
     if (ret >= 0) outcome = model::apply_fd_operation(model_, pid, fd_operation(kind, call.args, ret, call.born_label), by);
     const int new_fd = ret >= 0 ? outcome.new_fd : -1;
-    if (kind == Syscall::Close && ret == 0) closed_fd = int(call.args[0]);
+    if (kind == Syscall::Close && ret == 0) closed = Closed{int(call.args[0]), int(call.args[0])};
     if ((kind == Syscall::Dup2 || kind == Syscall::Dup3) && ret >= 0 && call.args[0] != call.args[1])
-        closed_fd = int(call.args[1]);
+        closed = Closed{int(call.args[1]), int(call.args[1])};
+    constexpr uint64_t kCloseRangeCloexec = 1u << 2;  // CLOSE_RANGE_CLOEXEC: marks them, closes none
+    if (kind == Syscall::CloseRange && ret == 0 && !(call.args[2] & kCloseRangeCloexec) && call.args[0] <= INT32_MAX)
+        closed = Closed{int(call.args[0]), int(std::min<uint64_t>(call.args[1], INT32_MAX))};
     if (kind == Syscall::PerfEventOpen) notes::explain_perf_event_open(ret, call.notes);
     else if (kind == Syscall::Ioctl)
         notes::explain_perf_set_bpf(model_, pid, int(call.args[0]), int(call.args[2]), ret, call.notes);

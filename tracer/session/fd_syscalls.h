@@ -38,9 +38,13 @@ public:
     // At its exit: updates the model. Returns whether a record is to be
     // made (the call touched a BPF fd or a perf event and `show`); then
     // fills `r` but its caller, with notes when `commentary`. The record's
-    // spans stay valid until the thread's next call. `closed_fd`: the fd
-    // the call closed (close, or dup2/dup3 over it), else -1.
-    bool exit(const Event& e, bool show, bool commentary, SyscallRecord& r, int& closed_fd);
+    // spans stay valid until the thread's next call. `closed`: the fds the
+    // call closed (close, a dup2/dup3 over one, close_range), first -1 if none.
+    struct Closed {
+        int first = -1;
+        int last = -1;
+    };
+    bool exit(const Event& e, bool show, bool commentary, SyscallRecord& r, Closed& closed);
     // The thread is gone: a call it was in never completes.
     void forget(pid_t tid) { pending_.erase(tid); }
 

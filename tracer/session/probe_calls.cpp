@@ -77,8 +77,8 @@ bool ProbeCalls::record(const probes::Recogniser::Verdict& verdict, CallRecord& 
     return false;
 }
 
-const probes::Probe* ProbeCalls::closed(pid_t pid, pid_t tid, int fd) {
-    const probes::Recogniser::Verdict v = recogniser_.closed(pid, tid, fd);
+const probes::Probe* ProbeCalls::closed(pid_t pid, pid_t tid, int fd, int last) {
+    const probes::Recogniser::Verdict v = recogniser_.closed(pid, tid, fd, last);
     print_held(v);
     if (!v.probe) return nullptr;
     probe_ = *v.probe;
@@ -86,7 +86,10 @@ const probes::Probe* ProbeCalls::closed(pid_t pid, pid_t tid, int fd) {
 }
 
 void ProbeCalls::settle() {
-    if (recogniser_.holding()) print_held(recogniser_.other_event());
+    // Between the verdict that holds a call and record() keeping it (the
+    // in-progress lines of other threads come first), nothing is kept yet:
+    // the call stays held, to be kept and settled by a later event.
+    if (held_ && recogniser_.holding()) print_held(recogniser_.other_event());
 }
 
 } // namespace bpfsc::tracer

@@ -40,10 +40,12 @@ public:
     // `call` are kept and printed later; the caller prints nothing.
     bool record(const probes::Recogniser::Verdict& verdict, CallRecord& r, std::vector<std::string>& notes,
                 std::unique_ptr<decoder::DecodedCall>& call);
-    // Thread `tid` closed `fd` (before its record, if any): prints a held
-    // record, and gives the probe whose object it closed (nullptr if none).
-    const probes::Probe* closed(pid_t pid, pid_t tid, int fd);
-    // Before any other record: a held record is printed, as no probe.
+    // Thread `tid` closed `fd` (to `last`, for close_range) before its
+    // record, if any: prints a held record, and gives the probe whose
+    // object it closed (nullptr if none).
+    const probes::Probe* closed(pid_t pid, pid_t tid, int fd, int last);
+    // Before any other record: a held record is printed, as no probe (a
+    // call the recogniser holds whose record is not kept yet stays held).
     void settle();
     void forget(pid_t pid) {
         recogniser_.forget(pid);

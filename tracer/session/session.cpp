@@ -254,9 +254,9 @@ void Session::on_exit(const Event& e) {
 
 void Session::on_fd_exit(const Event& e) {
     SyscallRecord r;
-    int closed_fd = -1;
-    const bool show = fd_syscalls_.exit(e, options_.show_fd_lines && shown(e.tgid), commentary_wanted(), r, closed_fd);
-    if (closed_fd >= 0) r.probe = probes_.closed(e.tgid, e.tid, closed_fd);
+    FdSyscalls::Closed closed;
+    const bool show = fd_syscalls_.exit(e, options_.show_fd_lines && shown(e.tgid), commentary_wanted(), r, closed);
+    if (closed.first >= 0) r.probe = probes_.closed(e.tgid, e.tid, closed.first, closed.last);
     if (!show) return;
     probes_.settle();
     r.caller = caller(e.tid, e.tgid);
@@ -283,7 +283,10 @@ void Session::on_task_exit(const Event& e) {
         inspector_.forget(e.tgid);
         environment_.forget(e.tgid);
     }
-    if (e.tid == e.tgid) probes_.forget(e.tgid);
+    if (e.tid == e.tgid) {
+        probes_.settle();  // its held call, if any, before its state goes
+        probes_.forget(e.tgid);
+    }
     if (e.tid != e.tgid || !shown(e.tgid)) return;
     probes_.settle();
     ProcessRecord r;
