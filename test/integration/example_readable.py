@@ -61,7 +61,10 @@ def default_traces(args, tmp):
         for script in ("hello-buffer-config.py", "hello-ring-buffer-config.py"):
             traces["bcc " + script] = traced_text(args, tmp, "bcc-" + script,
                                                   [sys.executable, os.path.join(bcc, script), "-n", "3", "-t", "40"])
-    for lab in ("two-configs", "update-config", "pin-map", "prog-load-pin"):
+    labs = ["two-configs", "update-config", "pin-map", "prog-load-pin"]
+    if shutil.which("unshare") and shutil.which("ip"):  # maps-ctl's lab runs in its own network namespace
+        labs.append("maps-ctl")
+    for lab in labs:
         for name, text in lab_texts(args, tmp, lab).items():
             if name.endswith("prog-dump.trace"):
                 continue  # traced with -v: the listing is the point
