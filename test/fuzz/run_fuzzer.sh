@@ -19,8 +19,10 @@ trap 'rm -rf "$work"' EXIT
 cp -r "$corpus/." "$work/"
 "$target" -runs=0 "$work"
 status=0
+# libFuzzer exits with 77 on a crash by default, which meson reads as a
+# skip: a finding must fail.
 "$target" -max_total_time="${BPFSC_FUZZ_SECONDS:-60}" -timeout=10 -rss_limit_mb=4096 -print_final_stats=1 \
-  -artifact_prefix="$work/" "$work" || status=$?
+  -error_exitcode=1 -timeout_exitcode=1 -artifact_prefix="$work/" "$work" || status=$?
 for crash in "$work"/crash-* "$work"/leak-* "$work"/timeout-* "$work"/oom-*; do
   [ -e "$crash" ] || continue
   echo "failing input $(basename "$crash"):"

@@ -385,3 +385,12 @@ TEST_CASE("typed values: a section's bytes that no variable covers are never hid
                                    std::string_view(reinterpret_cast<const char*>(words.data()), sizeof words),
                                    ValueFormat{}));
 }
+
+TEST_CASE("the tests' JSON check takes numbers as RFC 8259 writes them", "[btf]") {
+    // A float member can print as a denormal double, 4e-323: a JSON number.
+    CHECK(valid_json("4e-323"));
+    CHECK(valid_json("[-1.5E+3, 0.25, 7]"));
+    CHECK(!valid_json("1."));
+    CHECK(!valid_json("1e"));
+    CHECK(!valid_json("1e+"));
+}

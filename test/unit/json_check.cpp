@@ -48,7 +48,18 @@ struct Parser {
         if (s[i] == '-') ++i;
         if (i >= s.size() || !std::isdigit(static_cast<unsigned char>(s[i]))) return false;
         while (i < s.size() && std::isdigit(static_cast<unsigned char>(s[i]))) ++i;
-        if (i < s.size() && s[i] == '.') { ++i; while (i < s.size() && std::isdigit(static_cast<unsigned char>(s[i]))) ++i; }
+        const auto digits = [&] {
+            const std::size_t first = i;
+            while (i < s.size() && std::isdigit(static_cast<unsigned char>(s[i]))) ++i;
+            return i > first;
+        };
+        if (i < s.size() && s[i] == '.' && (++i, !digits())) return false;
+        // An exponent, as RFC 8259 has it: 4e-323 is a number (a denormal double).
+        if (i < s.size() && (s[i] == 'e' || s[i] == 'E')) {
+            ++i;
+            if (i < s.size() && (s[i] == '+' || s[i] == '-')) ++i;
+            if (!digits()) return false;
+        }
         return i > start;
     }
     bool value() {
