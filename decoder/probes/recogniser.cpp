@@ -50,8 +50,10 @@ bool family_only(Feature f, Prober* by) {
 // Whose probe API a program-type, map-type or helper probe came through.
 bool api_probe(Feature f) { return f == Feature::ProgType || f == Feature::MapType || f == Feature::Helper; }
 
-// Calls whose result is a new fd.
-bool returns_fd(uint32_t cmd) {
+
+} // namespace
+
+bool returns_new_fd(uint32_t cmd) {
     switch (cmd) {
     case uapi::BPF_PROG_LOAD: case uapi::BPF_MAP_CREATE: case uapi::BPF_BTF_LOAD: case uapi::BPF_LINK_CREATE:
     case uapi::BPF_RAW_TRACEPOINT_OPEN:
@@ -59,8 +61,6 @@ bool returns_fd(uint32_t cmd) {
     default: return false;
     }
 }
-
-} // namespace
 
 bool Recogniser::probe_fd(const Process& process, int fd) const {
     return std::any_of(process.probe_fds.begin(), process.probe_fds.end(),
@@ -256,7 +256,7 @@ Recogniser::Verdict Recogniser::bpf_call(const DecodedCall& call, pid_t pid, pid
     if (family_only(probe->feature, &family)) process.family = family;
     else if (api_probe(probe->feature)) probe->by = process.family;
 
-    const int fd = returns_fd(call.cmd) && call.ret >= 0 ? int(call.ret) : -1;
+    const int fd = returns_new_fd(call.cmd) && call.ret >= 0 ? int(call.ret) : -1;
     // Calls the next call may show to be probes, or to be steps of one.
     const bool refinable = (call.cmd == uapi::BPF_BTF_LOAD && probe->feature == Feature::Btf) ||
                            probe->feature == Feature::Fentry;

@@ -20,6 +20,10 @@
 
 namespace bpfsc::probes {
 
+// Whether a successful call of `cmd` returns the fd of an object it made
+// (the fds probes make and close).
+bool returns_new_fd(uint32_t cmd);
+
 class Recogniser {
 public:
     // What became of the call held before this event.

@@ -6,19 +6,6 @@
 
 namespace bpfsc::tracer {
 
-namespace {
-
-// Calls whose result is an fd of a new object.
-bool makes_fd(const decoder::DecodedCall& call) {
-    switch (call.cmd) {
-    case uapi::BPF_PROG_LOAD: case uapi::BPF_MAP_CREATE: case uapi::BPF_BTF_LOAD: case uapi::BPF_LINK_CREATE:
-    case uapi::BPF_RAW_TRACEPOINT_OPEN:
-        return call.ret >= 0;
-    default: return false;
-    }
-}
-
-} // namespace
 
 void ProbeCalls::print_held(const probes::Recogniser::Verdict& v) {
     if (v.held == probes::Recogniser::Held::None || !held_) return;
@@ -57,7 +44,7 @@ bool ProbeCalls::record(const probes::Recogniser::Verdict& verdict, CallRecord& 
                         std::unique_ptr<decoder::DecodedCall>& call) {
     if (!verdict.probe) return false;
     std::shared_ptr<model::Object> made;
-    if (makes_fd(*call)) made = model_.object_of(r.caller.pid, int(call->ret));
+    if (call->ret >= 0 && probes::returns_new_fd(call->cmd)) made = model_.object_of(r.caller.pid, int(call->ret));
     if (verdict.hold) {
         Held h;
         h.record = r;
